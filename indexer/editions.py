@@ -1,0 +1,205 @@
+"""Edition metadata: from the corpus manifest, else from the PDF itself, else from its file name.
+
+The manifest is ``editions.toml`` in the corpus directory::
+
+    [[edition]]
+    file = "soc-local-partnerships-bulletin-07.pdf"   # relative to the corpus directory
+    number = 7
+    title = "SOC Local Partnerships Bulletin"
+    date = "2017-10"                                  # YYYY, YYYY-MM or YYYY-MM-DD
+    publisher = "Home Office"
+    source = "https://..."                            # where it was published
+    licence = "Open Government Licence v3.0"
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from indexer.errors import ManifestError
+from indexer.models import Edition, ExtractedPdf
+from indexer.roles import is_all_caps
+
+MANIFEST_NAME = "editions.toml"
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_ORDINALS = {
+    word: number
+    for number, word in enumerate(
+        "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+        "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth "
+        "twentieth".split(),
+        start=1,
+    )
+}
+_MONTH_YEAR = re.compile(r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?,?\s+((?:19|20)\d\d)\b", re.IGNORECASE)
+_NUMBER = re.compile(r"\b(?:issue|edition|number|no\.?|vol(?:ume)?\.?)\s*#?\s*(\d{1,4})\b", re.IGNORECASE)
+_ORDINAL = re.compile(r"\b(" + "|".join(_ORDINALS) + r"|\d{1,3}(?:st|nd|rd|th))\s+(?:edition|issue)\b", re.IGNORECASE)
+_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+_ALLOWED = {"file", "number", "title", "date", "publisher", "source", "licence"}
+
+
+def load_manifest(corpus_dir: Path) -> dict[str, dict[str, Any]]:
+    """Manifest entries keyed by file path relative to the corpus directory (may be empty).
+
+    :raise ManifestError: if the manifest exists but is not valid.
+    """
+    path = corpus_dir / MANIFEST_NAME
+    if not path.exists():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ManifestError(f"{path}: not valid TOML: {exc}") from exc
+    entries: dict[str, dict[str, Any]] = {}
+    for i, entry in enumerate(data.get("edition", []), start=1):
+        where = f"{path}, edition #{i}"
+        if not isinstance(entry, dict) or not isinstance(entry.get("file"), str):
+            raise ManifestError(f"{where}: each [[edition]] needs a file = \"name.pdf\"")
+        unknown = set(entry) - _ALLOWED
+        if unknown:
+            raise ManifestError(f"{where}: unknown keys {sorted(unknown)}; allowed: {sorted(_ALLOWED)}")
+        if "number" in entry and not isinstance(entry["number"], int):
+            raise ManifestError(f"{where}: number must be a whole number")
+        if "date" in entry and not (isinstance(entry["date"], str) and _DATE.match(entry["date"])):
+            raise ManifestError(f"{where}: date must be \"YYYY\", \"YYYY-MM\" or \"YYYY-MM-DD\"")
+        entries[Path(entry["file"]).as_posix()] = entry
+    return entries
+
+
+def edition_id(relative: str) -> str:
+    """A stable id from the file's path in the corpus: lower case, dashes, no extension."""
+    stem = re.sub(r"\.pdf$", "", relative, flags=re.IGNORECASE)
+    return re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "edition"
+
+
+def describe_edition(
+    relative: str,
+    pdf: ExtractedPdf,
+    front_matter: str,
+    entry: Mapping[str, Any] | None,
+    corpus_dir: Path = Path(),
+) -> Edition:
+    """Metadata for one edition: the manifest's entry wins, then the PDF, then the file name."""
+    guessed = infer_from_pdf(pdf, front_matter)
+    named = infer_from_filename(relative)
+    entry = entry or {}
+
+    def pick(key: str) -> Any:
+        return entry.get(key) or guessed.get(key) or named.get(key)
+
+    source = "manifest" if entry else ("pdf" if guessed else "filename")
+    return Edition(
+        id=edition_id(relative),
+        title=pick("title") or "Untitled edition",
+        number=pick("number"),
+        date=pick("date"),
+        publisher=pick("publisher"),
+        file=relative,
+        source=(corpus_dir / relative).as_posix(),
+        licence=entry.get("licence"),
+        origin=entry.get("source"),
+        metadata_from=source,
+    )
+
+
+def infer_from_pdf(pdf: ExtractedPdf, front_matter: str) -> dict[str, Any]:
+    """Title, number, date and publisher as the PDF states them, where it does."""
+    first_page = pdf.pages[0].text if pdf.pages else ""
+    info_title = pdf.info.get("Title", "")
+    text = "\n".join([front_matter, first_page, info_title])
+    found: dict[str, Any] = {}
+    masthead = _masthead(pdf)
+    if masthead:
+        found["title"] = masthead
+    elif info_title:
+        found["title"] = info_title
+    number = _find_number(text)
+    if number is not None:
+        found["number"] = number
+    date = _find_date(text) or _info_date(pdf.info.get("CreationDate", ""))
+    if date:
+        found["date"] = date
+    if pdf.info.get("Author"):
+        found["publisher"] = pdf.info["Author"]
+    return found
+
+
+def infer_from_filename(relative: str) -> dict[str, Any]:
+    stem = Path(relative).stem
+    found: dict[str, Any] = {"title": re.sub(r"[-_]+", " ", stem).strip().title()}
+    dated = re.search(r"((?:19|20)\d\d)(?:[-_]?(0[1-9]|1[0-2]))?", stem)
+    if dated:
+        found["date"] = dated.group(1) + (f"-{dated.group(2)}" if dated.group(2) else "")
+    number = re.search(r"(?:issue|edition|no|ed|n)?[-_ ]?0*(\d{1,3})$", stem, re.IGNORECASE)
+    if number and not (dated and dated.end() == len(stem)):
+        found["number"] = int(number.group(1))
+    return found
+
+
+def _masthead(pdf: ExtractedPdf) -> str:
+    """The largest text in the top part of page 1, if it stands well above the body size."""
+    if not pdf.pages or not pdf.pages[0].lines:
+        return ""
+    page = pdf.pages[0]
+    top = [line for line in page.lines if line.top < page.height * 0.4 and not line.figure_share]
+    if not top:
+        return ""
+    biggest = max(line.size for line in top)
+    sizes = sorted(line.size for line in page.lines)
+    if biggest < sizes[len(sizes) // 2] * 1.8:
+        return ""
+    text = " ".join(line.text for line in top if line.size == biggest)
+    return _title_case(text) if is_all_caps(text) else text
+
+
+def _title_case(text: str) -> str:
+    """SOC LOCAL PARTNERSHIPS BULLETIN → SOC Local Partnerships Bulletin (short words kept)."""
+    small = {"and", "of", "the", "for", "in", "on", "to", "a"}
+    words = []
+    for i, word in enumerate(text.split()):
+        if len(word) <= 3 and word.isalpha() and word.lower() not in small:
+            words.append(word)  # an acronym: SOC, NCA
+        elif i and word.lower() in small:
+            words.append(word.lower())
+        else:
+            words.append(word.capitalize())
+    return " ".join(words)
+
+
+def _find_number(text: str) -> int | None:
+    match = _ORDINAL.search(text)
+    if match:
+        word = match.group(1).lower()
+        return _ORDINALS.get(word) or int(re.sub(r"\D", "", word))
+    match = _NUMBER.search(text)
+    return int(match.group(1)) if match else None
+
+
+def _find_date(text: str) -> str | None:
+    match = _MONTH_YEAR.search(text)
+    if not match:
+        return None
+    return f"{match.group(2)}-{_MONTHS[match.group(1).lower()]:02d}"
+
+
+def _info_date(value: str) -> str | None:
+    match = re.match(r"^(?:D:)?((?:19|20)\d\d)(0[1-9]|1[0-2])?", value)
+    if not match:
+        return None
+    return match.group(1) + (f"-{match.group(2)}" if match.group(2) else "")

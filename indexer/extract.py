@@ -1,0 +1,184 @@
+"""PDF → pages of lines with layout. The only module that reads PDFs.
+
+pdfminer.six's layout analysis groups characters into lines and lines into blocks; we order the
+blocks ourselves (``reading_order``) and keep, per line, the font size, weight and position that
+segmentation needs. Every pdfminer failure is wrapped in an ``ExtractionError`` with a reason.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pdfminer.converter import PDFPageAggregator
+from pdfminer.layout import LAParams, LTChar, LTFigure, LTPage, LTTextBox, LTTextLine
+from pdfminer.pdfdocument import PDFDocument, PDFPasswordIncorrect
+from pdfminer.pdfexceptions import PDFException
+from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdfparser import PDFParser
+from pdfminer.psexceptions import PSException
+from pdfminer.utils import decode_text
+
+from indexer.errors import ExtractionError
+from indexer.models import ExtractedPdf, Line, Page
+from indexer.reading_order import reading_order
+from indexer.textnorm import normalize_line
+
+log = logging.getLogger(__name__)
+
+# char_margin=4 keeps words of a justified line together; boxes_flow=None skips pdfminer's own
+# box ordering (quadratic on busy pages), since reading_order() does that job.
+LAYOUT = LAParams(char_margin=4.0, line_margin=0.5, boxes_flow=None, all_texts=True)
+_BOLD = re.compile(
+    r"bold|black|heavy|semibold|demi|-bd\b|bd$|,b$|^cmbx|^cmb\d|^sfbx", re.IGNORECASE
+)
+_INFO_KEYS = ("Title", "Author", "Subject", "Keywords", "Creator", "Producer", "CreationDate")
+# Exceptions pdfminer raises on malformed input besides its own (see NOTES: fuzzing contract).
+_MALFORMED = (PDFException, PSException, AssertionError, KeyError, TypeError, ValueError,
+              IndexError, AttributeError, ZeroDivisionError, RecursionError)
+
+
+@dataclass(frozen=True)
+class _Block:
+    """A text box from pdfminer, with the share of the page taken by its enclosing figure."""
+
+    box: LTTextBox
+    figure_share: float
+
+    @property
+    def x0(self) -> float:
+        return float(self.box.x0)
+
+    @property
+    def x1(self) -> float:
+        return float(self.box.x1)
+
+    @property
+    def top(self) -> float:
+        return -float(self.box.y1)
+
+    @property
+    def bottom(self) -> float:
+        return -float(self.box.y0)
+
+
+def extract_pdf(path: str | Path, *, password: str = "") -> ExtractedPdf:
+    """Read every page of the PDF at ``path``.
+
+    :raise ExtractionError: with ``reason`` ``not-a-pdf``, ``needs-password`` or ``corrupt``.
+    """
+    path = Path(path)
+    try:
+        with path.open("rb") as handle:
+            if b"%PDF-" not in handle.read(1024):
+                raise ExtractionError(f"{path.name}: not a PDF file (no %PDF- header)", "not-a-pdf")
+            handle.seek(0)
+            document = PDFDocument(PDFParser(handle), password=password)
+            info = _document_info(document)
+            pages = tuple(_pages(document))
+    except ExtractionError:
+        raise
+    except PDFPasswordIncorrect as exc:
+        raise ExtractionError(f"{path.name}: the PDF needs a password", "needs-password") from exc
+    except OSError as exc:
+        raise ExtractionError(f"{path.name}: cannot read file: {exc.strerror}", "unreadable") from exc
+    except _MALFORMED as exc:
+        detail = str(exc).strip() or type(exc).__name__
+        raise ExtractionError(f"{path.name}: damaged PDF ({detail})", "corrupt") from exc
+    return ExtractedPdf(source=str(path), pages=pages, info=info)
+
+
+def _pages(document: PDFDocument) -> Iterator[Page]:
+    manager = PDFResourceManager(caching=True)
+    device = PDFPageAggregator(manager, laparams=LAYOUT)
+    interpreter = PDFPageInterpreter(manager, device)
+    for number, pdf_page in enumerate(PDFPage.create_pages(document), start=1):
+        interpreter.process_page(pdf_page)
+        layout = device.get_result()
+        yield _page(number, layout)
+
+
+def _page(number: int, layout: LTPage) -> Page:
+    width, height = float(layout.width), float(layout.height)
+    blocks = reading_order(list(_blocks(layout, width * height)))
+    lines: list[Line] = []
+    for index, block in enumerate(blocks):
+        for item in block.box:
+            if isinstance(item, LTTextLine):
+                line = _line(item, index, block.figure_share, float(layout.y1))
+                if line is not None:
+                    lines.append(line)
+    return Page(number=number, width=width, height=height, lines=tuple(lines))
+
+
+def _blocks(container: Any, page_area: float, figure_share: float = 0.0) -> Iterator[_Block]:
+    for item in container:
+        if isinstance(item, LTTextBox):
+            yield _Block(item, figure_share)
+        elif isinstance(item, LTFigure):
+            share = (item.width * item.height) / page_area if page_area else 0.0
+            yield from _blocks(item, page_area, max(figure_share, share) if share else 1.0)
+
+
+def _line(item: LTTextLine, block: int, figure_share: float, page_top: float) -> Line | None:
+    text = normalize_line(item.get_text())
+    if not text:
+        return None
+    sizes: Counter[float] = Counter()
+    fonts: Counter[str] = Counter()
+    bold = 0
+    total = 0
+    for char in item:
+        if isinstance(char, LTChar) and char.get_text().strip():
+            total += 1
+            sizes[round(char.size * 2) / 2] += 1
+            font = _font_name(char.fontname)
+            fonts[font] += 1
+            bold += bool(_BOLD.search(font))
+    if not total:
+        return None
+    return Line(
+        text=text,
+        x0=round(float(item.x0), 2),
+        top=round(page_top - float(item.y1), 2),
+        x1=round(float(item.x1), 2),
+        bottom=round(page_top - float(item.y0), 2),
+        size=sizes.most_common(1)[0][0],
+        bold=bold * 2 > total,
+        font=fonts.most_common(1)[0][0],
+        block=block,
+        figure_share=round(figure_share, 4),
+    )
+
+
+def _font_name(name: Any) -> str:
+    text = decode_text(name) if isinstance(name, bytes) else str(name)
+    return text.split("+", 1)[1] if re.match(r"^[A-Z]{6}\+", text) else text
+
+
+def _document_info(document: PDFDocument) -> dict[str, str]:
+    info: dict[str, str] = {}
+    for entry in document.info:
+        for key in _INFO_KEYS:
+            value = _resolve(entry.get(key))
+            if value and key not in info:
+                info[key] = value
+    return info
+
+
+def _resolve(value: Any) -> str:
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        value = resolve1(value)
+    except _MALFORMED:
+        return ""
+    if isinstance(value, bytes):
+        value = decode_text(value)
+    return normalize_line(str(value)) if isinstance(value, str) else ""

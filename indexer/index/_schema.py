@@ -1,0 +1,45 @@
+"""The Whoosh schema: one document per article."""
+
+from __future__ import annotations
+
+from whoosh import analysis, fields
+from whoosh.support.charset import accent_map
+
+# English stemming, no stop words (so phrases stay exact), accents folded.
+TEXT_ANALYZER = analysis.StemmingAnalyzer(stoplist=None, minsize=1) | analysis.CharsetFilter(
+    accent_map
+)
+SCHEMA_VERSION = 1
+
+# Fields a user may name in a query ("title:guardian"), mapped to schema fields.
+QUERY_FIELDS = {
+    "title": "title",
+    "body": "body",
+    "text": "body",
+    "section": "section",
+    "edition": "edition",
+    "year": "year",
+    "date": "date",
+    "page": "pages",
+    "pages": "pages",
+}
+DEFAULT_FIELDS = ("title", "body")
+
+
+def build_schema() -> fields.Schema:
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        edition_id=fields.ID(stored=True),
+        edition=fields.NUMERIC(int, stored=True),  # the edition's number, when known
+        edition_title=fields.STORED,
+        date=fields.ID(stored=True, sortable=True),  # "YYYY-MM", "" when unknown
+        year=fields.NUMERIC(int),
+        ordinal=fields.NUMERIC(int, stored=True, sortable=True),
+        section=fields.TEXT(analyzer=analysis.SimpleAnalyzer(), stored=True),
+        title=fields.TEXT(analyzer=TEXT_ANALYZER, stored=True, field_boost=3.0),
+        title_from=fields.STORED,
+        body=fields.TEXT(analyzer=TEXT_ANALYZER, stored=True),
+        pages=fields.KEYWORD(stored=True, commas=True),
+        source=fields.STORED,  # the PDF's path as the corpus was given (corpus/x.pdf)
+        file=fields.STORED,  # the PDF's path relative to the corpus folder
+    )

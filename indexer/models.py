@@ -1,0 +1,90 @@
+"""Frozen records passed between the pipeline stages: extract → split → index."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Line:
+    """One text line of a page, with the layout facts that segmentation needs.
+
+    Coordinates are in PDF points with the origin at the page's top-left corner.
+    """
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float  # the most common character size on the line
+    bold: bool  # most characters are in a bold face
+    font: str  # the most common font name, subset prefix removed
+    block: int  # index of the text block (paragraph box) within the page, in reading order
+    figure_share: float = 0.0  # area share of the page of the figure the line is drawn in; 0 = none
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page: its number (1-based), size and lines in reading order."""
+
+    number: int
+    width: float
+    height: float
+    lines: tuple[Line, ...]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+
+@dataclass(frozen=True)
+class ExtractedPdf:
+    """What extraction produced for one PDF file."""
+
+    source: str  # path as given, for display and linking
+    pages: tuple[Page, ...]
+    info: Mapping[str, str] = field(default_factory=dict)  # document info: title, author, ...
+
+    @property
+    def char_count(self) -> int:
+        return sum(len(line.text) for page in self.pages for line in page.lines)
+
+
+@dataclass(frozen=True)
+class Edition:
+    """An edition of a publication: one PDF file."""
+
+    id: str  # stable slug, from the file name
+    title: str
+    number: int | None
+    date: str | None  # "YYYY-MM" or "YYYY-MM-DD" or "YYYY"
+    publisher: str | None
+    file: str  # the PDF's path relative to the corpus directory
+    source: str  # the PDF's path as the corpus directory was given, for display ("corpus/x.pdf")
+    licence: str | None = None
+    origin: str | None = None  # where the edition was published (URL or description)
+    metadata_from: str = "manifest"  # manifest | pdf | filename
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article of an edition, in the edition's reading order."""
+
+    id: str
+    edition_id: str
+    ordinal: int  # 1-based position in the edition
+    title: str
+    title_from: str  # "heading" when the PDF had one, else "first-sentence"
+    section: str | None
+    pages: tuple[int, ...]
+    body: str  # paragraphs separated by blank lines
+
+    @property
+    def first_page(self) -> int:
+        return self.pages[0]

@@ -1,0 +1,150 @@
+"""Compose the stages: find PDFs → extract → split → describe → index.
+
+One bad file never stops a batch: its failure is recorded as data, and whatever the previous
+index held for it is carried into the new one, so a failure never loses indexed articles.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from indexer.config import Settings
+from indexer.editions import describe_edition, edition_id, load_manifest
+from indexer.errors import BulletinsError, ExtractionError
+from indexer.extract import extract_pdf
+from indexer.index import ArticleIndex
+from indexer.models import Article, Edition
+from indexer.split import split_edition
+
+
+@dataclass(frozen=True)
+class Ingested:
+    edition: Edition
+    articles: tuple[Article, ...]
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """What happened to one PDF. ``status`` is ``ok`` or ``failed``."""
+
+    file: str  # relative to the corpus directory
+    status: str
+    articles: int = 0
+    reason: str | None = None  # for failures: not-a-pdf, needs-password, corrupt, no-text, ...
+    message: str | None = None
+    seconds: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    outcomes: tuple[FileOutcome, ...]
+    articles: int
+    seconds: float
+
+    @property
+    def failed(self) -> tuple[FileOutcome, ...]:
+        return tuple(o for o in self.outcomes if o.status != "ok")
+
+
+def discover(corpus_dir: Path) -> list[Path]:
+    """Every PDF under the corpus directory, in a stable order.
+
+    :raise BulletinsError: if the directory does not exist.
+    """
+    if not corpus_dir.is_dir():
+        raise BulletinsError(f"Corpus directory not found: {corpus_dir}")
+    return sorted(p for p in corpus_dir.rglob("*") if p.is_file() and p.suffix.lower() == ".pdf")
+
+
+def ingest_file(path: Path, corpus_dir: Path, manifest: dict[str, dict[str, Any]]) -> Ingested:
+    """Extract, split and describe one PDF.
+
+    :raise BulletinsError: if the file cannot be read or has no text to index.
+    """
+    relative = path.relative_to(corpus_dir).as_posix()
+    pdf = extract_pdf(path)
+    if not pdf.pages:
+        raise ExtractionError(f"{relative}: the PDF has no pages", "no-pages")
+    if pdf.char_count == 0:
+        raise ExtractionError(
+            f"{relative}: no text layer (a scan or text drawn as shapes); it needs OCR", "no-text"
+        )
+    split = split_edition(pdf, edition_id(relative))
+    edition = describe_edition(
+        relative, pdf, split.front_matter, manifest.get(relative), corpus_dir
+    )
+    return Ingested(edition, split.articles)
+
+
+def ingest_corpus(
+    corpus_dir: Path, on_file: Callable[[FileOutcome], None] | None = None
+) -> Iterator[tuple[FileOutcome, Ingested | None]]:
+    """Ingest every PDF of the corpus, yielding an outcome for each (failures included)."""
+    manifest = load_manifest(corpus_dir)
+    for path in discover(corpus_dir):
+        relative = path.relative_to(corpus_dir).as_posix()
+        started = time.perf_counter()
+        try:
+            ingested: Ingested | None = ingest_file(path, corpus_dir, manifest)
+        except ExtractionError as exc:
+            outcome = FileOutcome(relative, "failed", reason=exc.reason, message=str(exc))
+            ingested = None
+        except BulletinsError as exc:
+            outcome = FileOutcome(relative, "failed", reason="error", message=str(exc))
+            ingested = None
+        else:
+            assert ingested is not None
+            outcome = FileOutcome(relative, "ok", articles=len(ingested.articles))
+        outcome = FileOutcome(**{**outcome.__dict__, "seconds": round(time.perf_counter() - started, 3)})
+        if on_file:
+            on_file(outcome)
+        yield outcome, ingested
+
+
+def build_index(settings: Settings, on_file: Callable[[FileOutcome], None] | None = None) -> BuildReport:
+    """Rebuild the index from the corpus beside the live one, then swap it in.
+
+    Searches keep using the old index until the swap. A file that fails keeps the articles the
+    old index held for it.
+    """
+    started = time.perf_counter()
+    target = settings.index_dir
+    building = target.parent / f".{target.name}.building-{os.getpid()}"
+    shutil.rmtree(building, ignore_errors=True)
+    new = ArticleIndex.create(building)
+    old = ArticleIndex(target) if ArticleIndex.exists(target) else None
+    outcomes: list[FileOutcome] = []
+    try:
+        for outcome, ingested in ingest_corpus(settings.corpus_dir, on_file):
+            outcomes.append(outcome)
+            if ingested is not None:
+                new.add_edition(ingested.edition, ingested.articles)
+            elif old is not None:
+                new.carry_over(old, edition_id(outcome.file))
+        articles = new.count()
+        new.close()
+        if old is not None:
+            old.close()
+        _swap(building, target)
+    except BaseException:
+        new.close()
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    return BuildReport(tuple(outcomes), articles, round(time.perf_counter() - started, 3))
+
+
+def _swap(building: Path, target: Path) -> None:
+    retired = target.parent / f".{target.name}.old-{os.getpid()}"
+    if target.exists():
+        target.rename(retired)
+    building.rename(target)
+    shutil.rmtree(retired, ignore_errors=True)

@@ -1,0 +1,101 @@
+"""Reading order for the text blocks of a page: recursive XY-cut with column merging.
+
+Newsletters put full-width bands (mastheads, banners, wide headings) above and between columns.
+We cut the page at vertical gutters that run the whole height of a region first (columns), and
+otherwise at horizontal gaps that run its whole width (bands). Bands that share the same
+column gutters are merged back together before their columns are cut, so a gap between
+paragraphs that happens to line up across two columns does not interleave the columns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol, TypeVar
+
+
+class Boxlike(Protocol):
+    @property
+    def x0(self) -> float: ...
+    @property
+    def x1(self) -> float: ...
+    @property
+    def top(self) -> float: ...
+    @property
+    def bottom(self) -> float: ...
+
+
+B = TypeVar("B", bound=Boxlike)
+
+MIN_GUTTER = 4.0  # points of empty space that separate two columns
+GUTTER_TOLERANCE = 4.0  # how far a box may reach into a gutter and not cross it
+
+
+def reading_order(boxes: Sequence[B]) -> list[B]:
+    """Return the boxes in reading order: top to bottom by bands, left to right by columns."""
+    return _order(list(boxes))
+
+
+def _order(boxes: list[B]) -> list[B]:
+    if len(boxes) <= 1:
+        return boxes
+    columns = _split(boxes, vertical=True)
+    if len(columns) > 1:
+        return [box for column in columns for box in _order(column)]
+    bands = _split(boxes, vertical=False)
+    if len(bands) == 1:
+        return sorted(boxes, key=lambda b: (b.top, b.x0))
+    merged: list[list[B]] = []
+    for band in bands:
+        if merged and _same_columns(merged[-1], band):
+            merged[-1].extend(band)
+        else:
+            merged.append(list(band))
+    if len(merged) == 1:  # cannot happen for consistent gutters; guard against looping
+        return [box for band in bands for box in _order(band)]
+    return [box for band in merged for box in _order(band)]
+
+
+def _split(boxes: list[B], *, vertical: bool) -> list[list[B]]:
+    """Split at empty stripes: vertical ones (columns, left to right) or horizontal (bands)."""
+    if vertical:
+        spans = sorted(((b.x0, b.x1, b) for b in boxes), key=lambda s: s[0])
+        min_gap = MIN_GUTTER
+    else:
+        spans = sorted(((b.top, b.bottom, b) for b in boxes), key=lambda s: s[0])
+        min_gap = 0.5
+    groups: list[list[B]] = [[spans[0][2]]]
+    reach = spans[0][1]
+    for start, end, box in spans[1:]:
+        if start - reach >= min_gap:
+            groups.append([box])
+        else:
+            groups[-1].append(box)
+        reach = max(reach, end)
+    return groups
+
+
+def _gutters(boxes: list[B]) -> list[tuple[float, float]]:
+    """The empty vertical stripes between the columns of a group of boxes."""
+    columns = _split(boxes, vertical=True)
+    return [
+        (max(b.x1 for b in left), min(b.x0 for b in right))
+        for left, right in zip(columns, columns[1:])
+    ]
+
+
+def _crosses(boxes: list[B], gutters: list[tuple[float, float]]) -> bool:
+    """Does any box reach across the middle of any gutter?"""
+    middles = [(start + end) / 2 for start, end in gutters]
+    return any(
+        box.x0 < mid - GUTTER_TOLERANCE and box.x1 > mid + GUTTER_TOLERANCE
+        for box in boxes
+        for mid in middles
+    )
+
+
+def _same_columns(first: list[B], second: list[B]) -> bool:
+    """Two stacked bands read as one set of columns when neither crosses the other's gutters."""
+    a, b = _gutters(first), _gutters(second)
+    if not (a or b):
+        return False
+    return not _crosses(second, a) and not _crosses(first, b)

@@ -1,0 +1,158 @@
+"""Give each extracted line a role from its layout alone: body, heading, banner or furniture.
+
+Nothing here knows any title, section or publication: headings are lines whose size and weight
+stand out from the body text of their page; banners are short all-caps headings; furniture is
+what repeats on many pages at the top or bottom, page numbers, and text inside small artwork.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+from indexer.models import ExtractedPdf, Line, Page
+
+
+class Role(Enum):
+    BODY = "body"
+    HEADING = "heading"  # an article title (or part of one)
+    SUBHEADING = "subheading"  # a heading below the article-title level: kept in the body
+    BANNER = "banner"  # a section name
+    MASTHEAD = "masthead"  # the publication's name on the first page
+    FURNITURE = "furniture"  # running headers and footers, page numbers, logo text
+
+
+@dataclass(frozen=True)
+class Styled:
+    """A line with its role and, for headings, the size that ranks it."""
+
+    line: Line
+    role: Role
+    page: int
+
+
+HEADING_RATIO = 1.3  # a line this much larger than the body text is a heading
+BOLD_HEADING_RATIO = 1.12  # ...or this much larger and bold
+MAX_HEADING_WORDS = 18
+MARGIN_SHARE = 0.12  # top and bottom share of the page where running headers and footers live
+LOGO_SHARE = 0.3  # text drawn inside artwork smaller than this share of the page is logo text
+_PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE)
+_LETTERS = re.compile(r"[^\W\d_]")
+
+
+def body_size(lines: Sequence[Line]) -> float:
+    """The font size most characters are set in (0 when there is no text)."""
+    weights: Counter[float] = Counter()
+    for line in lines:
+        weights[line.size] += len(line.text)
+    return weights.most_common(1)[0][0] if weights else 0.0
+
+
+def assign_roles(pdf: ExtractedPdf) -> list[Styled]:
+    """All lines of the document, in reading order, each with its role."""
+    all_lines = [line for page in pdf.pages for line in page.lines if not line.figure_share]
+    doc_body = body_size(all_lines)
+    running = _running_lines(pdf.pages)
+    styled: list[Styled] = []
+    for page in pdf.pages:
+        page_body = _page_body(page, doc_body)
+        for line in page.lines:
+            styled.append(Styled(line, _role(line, page, page_body, running), page.number))
+    if pdf.pages:
+        _mark_masthead(styled, doc_body, pdf.pages[0].height)
+    return _promote_bold_headings(styled, doc_body)
+
+
+def _page_body(page: Page, doc_body: float) -> float:
+    lines = [line for line in page.lines if not line.figure_share]
+    if sum(len(line.text) for line in lines) < 400:
+        return doc_body
+    return body_size(lines) or doc_body
+
+
+def _role(line: Line, page: Page, body: float, running: frozenset[str]) -> Role:
+    if _is_furniture(line, page, running):
+        return Role.FURNITURE
+    words = line.text.split()
+    if not _LETTERS.search(line.text) or len(_LETTERS.findall(line.text)) < 2:
+        return Role.BODY
+    big = line.size >= body * HEADING_RATIO or (line.bold and line.size >= body * BOLD_HEADING_RATIO)
+    if is_all_caps(line.text) and len(words) <= 6 and (big or line.bold) and line.size >= body * 0.95:
+        return Role.BANNER
+    if big and len(words) <= MAX_HEADING_WORDS:
+        return Role.HEADING
+    return Role.BODY
+
+
+def is_all_caps(text: str) -> bool:
+    letters = _LETTERS.findall(text)
+    return len(letters) >= 3 and all(ch.isupper() for ch in letters)
+
+
+def _in_margin(line: Line, page: Page) -> bool:
+    return line.bottom <= page.height * MARGIN_SHARE or line.top >= page.height * (1 - MARGIN_SHARE)
+
+
+def _is_furniture(line: Line, page: Page, running: frozenset[str]) -> bool:
+    if 0 < line.figure_share < LOGO_SHARE:
+        return True
+    if not _in_margin(line, page):
+        return False
+    return bool(_PAGE_NUMBER.match(line.text)) or _running_key(line.text) in running
+
+
+def _running_key(text: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"\d+", "#", text.lower())).strip()
+
+
+def _running_lines(pages: Sequence[Page]) -> frozenset[str]:
+    """Texts (digits ignored) printed in the margins of most pages: running headers, footers."""
+    if len(pages) < 3:
+        return frozenset()
+    seen: Counter[str] = Counter()
+    for page in pages:
+        keys = {_running_key(line.text) for line in page.lines if _in_margin(line, page)}
+        seen.update(keys)
+    needed = max(3, int(len(pages) * 0.5 + 0.5))
+    return frozenset(key for key, count in seen.items() if count >= needed)
+
+
+def _mark_masthead(styled: list[Styled], doc_body: float, page_height: float) -> None:
+    """The largest text near the top of page 1, when it towers over the body, is the masthead."""
+    first = [i for i, s in enumerate(styled) if s.page == 1 and s.role is not Role.FURNITURE]
+    if not first:
+        return
+    top_size = max(styled[i].line.size for i in first)
+    headings = [s.line.size for s in styled if s.page > 1 and s.role is Role.HEADING]
+    towering = top_size >= doc_body * 1.8 and (not headings or top_size >= max(headings) * 1.2)
+    for i in first:
+        s = styled[i]
+        if s.line.size != top_size or s.line.top > 0.45 * page_height:
+            continue
+        if towering or (s.role is Role.BANNER):
+            styled[i] = Styled(s.line, Role.MASTHEAD, s.page)
+
+
+def _promote_bold_headings(styled: list[Styled], doc_body: float) -> list[Styled]:
+    """With no size-based headings at all, standalone bold body-size lines are the titles."""
+    if any(s.role is Role.HEADING for s in styled):
+        return styled
+    out = []
+    for i, s in enumerate(styled):
+        if s.role is Role.BODY and _standalone_bold(styled, i, doc_body):
+            s = Styled(s.line, Role.HEADING, s.page)
+        out.append(s)
+    return out
+
+
+def _standalone_bold(styled: list[Styled], i: int, doc_body: float) -> bool:
+    line = styled[i].line
+    if not line.bold or len(line.text.split()) > 12 or line.text.rstrip()[-1:] in ".,;:":
+        return False
+    if abs(line.size - doc_body) > doc_body * 0.15:
+        return False
+    neighbours = [styled[j] for j in (i - 1, i + 1) if 0 <= j < len(styled)]
+    return all(n.line.block != line.block or n.line.bold for n in neighbours)

@@ -1,0 +1,240 @@
+"""Split an edition's lines into articles: title, section, pages and body.
+
+An article starts at a heading, or at body text after the section changed (a heading that was a
+logo leaves no text, but its article must not run into the previous one). It runs on across
+columns and pages until the next heading or section banner. Body lines are regrouped into
+paragraphs; line-end hyphens are resolved against the edition's own vocabulary.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from indexer.models import Article, ExtractedPdf, Line
+from indexer.roles import Role, Styled, assign_roles
+from indexer.textnorm import BULLETS, join_lines, vocabulary
+
+FRONT_MATTER_WORDS = 40  # text before the first heading shorter than this is cover furniture
+UNTITLED_TITLE_WORDS = 10
+MIN_BODY_WORDS = 8  # a heading followed by fewer words before the next heading is no article
+SUBHEADING_RATIO = 0.9  # a heading this much smaller than its article's title is a subheading
+_TERMINAL = tuple('.!?:;"”’)')
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"‘(])")
+
+
+@dataclass
+class _Draft:
+    section: str | None
+    title_lines: list[Line] = field(default_factory=list)
+    paragraphs: list[list[Line]] = field(default_factory=list)
+    pages: set[int] = field(default_factory=set)
+
+    @property
+    def title_size(self) -> float:
+        return max((line.size for line in self.title_lines), default=0.0)
+
+    @property
+    def has_body(self) -> bool:
+        return bool(self.paragraphs)
+
+
+@dataclass(frozen=True)
+class Edited:
+    """The articles of one edition and the cover text that belongs to none of them."""
+
+    articles: tuple[Article, ...]
+    front_matter: str
+
+
+def split_edition(pdf: ExtractedPdf, edition_id: str) -> Edited:
+    """Split the extracted edition into articles, in reading order."""
+    styled = assign_roles(pdf)
+    vocab = vocabulary(s.line.text for s in styled if s.role is not Role.FURNITURE)
+    assembler = _Assembler(edition_id, vocab)
+    for item in styled:
+        assembler.feed(item)
+    return assembler.finish()
+
+
+def split_articles(pdf: ExtractedPdf, edition_id: str) -> tuple[Article, ...]:
+    return split_edition(pdf, edition_id).articles
+
+
+class _Assembler:
+    def __init__(self, edition_id: str, vocab: frozenset[str]) -> None:
+        self.edition_id = edition_id
+        self.vocab = vocab
+        self.section: str | None = None
+        self.draft: _Draft | None = None
+        self.front: list[Line] = []
+        self.front_pages: set[int] = set()
+        self.started = False  # has any article begun?
+        self.articles: list[Article] = []
+
+    def feed(self, item: Styled) -> None:
+        role, line = item.role, item.line
+        if role is Role.MASTHEAD:
+            self.front.append(line)
+        elif role is Role.BANNER:
+            self._banner(line)
+        elif role is Role.HEADING:
+            self._heading(line, item.page)
+        elif role in (Role.BODY, Role.SUBHEADING):
+            self._body(line, item.page)
+
+    def finish(self) -> Edited:
+        self._close()
+        if not self.started:
+            self._flush_front(force=True)
+            self._close()
+        return Edited(tuple(self.articles), join_lines([line.text for line in self.front]))
+
+    # -- events -------------------------------------------------------------------------------
+    def _banner(self, line: Line) -> None:
+        name = re.sub(r"\s+", " ", line.text).strip()
+        if name != self.section:
+            self._close()
+            self.section = name
+
+    def _heading(self, line: Line, page: int) -> None:
+        draft = self.draft
+        if draft is not None and draft.title_lines and _words(draft) < MIN_BODY_WORDS:
+            if _continues_title(draft.title_lines[-1], line):
+                draft.title_lines.append(line)
+                draft.pages.add(page)
+                return
+            if line.size < draft.title_size * SUBHEADING_RATIO:  # a subtitle under its title
+                self._add_body(line, page, new_paragraph=True)
+                return
+            # A heading with (almost) nothing under it is a kicker or a strapline, not an article:
+            # its words go to the cover text before the first article, else to the next article.
+            leftover = draft.title_lines + [ln for para in draft.paragraphs for ln in para]
+            self.draft = None
+            self._flush_front()
+            self._start(line, page)
+            if self.articles:
+                for i, old in enumerate(leftover):
+                    self._add_body(old, page, new_paragraph=i == 0)
+            else:
+                self.front.extend(leftover)
+            return
+        if draft is not None and draft.title_lines and line.size < draft.title_size * SUBHEADING_RATIO:
+            self._add_body(line, page, new_paragraph=True)
+            return
+        self._close()
+        self._flush_front()
+        self._start(line, page)
+
+    def _body(self, line: Line, page: int) -> None:
+        if self.draft is None:
+            if not self.started:
+                self.front.append(line)
+                self.front_pages.add(page)
+                return
+            self.draft = _Draft(self.section)
+        self._add_body(line, page, new_paragraph=False)
+
+    # -- helpers ------------------------------------------------------------------------------
+    def _start(self, line: Line, page: int) -> None:
+        self.started = True
+        self.draft = _Draft(self.section, title_lines=[line], pages={page})
+
+    def _flush_front(self, *, force: bool = False) -> None:
+        """Before the first article: cover text long enough to read is an untitled article."""
+        if self.started:
+            return
+        body = [line for line in self.front if line.size <= _body_ceiling(self.front)]
+        if force or sum(len(line.text.split()) for line in body) >= FRONT_MATTER_WORDS:
+            self.started = True
+            self.draft = _Draft(self.section)
+            for line in body:
+                self.draft.pages.update(self.front_pages)
+                self._append(self.draft, line)
+            self.front = [line for line in self.front if line not in body]
+            self._close()
+
+    def _add_body(self, line: Line, page: int, *, new_paragraph: bool) -> None:
+        if self.draft is None:
+            self.draft = _Draft(self.section)
+        self.draft.pages.add(page)
+        self._append(self.draft, line, force_break=new_paragraph)
+
+    def _append(self, draft: _Draft, line: Line, *, force_break: bool = False) -> None:
+        if force_break or not draft.paragraphs or _breaks(draft.paragraphs[-1], line):
+            draft.paragraphs.append([line])
+        else:
+            draft.paragraphs[-1].append(line)
+
+    def _close(self) -> None:
+        draft, self.draft = self.draft, None
+        if draft is None or not (draft.title_lines or draft.paragraphs):
+            return
+        paragraphs = [join_lines([ln.text for ln in para], self.vocab) for para in draft.paragraphs]
+        body = "\n\n".join(p for p in paragraphs if p)
+        if draft.title_lines:
+            title = join_lines([ln.text for ln in draft.title_lines], self.vocab)
+            title_from = "heading"
+        else:
+            title, title_from = title_from_text(body), "first-sentence"
+        ordinal = len(self.articles) + 1
+        self.articles.append(
+            Article(
+                id=f"{self.edition_id}:{ordinal}",
+                edition_id=self.edition_id,
+                ordinal=ordinal,
+                title=title,
+                title_from=title_from,
+                section=draft.section,
+                pages=tuple(sorted(draft.pages)),
+                body=body,
+            )
+        )
+
+
+def _words(draft: _Draft) -> int:
+    return sum(len(line.text.split()) for para in draft.paragraphs for line in para)
+
+
+def _body_ceiling(lines: Iterable[Line]) -> float:
+    sizes = sorted(line.size for line in lines)
+    return sizes[len(sizes) // 2] * 1.2 if sizes else 0.0
+
+
+def _continues_title(previous: Line, line: Line) -> bool:
+    """A second heading line of the same size right under the first continues the title."""
+    if abs(previous.size - line.size) > 0.6:
+        return False
+    gap = line.top - previous.bottom
+    return line.block == previous.block or -2 <= gap <= line.size * 1.2
+
+
+def _breaks(paragraph: list[Line], line: Line) -> bool:
+    """Does ``line`` start a new paragraph after the lines gathered so far?"""
+    previous = paragraph[-1]
+    text = previous.text.rstrip()
+    continues = not text.endswith(_TERMINAL) and line.text[:1].islower()
+    if line.text[:1] in BULLETS and len(line.text) > 1 and line.text[1:2] == " ":
+        return True
+    if line.top < previous.top:  # a new column or page: paragraphs run on unless they ended
+        return text.endswith(_TERMINAL)
+    if line.block != previous.block:  # a new box below: a new paragraph unless mid-sentence
+        return not continues
+    if line.top - previous.bottom > line.height * 0.8:
+        return True
+    left = min(ln.x0 for ln in paragraph)
+    right = max(ln.x1 for ln in paragraph)
+    short = previous.x1 < right - 0.2 * (right - left)
+    return short and text.endswith(_TERMINAL) and len(paragraph) > 0
+
+
+def title_from_text(text: str, max_words: int = UNTITLED_TITLE_WORDS) -> str:
+    """A title for an article whose heading was artwork: the start of its first sentence."""
+    sentence = _SENTENCE_END.split(text.strip(), maxsplit=1)[0].split("\n")[0].strip()
+    words = sentence.split()
+    if not words:
+        return "Untitled article"
+    if len(words) <= max_words:
+        return sentence.rstrip(".")
+    return " ".join(words[:max_words]).rstrip(",;:") + "…"

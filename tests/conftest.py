@@ -1,0 +1,51 @@
+"""Shared fixtures: the shipped corpus, an index built from it once per session, PDF makers."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from indexer.config import Settings
+from indexer.index import ArticleIndex
+from indexer.pipeline import build_index
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+SHIPPED_PDF = CORPUS / "soc-local-partnerships-bulletin-07.pdf"
+MANUSCRIPT = CORPUS / "manuscripts" / "soc-local-partnerships-bulletin-07.md"
+DATA = Path(__file__).resolve().parent / "data"
+SHARED = Path(os.environ.get("BULLETINS_SHARED_DIR", ROOT.parent / "shared"))
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-goldens", action="store_true", help="Rewrite tests/data/expected/* from the code."
+    )
+
+
+@pytest.fixture(scope="session")
+def update_goldens(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-goldens"))
+
+
+@pytest.fixture(scope="session")
+def shipped_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ArticleIndex]:
+    """The shipped corpus, indexed once for the whole session (read-only for tests)."""
+    index_dir = tmp_path_factory.mktemp("shipped") / "index"
+    report = build_index(Settings(corpus_dir=CORPUS, index_dir=index_dir))
+    assert not report.failed, report.failed
+    index = ArticleIndex(index_dir)
+    yield index
+    index.close()
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Path:
+    """A writable copy of the shipped corpus."""
+    target = tmp_path / "corpus"
+    shutil.copytree(CORPUS, target, ignore=shutil.ignore_patterns("manuscripts"))
+    return target

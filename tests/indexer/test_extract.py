@@ -1,0 +1,81 @@
+from pathlib import Path
+
+import pytest
+
+from indexer.errors import ExtractionError
+from indexer.extract import extract_pdf
+from indexer.roles import assign_roles
+from tests.conftest import SHIPPED_PDF
+from tests.golden import check_golden
+
+
+def test_shipped_edition_extraction_matches_golden(update_goldens: bool) -> None:
+    pdf = extract_pdf(SHIPPED_PDF)
+    pages = [
+        {
+            "page": page.number,
+            "lines": [
+                [s.line.text, s.line.size, s.line.bold, s.role.value]
+                for s in assign_roles(pdf)
+                if s.page == page.number
+            ],
+        }
+        for page in pdf.pages
+    ]
+    check_golden("soc-07.extract.json", pages, update_goldens)
+
+
+def test_layout_facts_of_the_shipped_edition() -> None:
+    pdf = extract_pdf(SHIPPED_PDF)
+    assert len(pdf.pages) == 20
+    assert pdf.info["Author"] == "Home Office"
+    title = next(line for line in pdf.pages[17].lines if line.text == "Operation SLATE")
+    body = next(line for line in pdf.pages[17].lines if line.text.startswith("Op SLATE"))
+    assert title.bold and not body.bold
+    assert title.size > body.size * 1.5
+
+
+def test_two_column_page_reads_left_column_first() -> None:
+    """Page 1: the Welcome text (left column) precedes the READ contacts (right column)."""
+    text = extract_pdf(SHIPPED_PDF).pages[0].text
+    assert text.index("Summer seems to have passed") < text.index("Lucie Irving")
+    assert text.index("John Penny Cook") < text.index("Lucie Irving")
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"", "not-a-pdf"),
+        (b"<!DOCTYPE html><html><body>Not a PDF</body></html>", "not-a-pdf"),
+        (b"%PDF-1.4\n%%EOF\n", "corrupt"),
+        (SHIPPED_PDF.read_bytes()[:5000], "corrupt"),
+    ],
+    ids=["zero-bytes", "html-named-pdf", "header-only", "truncated"],
+)
+def test_bad_files_raise_classified_errors(tmp_path: Path, content: bytes, reason: str) -> None:
+    path = tmp_path / "bad.pdf"
+    path.write_bytes(content)
+    with pytest.raises(ExtractionError) as info:
+        extract_pdf(path)
+    assert info.value.reason == reason
+    assert "bad.pdf" in str(info.value)
+
+
+def test_password_protected_pdf_needs_password(tmp_path: Path) -> None:
+    from reportlab.lib import pdfencrypt
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "locked.pdf"
+    pdf = canvas.Canvas(str(path), encrypt=pdfencrypt.StandardEncryption("secret", ownerPassword="owner"))
+    pdf.drawString(72, 720, "Secret bulletin")
+    pdf.save()
+    with pytest.raises(ExtractionError) as info:
+        extract_pdf(path)
+    assert info.value.reason == "needs-password"
+    assert "Secret bulletin" in extract_pdf(path, password="secret").pages[0].text
+
+
+def test_missing_file_is_reported(tmp_path: Path) -> None:
+    with pytest.raises(ExtractionError) as info:
+        extract_pdf(tmp_path / "nope.pdf")
+    assert info.value.reason == "unreadable"

@@ -1,0 +1,156 @@
+from pathlib import Path
+
+import pytest
+
+from indexer.errors import IndexNotFoundError, SearchQueryError
+from indexer.index import ArticleIndex
+from indexer.models import Article, Edition
+
+EDITION = Edition(
+    id="ed-1", title="Test Bulletin", number=3, date="2019-04", publisher=None,
+    file="ed-1.pdf", source="corpus/ed-1.pdf",
+)
+OLDER = Edition(
+    id="ed-0", title="Test Bulletin", number=2, date="2018-01", publisher=None,
+    file="ed-0.pdf", source="corpus/ed-0.pdf",
+)
+
+
+def article(edition: Edition, ordinal: int, title: str, body: str, section: str = "NEWS") -> Article:
+    return Article(
+        id=f"{edition.id}:{ordinal}", edition_id=edition.id, ordinal=ordinal, title=title,
+        title_from="heading", section=section, pages=(ordinal, ordinal + 1), body=body,
+    )
+
+
+@pytest.fixture
+def index() -> ArticleIndex:
+    ix = ArticleIndex(None)
+    ix.add_edition(EDITION, [
+        article(EDITION, 1, "County lines workshop", "Police ran a county lines workshop in Wales."),
+        article(EDITION, 2, "Fraud campaign", "A campaign against fraud and scams. Lines of county roads."),
+        article(EDITION, 3, "Modern slavery", "Labour exploitation <script>alert(1)</script> & slavery."),
+    ])
+    ix.add_edition(OLDER, [article(OLDER, 1, "Older news", "Exploitation of workers was reported.")])
+    return ix
+
+
+def ids(index: ArticleIndex, query: str) -> list[str]:
+    return [hit.id for hit in index.search(query).results]
+
+
+def test_title_match_outranks_body_match(index: ArticleIndex) -> None:
+    assert ids(index, "county lines")[0] == "ed-1:1"
+
+
+def test_phrase_is_exact(index: ArticleIndex) -> None:
+    assert ids(index, '"county lines"') == ["ed-1:1"]
+
+
+def test_and_is_the_default_and_or_means_or(index: ArticleIndex) -> None:
+    assert ids(index, "fraud AND slavery") == []
+    assert ids(index, "police county workshop") == ["ed-1:1"]
+    assert sorted(ids(index, "fraud OR slavery")) == ["ed-1:2", "ed-1:3"]
+
+
+def test_plain_words_no_article_has_together_fall_back_to_any(index: ArticleIndex) -> None:
+    page = index.search("fraud slavery workshop")
+    assert page.match == "any" and page.total == 3
+    assert index.search("county workshop").match == "all"
+    assert index.search('"fraud slavery"').total == 0  # quoted, so never relaxed
+
+
+def test_not_excludes(index: ArticleIndex) -> None:
+    assert ids(index, "exploitation NOT slavery") == ["ed-0:1"]
+
+
+def test_field_queries(index: ArticleIndex) -> None:
+    assert ids(index, "title:fraud") == ["ed-1:2"]
+    assert ids(index, "edition:2") == ["ed-0:1"]
+    assert sorted(ids(index, "year:2019")) == ["ed-1:1", "ed-1:2", "ed-1:3"]
+    assert ids(index, "section:news title:older") == ["ed-0:1"]
+
+
+def test_wildcard_and_stemming(index: ArticleIndex) -> None:
+    assert sorted(ids(index, "exploit*")) == ["ed-0:1", "ed-1:3"]
+    assert ids(index, "campaigns") == ["ed-1:2"]
+
+
+def test_empty_query_lists_everything_newest_first(index: ArticleIndex) -> None:
+    assert ids(index, "") == ["ed-1:1", "ed-1:2", "ed-1:3", "ed-0:1"]
+
+
+def test_snippet_marks_matches_and_escapes_html(index: ArticleIndex) -> None:
+    hit = index.search("labour").results[0]
+    assert "<mark>Labour</mark>" in hit.snippet
+    assert "<script>" not in hit.snippet
+    assert "&lt;script&gt;" in hit.snippet
+    assert "&amp;" in hit.snippet
+
+
+def test_phrase_highlight_is_one_mark(index: ArticleIndex) -> None:
+    assert "<mark>county lines</mark>" in index.search('"county lines"').results[0].snippet
+
+
+def test_result_json_contract(index: ArticleIndex) -> None:
+    data = index.search("county", page=1, per_page=1).to_json()
+    assert set(data) == {"query", "total", "page", "per_page", "results", "facets", "match"}
+    assert data["total"] == 2 and data["per_page"] == 1 and len(data["results"]) == 1
+    hit = data["results"][0]
+    assert set(hit) >= {"id", "title", "section", "edition", "pages", "snippet", "score", "source"}
+    assert hit["edition"] == {"id": "ed-1", "number": 3, "title": "Test Bulletin", "date": "2019-04"}
+    assert hit["pages"] == [1, 2] and hit["source"] == "corpus/ed-1.pdf"
+
+
+def test_pagination(index: ArticleIndex) -> None:
+    second = index.search("", page=2, per_page=3)
+    assert second.total == 4 and [h.id for h in second.results] == ["ed-0:1"]
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ('"unclosed', "Unclosed quote"),
+        ("(county OR lines", "never closed"),
+        ("county)", "no matching"),
+        ("county AND", "after it"),
+        ("AND county", "before it"),
+        ("county AND OR lines", "after it"),
+        ("colour:red", "Unknown field 'colour:'"),
+        ("title:", "needs a value"),
+        ("x" * 1001, "too long"),
+    ],
+)
+def test_malformed_queries_explain_themselves(index: ArticleIndex, query: str, message: str) -> None:
+    with pytest.raises(SearchQueryError, match=message):
+        index.search(query)
+
+
+def test_urls_are_not_fields(index: ArticleIndex) -> None:
+    assert index.search("https://www.gov.uk").total == 0
+
+
+def test_reindexing_an_edition_replaces_its_articles(index: ArticleIndex) -> None:
+    index.add_edition(EDITION, [article(EDITION, 1, "Replaced", "Only this now.")])
+    assert ids(index, "") == ["ed-1:1", "ed-0:1"]
+    assert index.get("ed-1:1")["title"] == "Replaced"  # type: ignore[index]
+
+
+def test_failed_batch_commits_nothing(index: ArticleIndex) -> None:
+    """A writer that fails part-way must leave the index as it was."""
+    with pytest.raises(RuntimeError), index.batch() as batch:
+        batch.delete_edition("ed-1")
+        raise RuntimeError("boom")
+    assert index.count() == 4
+
+
+def test_searcher_sees_new_commits(tmp_path: Path) -> None:
+    index = ArticleIndex.create(tmp_path / "ix")
+    assert index.count() == 0
+    ArticleIndex(tmp_path / "ix").add_edition(EDITION, [article(EDITION, 1, "New", "Fresh text.")])
+    assert ids(index, "fresh") == ["ed-1:1"]
+
+
+def test_missing_index_says_how_to_build_one(tmp_path: Path) -> None:
+    with pytest.raises(IndexNotFoundError, match="bulletins index"):
+        ArticleIndex(tmp_path / "none")
