@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import logging
 import json
 import re
 import sys
@@ -11,7 +12,13 @@ from typing import NoReturn
 
 import click
 
-from indexer.config import DEFAULT_CORPUS_DIR, DEFAULT_INDEX_DIR, ENV_CORPUS_DIR, ENV_INDEX_DIR, Settings
+from indexer.config import (
+    DEFAULT_CORPUS_DIR,
+    DEFAULT_INDEX_DIR,
+    ENV_CORPUS_DIR,
+    ENV_INDEX_DIR,
+    Settings,
+)
 from indexer.errors import BulletinsError, SearchQueryError
 from indexer.index import ArticleIndex, SearchPage
 from indexer.pipeline import BuildReport, FileOutcome, build_index
@@ -24,7 +31,10 @@ corpus_option = click.option(
     "corpus_dir",
     type=click.Path(path_type=Path),
     default=None,
-    help=f"Folder of edition PDFs (and editions.toml). Default: ${ENV_CORPUS_DIR} or ./{DEFAULT_CORPUS_DIR}",
+    help=(
+        "Folder of edition PDFs (and editions.toml). "
+        f"Default: ${ENV_CORPUS_DIR} or ./{DEFAULT_CORPUS_DIR}"
+    ),
 )
 index_option = click.option(
     "--index",
@@ -74,7 +84,10 @@ def index_command(corpus_dir: Path | None, index_dir: Path | None, quiet: bool) 
 def _build(settings: Settings, *, quiet: bool) -> BuildReport:
     def on_file(outcome: FileOutcome) -> None:
         if outcome.status == "ok" and not quiet:
-            click.echo(f"  ok      {outcome.file}: {outcome.articles} articles ({outcome.seconds:.2f}s)", err=True)
+            click.echo(
+                f"  ok      {outcome.file}: {outcome.articles} articles ({outcome.seconds:.2f}s)",
+                err=True,
+            )
         elif outcome.status != "ok":
             click.echo(f"  FAILED  {outcome.file}: [{outcome.reason}] {outcome.message}", err=True)
 
@@ -97,13 +110,32 @@ def _build(settings: Settings, *, quiet: bool) -> BuildReport:
 
 @cli.command("search")
 @click.argument("query")
-@click.option("--limit", "-n", type=click.IntRange(1, 100), default=10, show_default=True, help="Results per page.")
-@click.option("--page", "-p", type=click.IntRange(1, None), default=1, show_default=True, help="Page of results.")
+@click.option(
+    "--limit",
+    "-n",
+    type=click.IntRange(1, 100),
+    default=10,
+    show_default=True,
+    help="Results per page.",
+)
+@click.option(
+    "--page",
+    "-p",
+    type=click.IntRange(1, None),
+    default=1,
+    show_default=True,
+    help="Page of results.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON the HTTP API serves.")
 @index_option
 @corpus_option
 def search_command(
-    query: str, limit: int, page: int, as_json: bool, index_dir: Path | None, corpus_dir: Path | None
+    query: str,
+    limit: int,
+    page: int,
+    as_json: bool,
+    index_dir: Path | None,
+    corpus_dir: Path | None,
 ) -> None:
     """Search the index for articles matching QUERY.
 
@@ -137,8 +169,10 @@ def search_command(
 def _open_index(settings: Settings) -> ArticleIndex:
     if not ArticleIndex.exists(settings.index_dir):
         if not settings.corpus_dir.is_dir():
-            _fail(f"no index at {settings.index_dir} and no corpus at {settings.corpus_dir}; "
-                  "pass --index or --corpus")
+            _fail(
+                f"no index at {settings.index_dir} and no corpus at {settings.corpus_dir}; "
+                "pass --index or --corpus"
+            )
         click.echo(f"No index at {settings.index_dir} yet: building it (first run).", err=True)
         _build(settings, quiet=True)
     try:
@@ -156,7 +190,9 @@ def _print_results(results: SearchPage) -> None:
     click.echo(f'{results.total} articles match "{results.query}" (showing {first}-{last})\n')
     for rank, hit in enumerate(results.results, start=first):
         edition = hit.edition
-        where = [f"Edition {edition['number']}" if edition.get("number") else edition.get("title") or ""]
+        where = [
+            f"Edition {edition['number']}" if edition.get("number") else edition.get("title") or ""
+        ]
         if edition.get("date"):
             where.append(str(edition["date"]))
         if hit.section:
@@ -175,4 +211,6 @@ def _terminal_snippet(snippet: str) -> str:
 
 
 def main() -> None:
+    # pdfminer logs every recoverable oddity of a PDF as a warning; the outcome per file is ours.
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     cli(prog_name="bulletins")

@@ -29,9 +29,17 @@ _MONTHS = {
     name: number
     for number, names in enumerate(
         [
-            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
-            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
-            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
             ("december", "dec"),
         ],
         start=1,
@@ -41,15 +49,41 @@ _MONTHS = {
 _ORDINALS = {
     word: number
     for number, word in enumerate(
-        "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
-        "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth "
-        "twentieth".split(),
+        [
+            "first",
+            "second",
+            "third",
+            "fourth",
+            "fifth",
+            "sixth",
+            "seventh",
+            "eighth",
+            "ninth",
+            "tenth",
+            "eleventh",
+            "twelfth",
+            "thirteenth",
+            "fourteenth",
+            "fifteenth",
+            "sixteenth",
+            "seventeenth",
+            "eighteenth",
+            "nineteenth",
+            "twentieth",
+        ],
         start=1,
     )
 }
-_MONTH_YEAR = re.compile(r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?,?\s+((?:19|20)\d\d)\b", re.IGNORECASE)
-_NUMBER = re.compile(r"\b(?:issue|edition|number|no\.?|vol(?:ume)?\.?)\s*#?\s*(\d{1,4})\b", re.IGNORECASE)
-_ORDINAL = re.compile(r"\b(" + "|".join(_ORDINALS) + r"|\d{1,3}(?:st|nd|rd|th))\s+(?:edition|issue)\b", re.IGNORECASE)
+_MONTH_YEAR = re.compile(
+    r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?,?\s+((?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(
+    r"\b(?:issue|edition|number|no\.?|vol(?:ume)?\.?)\s*#?\s*(\d{1,4})\b", re.IGNORECASE
+)
+_ORDINAL = re.compile(
+    r"\b(" + "|".join(_ORDINALS) + r"|\d{1,3}(?:st|nd|rd|th))\s+(?:edition|issue)\b", re.IGNORECASE
+)
 _DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 _ALLOWED = {"file", "number", "title", "date", "publisher", "source", "licence"}
 
@@ -70,14 +104,16 @@ def load_manifest(corpus_dir: Path) -> dict[str, dict[str, Any]]:
     for i, entry in enumerate(data.get("edition", []), start=1):
         where = f"{path}, edition #{i}"
         if not isinstance(entry, dict) or not isinstance(entry.get("file"), str):
-            raise ManifestError(f"{where}: each [[edition]] needs a file = \"name.pdf\"")
+            raise ManifestError(f'{where}: each [[edition]] needs a file = "name.pdf"')
         unknown = set(entry) - _ALLOWED
         if unknown:
-            raise ManifestError(f"{where}: unknown keys {sorted(unknown)}; allowed: {sorted(_ALLOWED)}")
+            raise ManifestError(
+                f"{where}: unknown keys {sorted(unknown)}; allowed: {sorted(_ALLOWED)}"
+            )
         if "number" in entry and not isinstance(entry["number"], int):
             raise ManifestError(f"{where}: number must be a whole number")
         if "date" in entry and not (isinstance(entry["date"], str) and _DATE.match(entry["date"])):
-            raise ManifestError(f"{where}: date must be \"YYYY\", \"YYYY-MM\" or \"YYYY-MM-DD\"")
+            raise ManifestError(f'{where}: date must be "YYYY", "YYYY-MM" or "YYYY-MM-DD"')
         entries[Path(entry["file"]).as_posix()] = entry
     return entries
 

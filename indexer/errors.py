@@ -1,7 +1,7 @@
 """The one root error for bad input, and its kinds.
 
 Everything the user can cause (a bad PDF, a malformed query, a missing index, a bad manifest)
-raises an ``IngestError`` subclass with a message safe to show them. Third-party exceptions are
+raises an ``BulletinsError`` subclass with a message safe to show them. Third-party exceptions are
 wrapped at the boundary with ``raise ... from exc``; anything else that escapes is a bug.
 """
 

@@ -40,8 +40,18 @@ _BOLD = re.compile(
 )
 _INFO_KEYS = ("Title", "Author", "Subject", "Keywords", "Creator", "Producer", "CreationDate")
 # Exceptions pdfminer raises on malformed input besides its own (see NOTES: fuzzing contract).
-_MALFORMED = (PDFException, PSException, AssertionError, KeyError, TypeError, ValueError,
-              IndexError, AttributeError, ZeroDivisionError, RecursionError)
+_MALFORMED = (
+    PDFException,
+    PSException,
+    AssertionError,
+    KeyError,
+    TypeError,
+    ValueError,
+    IndexError,
+    AttributeError,
+    ZeroDivisionError,
+    RecursionError,
+)
 
 
 @dataclass(frozen=True)
@@ -77,7 +87,7 @@ def extract_pdf(path: str | Path, *, password: str = "") -> ExtractedPdf:
     try:
         with path.open("rb") as handle:
             if b"%PDF-" not in handle.read(1024):
-                raise ExtractionError(f"{path.name}: not a PDF file (no %PDF- header)", "not-a-pdf")
+                raise ExtractionError("not a PDF file (no %PDF- header)", "not-a-pdf")
             handle.seek(0)
             document = PDFDocument(PDFParser(handle), password=password)
             info = _document_info(document)
@@ -85,12 +95,12 @@ def extract_pdf(path: str | Path, *, password: str = "") -> ExtractedPdf:
     except ExtractionError:
         raise
     except PDFPasswordIncorrect as exc:
-        raise ExtractionError(f"{path.name}: the PDF needs a password", "needs-password") from exc
+        raise ExtractionError("the PDF needs a password to open", "needs-password") from exc
     except OSError as exc:
-        raise ExtractionError(f"{path.name}: cannot read file: {exc.strerror}", "unreadable") from exc
+        raise ExtractionError(f"cannot read the file: {exc.strerror}", "unreadable") from exc
     except _MALFORMED as exc:
         detail = str(exc).strip() or type(exc).__name__
-        raise ExtractionError(f"{path.name}: damaged PDF ({detail})", "corrupt") from exc
+        raise ExtractionError(f"damaged PDF ({detail})", "corrupt") from exc
     return ExtractedPdf(source=str(path), pages=pages, info=info)
 
 

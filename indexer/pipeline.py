@@ -73,10 +73,10 @@ def ingest_file(path: Path, corpus_dir: Path, manifest: dict[str, dict[str, Any]
     relative = path.relative_to(corpus_dir).as_posix()
     pdf = extract_pdf(path)
     if not pdf.pages:
-        raise ExtractionError(f"{relative}: the PDF has no pages", "no-pages")
+        raise ExtractionError("the PDF has no pages", "no-pages")
     if pdf.char_count == 0:
         raise ExtractionError(
-            f"{relative}: no text layer (a scan or text drawn as shapes); it needs OCR", "no-text"
+            "no text layer (a scan, or text drawn as shapes); it needs OCR", "no-text"
         )
     split = split_edition(pdf, edition_id(relative))
     edition = describe_edition(
@@ -104,13 +104,17 @@ def ingest_corpus(
         else:
             assert ingested is not None
             outcome = FileOutcome(relative, "ok", articles=len(ingested.articles))
-        outcome = FileOutcome(**{**outcome.__dict__, "seconds": round(time.perf_counter() - started, 3)})
+        outcome = FileOutcome(
+            **{**outcome.__dict__, "seconds": round(time.perf_counter() - started, 3)}
+        )
         if on_file:
             on_file(outcome)
         yield outcome, ingested
 
 
-def build_index(settings: Settings, on_file: Callable[[FileOutcome], None] | None = None) -> BuildReport:
+def build_index(
+    settings: Settings, on_file: Callable[[FileOutcome], None] | None = None
+) -> BuildReport:
     """Rebuild the index from the corpus beside the live one, then swap it in.
 
     Searches keep using the old index until the swap. A file that fails keeps the articles the

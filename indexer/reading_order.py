@@ -10,6 +10,7 @@ paragraphs that happens to line up across two columns does not interleave the co
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 from typing import Protocol, TypeVar
 
 
@@ -78,8 +79,7 @@ def _gutters(boxes: list[B]) -> list[tuple[float, float]]:
     """The empty vertical stripes between the columns of a group of boxes."""
     columns = _split(boxes, vertical=True)
     return [
-        (max(b.x1 for b in left), min(b.x0 for b in right))
-        for left, right in zip(columns, columns[1:])
+        (max(b.x1 for b in left), min(b.x0 for b in right)) for left, right in pairwise(columns)
     ]
 
 

@@ -40,6 +40,7 @@ MAX_HEADING_WORDS = 18
 MARGIN_SHARE = 0.12  # top and bottom share of the page where running headers and footers live
 LOGO_SHARE = 0.3  # text drawn inside artwork smaller than this share of the page is logo text
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE)
+_PROSE_END = (".", ",", ";")
 _LETTERS = re.compile(r"[^\W\d_]")
 
 
@@ -63,7 +64,24 @@ def assign_roles(pdf: ExtractedPdf) -> list[Styled]:
             styled.append(Styled(line, _role(line, page, page_body, running), page.number))
     if pdf.pages:
         _mark_masthead(styled, doc_body, pdf.pages[0].height)
-    return _promote_bold_headings(styled, doc_body)
+    return _promote_bold_headings(_continue_headings(styled), doc_body)
+
+
+def _continue_headings(styled: list[Styled]) -> list[Styled]:
+    """A line in a heading's size and block, right under it, continues it ("... 2017/18")."""
+    out: list[Styled] = []
+    for s in styled:
+        previous = out[-1] if out else None
+        if (
+            previous is not None
+            and s.role is Role.BODY
+            and previous.role is Role.HEADING
+            and s.line.block == previous.line.block
+            and abs(s.line.size - previous.line.size) <= 0.6
+        ):
+            s = Styled(s.line, Role.HEADING, s.page)
+        out.append(s)
+    return out
 
 
 def _page_body(page: Page, doc_body: float) -> float:
@@ -79,10 +97,21 @@ def _role(line: Line, page: Page, body: float, running: frozenset[str]) -> Role:
     words = line.text.split()
     if not _LETTERS.search(line.text) or len(_LETTERS.findall(line.text)) < 2:
         return Role.BODY
-    big = line.size >= body * HEADING_RATIO or (line.bold and line.size >= body * BOLD_HEADING_RATIO)
-    if is_all_caps(line.text) and len(words) <= 6 and (big or line.bold) and line.size >= body * 0.95:
+    big = line.size >= body * HEADING_RATIO or (
+        line.bold and line.size >= body * BOLD_HEADING_RATIO
+    )
+    if (
+        is_all_caps(line.text)
+        and len(words) <= 6
+        and (big or line.bold)
+        and line.size >= body * 0.95
+    ):
         return Role.BANNER
     if big and len(words) <= MAX_HEADING_WORDS:
+        return Role.HEADING
+    # Word's "Heading 2" is 13pt regular on 11pt body: a short, unpunctuated, larger line.
+    medium = line.size >= body * BOLD_HEADING_RATIO
+    if medium and len(words) <= 12 and not line.text.endswith(_PROSE_END):
         return Role.HEADING
     return Role.BODY
 

@@ -120,7 +120,11 @@ class _Assembler:
             else:
                 self.front.extend(leftover)
             return
-        if draft is not None and draft.title_lines and line.size < draft.title_size * SUBHEADING_RATIO:
+        if (
+            draft is not None
+            and draft.title_lines
+            and line.size < draft.title_size * SUBHEADING_RATIO
+        ):
             self._add_body(line, page, new_paragraph=True)
             return
         self._close()
@@ -219,10 +223,10 @@ def _breaks(paragraph: list[Line], line: Line) -> bool:
         return True
     if line.top < previous.top:  # a new column or page: paragraphs run on unless they ended
         return text.endswith(_TERMINAL)
-    if line.block != previous.block:  # a new box below: a new paragraph unless mid-sentence
-        return not continues
-    if line.top - previous.bottom > line.height * 0.8:
-        return True
+    gap = line.top - previous.bottom
+    if gap > line.height * 0.8 or (line.block != previous.block and gap > line.height * 0.5):
+        return not continues  # paragraph spacing, unless the sentence runs on
+    # At normal line spacing, a new paragraph starts only after a short line ending a sentence.
     left = min(ln.x0 for ln in paragraph)
     right = max(ln.x1 for ln in paragraph)
     short = previous.x1 < right - 0.2 * (right - left)

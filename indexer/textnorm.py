@@ -62,7 +62,11 @@ def join_lines(lines: Sequence[str], vocab: frozenset[str] = frozenset()) -> str
                 out = out[:-1] + line
             else:
                 out += line
-        elif out.endswith("-") and not out.endswith(" -") and (line[:1].islower() or line[:1].isdigit()):
+        elif (
+            out.endswith("-")
+            and not out.endswith(" -")
+            and (line[:1].islower() or line[:1].isdigit())
+        ):
             out += line
         else:
             out += " " + line

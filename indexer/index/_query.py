@@ -38,7 +38,9 @@ def parse_query(
     if not text:
         return query.Every()
     if len(text) > MAX_QUERY_LENGTH:
-        raise SearchQueryError(f"Query too long ({len(text)} characters; the limit is {MAX_QUERY_LENGTH}).")
+        raise SearchQueryError(
+            f"Query too long ({len(text)} characters; the limit is {MAX_QUERY_LENGTH})."
+        )
     tokens = _tokens(text)
     _check_parentheses(text)
     _check_operators(tokens)

@@ -20,8 +20,12 @@ def built(runner: CliRunner, corpus_copy: Path, tmp_path: Path) -> Path:
     return index_dir
 
 
-def test_index_reports_each_file_and_a_summary(runner: CliRunner, corpus_copy: Path, tmp_path: Path) -> None:
-    result = runner.invoke(cli, ["index", "--corpus", str(corpus_copy), "--index", str(tmp_path / "ix")])
+def test_index_reports_each_file_and_a_summary(
+    runner: CliRunner, corpus_copy: Path, tmp_path: Path
+) -> None:
+    result = runner.invoke(
+        cli, ["index", "--corpus", str(corpus_copy), "--index", str(tmp_path / "ix")]
+    )
     assert result.exit_code == 0
     assert "ok      soc-local-partnerships-bulletin-07.pdf: 15 articles" in result.output
     assert "Indexed 1 of 1 files, 15 articles" in result.output
@@ -51,9 +55,16 @@ def test_search_json_contract(runner: CliRunner, built: Path) -> None:
 
 
 def test_limit_and_page(runner: CliRunner, built: Path) -> None:
-    result = runner.invoke(cli, ["search", "", "--json", "--limit", "4", "--page", "2", "--index", str(built)])
+    result = runner.invoke(
+        cli, ["search", "", "--json", "--limit", "4", "--page", "2", "--index", str(built)]
+    )
     data = json.loads(result.output)
-    assert data["total"] == 15 and [r["id"].split(":")[1] for r in data["results"]] == ["5", "6", "7", "8"]
+    assert data["total"] == 15 and [r["id"].split(":")[1] for r in data["results"]] == [
+        "5",
+        "6",
+        "7",
+        "8",
+    ]
 
 
 @pytest.mark.parametrize("query", ['"unclosed', "county AND", "nope:x", "(a"])
@@ -64,42 +75,60 @@ def test_malformed_query_is_one_line_and_exit_2(runner: CliRunner, built: Path, 
     assert "Traceback" not in result.output
 
 
-def test_first_search_builds_the_index(runner: CliRunner, corpus_copy: Path, tmp_path: Path) -> None:
+def test_first_search_builds_the_index(
+    runner: CliRunner, corpus_copy: Path, tmp_path: Path
+) -> None:
     index_dir = tmp_path / "fresh"
-    result = runner.invoke(cli, ["search", "Ceredigion", "--corpus", str(corpus_copy), "--index", str(index_dir)])
+    result = runner.invoke(
+        cli, ["search", "Ceredigion", "--corpus", str(corpus_copy), "--index", str(index_dir)]
+    )
     assert result.exit_code == 0, result.output
     assert "building it (first run)" in result.output
     assert "Prevent Projects 2017/18" in result.output
 
 
 def test_no_index_and_no_corpus_is_a_clear_error(runner: CliRunner, tmp_path: Path) -> None:
-    result = runner.invoke(cli, ["search", "x", "--corpus", str(tmp_path / "no"), "--index", str(tmp_path / "ix")])
+    result = runner.invoke(
+        cli, ["search", "x", "--corpus", str(tmp_path / "no"), "--index", str(tmp_path / "ix")]
+    )
     assert result.exit_code == 2 and "no index at" in result.output
 
 
 def test_missing_corpus_folder(runner: CliRunner, tmp_path: Path) -> None:
-    result = runner.invoke(cli, ["index", "--corpus", str(tmp_path / "missing"), "--index", str(tmp_path / "ix")])
+    result = runner.invoke(
+        cli, ["index", "--corpus", str(tmp_path / "missing"), "--index", str(tmp_path / "ix")]
+    )
     assert result.exit_code == 2
     assert "Corpus directory not found" in result.output
 
 
 def test_empty_corpus_folder(runner: CliRunner, tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
-    result = runner.invoke(cli, ["index", "--corpus", str(tmp_path / "empty"), "--index", str(tmp_path / "ix")])
+    result = runner.invoke(
+        cli, ["index", "--corpus", str(tmp_path / "empty"), "--index", str(tmp_path / "ix")]
+    )
     assert result.exit_code == 2 and "no PDF files" in result.output
 
 
-def test_bad_file_fails_loudly_but_not_the_batch(runner: CliRunner, corpus_copy: Path, tmp_path: Path) -> None:
+def test_bad_file_fails_loudly_but_not_the_batch(
+    runner: CliRunner, corpus_copy: Path, tmp_path: Path
+) -> None:
     (corpus_copy / "broken.pdf").write_bytes(b"<html>not a pdf</html>")
-    result = runner.invoke(cli, ["index", "--corpus", str(corpus_copy), "--index", str(tmp_path / "ix")])
+    result = runner.invoke(
+        cli, ["index", "--corpus", str(corpus_copy), "--index", str(tmp_path / "ix")]
+    )
     assert result.exit_code == 1
     assert "FAILED  broken.pdf: [not-a-pdf]" in result.output
     assert "Indexed 1 of 2 files, 15 articles" in result.output
 
 
-def test_bad_manifest_is_a_usage_error(runner: CliRunner, corpus_copy: Path, tmp_path: Path) -> None:
+def test_bad_manifest_is_a_usage_error(
+    runner: CliRunner, corpus_copy: Path, tmp_path: Path
+) -> None:
     (corpus_copy / "editions.toml").write_text("[[edition]]\nfile = 3\n")
-    result = runner.invoke(cli, ["index", "--corpus", str(corpus_copy), "--index", str(tmp_path / "ix")])
+    result = runner.invoke(
+        cli, ["index", "--corpus", str(corpus_copy), "--index", str(tmp_path / "ix")]
+    )
     assert result.exit_code == 2 and "editions.toml" in result.output
 
 

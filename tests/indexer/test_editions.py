@@ -22,7 +22,7 @@ def test_every_shipped_pdf_has_a_manifest_entry() -> None:
     ("text", "message"),
     [
         ("[[edition]\n", "not valid TOML"),
-        ('[[edition]]\nnumber = 3\n', "needs a file"),
+        ("[[edition]]\nnumber = 3\n", "needs a file"),
         ('[[edition]]\nfile = "a.pdf"\ncolour = "red"\n', "unknown keys"),
         ('[[edition]]\nfile = "a.pdf"\nnumber = "seven"\n', "whole number"),
         ('[[edition]]\nfile = "a.pdf"\ndate = "Oct 2017"\n', "YYYY-MM"),

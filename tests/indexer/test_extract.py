@@ -58,7 +58,7 @@ def test_bad_files_raise_classified_errors(tmp_path: Path, content: bytes, reaso
     with pytest.raises(ExtractionError) as info:
         extract_pdf(path)
     assert info.value.reason == reason
-    assert "bad.pdf" in str(info.value)
+    assert str(info.value) and "Traceback" not in str(info.value)
 
 
 def test_password_protected_pdf_needs_password(tmp_path: Path) -> None:
@@ -66,7 +66,9 @@ def test_password_protected_pdf_needs_password(tmp_path: Path) -> None:
     from reportlab.pdfgen import canvas
 
     path = tmp_path / "locked.pdf"
-    pdf = canvas.Canvas(str(path), encrypt=pdfencrypt.StandardEncryption("secret", ownerPassword="owner"))
+    pdf = canvas.Canvas(
+        str(path), encrypt=pdfencrypt.StandardEncryption("secret", ownerPassword="owner")
+    )
     pdf.drawString(72, 720, "Secret bulletin")
     pdf.save()
     with pytest.raises(ExtractionError) as info:

@@ -7,31 +7,66 @@ from indexer.index import ArticleIndex
 from indexer.models import Article, Edition
 
 EDITION = Edition(
-    id="ed-1", title="Test Bulletin", number=3, date="2019-04", publisher=None,
-    file="ed-1.pdf", source="corpus/ed-1.pdf",
+    id="ed-1",
+    title="Test Bulletin",
+    number=3,
+    date="2019-04",
+    publisher=None,
+    file="ed-1.pdf",
+    source="corpus/ed-1.pdf",
 )
 OLDER = Edition(
-    id="ed-0", title="Test Bulletin", number=2, date="2018-01", publisher=None,
-    file="ed-0.pdf", source="corpus/ed-0.pdf",
+    id="ed-0",
+    title="Test Bulletin",
+    number=2,
+    date="2018-01",
+    publisher=None,
+    file="ed-0.pdf",
+    source="corpus/ed-0.pdf",
 )
 
 
-def article(edition: Edition, ordinal: int, title: str, body: str, section: str = "NEWS") -> Article:
+def article(
+    edition: Edition, ordinal: int, title: str, body: str, section: str = "NEWS"
+) -> Article:
     return Article(
-        id=f"{edition.id}:{ordinal}", edition_id=edition.id, ordinal=ordinal, title=title,
-        title_from="heading", section=section, pages=(ordinal, ordinal + 1), body=body,
+        id=f"{edition.id}:{ordinal}",
+        edition_id=edition.id,
+        ordinal=ordinal,
+        title=title,
+        title_from="heading",
+        section=section,
+        pages=(ordinal, ordinal + 1),
+        body=body,
     )
 
 
 @pytest.fixture
 def index() -> ArticleIndex:
     ix = ArticleIndex(None)
-    ix.add_edition(EDITION, [
-        article(EDITION, 1, "County lines workshop", "Police ran a county lines workshop in Wales."),
-        article(EDITION, 2, "Fraud campaign", "A campaign against fraud and scams. Lines of county roads."),
-        article(EDITION, 3, "Modern slavery", "Labour exploitation <script>alert(1)</script> & slavery."),
-    ])
-    ix.add_edition(OLDER, [article(OLDER, 1, "Older news", "Exploitation of workers was reported.")])
+    ix.add_edition(
+        EDITION,
+        [
+            article(
+                EDITION, 1, "County lines workshop", "Police ran a county lines workshop in Wales."
+            ),
+            article(
+                EDITION,
+                2,
+                "Fraud campaign",
+                "A campaign against fraud and scams. Lines of county roads.",
+            ),
+            article(
+                EDITION,
+                3,
+                "Modern slavery",
+                "Labour exploitation <script>alert(1)</script> & slavery.",
+            ),
+        ],
+    )
+    ix.add_edition(
+        OLDER, [article(OLDER, 1, "Older news", "Exploitation of workers was reported.")]
+    )
     return ix
 
 
@@ -98,7 +133,12 @@ def test_result_json_contract(index: ArticleIndex) -> None:
     assert data["total"] == 2 and data["per_page"] == 1 and len(data["results"]) == 1
     hit = data["results"][0]
     assert set(hit) >= {"id", "title", "section", "edition", "pages", "snippet", "score", "source"}
-    assert hit["edition"] == {"id": "ed-1", "number": 3, "title": "Test Bulletin", "date": "2019-04"}
+    assert hit["edition"] == {
+        "id": "ed-1",
+        "number": 3,
+        "title": "Test Bulletin",
+        "date": "2019-04",
+    }
     assert hit["pages"] == [1, 2] and hit["source"] == "corpus/ed-1.pdf"
 
 
@@ -121,7 +161,9 @@ def test_pagination(index: ArticleIndex) -> None:
         ("x" * 1001, "too long"),
     ],
 )
-def test_malformed_queries_explain_themselves(index: ArticleIndex, query: str, message: str) -> None:
+def test_malformed_queries_explain_themselves(
+    index: ArticleIndex, query: str, message: str
+) -> None:
     with pytest.raises(SearchQueryError, match=message):
         index.search(query)
 

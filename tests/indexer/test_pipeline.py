@@ -13,7 +13,9 @@ def test_a_failing_file_keeps_what_was_indexed_for_it(corpus_copy: Path, tmp_pat
     pdf = corpus_copy / "soc-local-partnerships-bulletin-07.pdf"
     pdf.write_bytes(pdf.read_bytes()[:4000])  # truncated by a bad copy
     report = build_index(settings)
-    assert [(o.file, o.reason) for o in report.failed] == [("soc-local-partnerships-bulletin-07.pdf", "corrupt")]
+    assert [(o.file, o.reason) for o in report.failed] == [
+        ("soc-local-partnerships-bulletin-07.pdf", "corrupt")
+    ]
     index = ArticleIndex(settings.index_dir)
     assert index.count() == 15
     assert index.search("county lines").results[0].title == "Op GUARDIAN"
@@ -26,12 +28,20 @@ def test_rebuild_leaves_no_temporary_folders(corpus_copy: Path, tmp_path: Path) 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "ix"]
 
 
-def test_pdf_without_manifest_entry_is_described_from_its_text(corpus_copy: Path, tmp_path: Path) -> None:
-    shutil.copy(corpus_copy / "soc-local-partnerships-bulletin-07.pdf", corpus_copy / "dropped-in.pdf")
+def test_pdf_without_manifest_entry_is_described_from_its_text(
+    corpus_copy: Path, tmp_path: Path
+) -> None:
+    shutil.copy(
+        corpus_copy / "soc-local-partnerships-bulletin-07.pdf", corpus_copy / "dropped-in.pdf"
+    )
     settings = Settings(corpus_dir=corpus_copy, index_dir=tmp_path / "ix")
     report = build_index(settings)
     assert not report.failed and report.articles == 30
-    hit = next(h for h in ArticleIndex(settings.index_dir).search("title:guardian").results if "dropped" in h.id)
+    hit = next(
+        h
+        for h in ArticleIndex(settings.index_dir).search("title:guardian").results
+        if "dropped" in h.id
+    )
     assert hit.edition == {
         "id": "dropped-in",
         "number": 7,  # "seventh edition" / "Issue 07" in the text

@@ -21,31 +21,41 @@ def names(boxes: list[Box]) -> list[str]:
 
 def test_two_columns_read_down_then_across() -> None:
     boxes = [
-        Box("R1", 310, 100, 560, 200), Box("L2", 40, 210, 290, 300),
-        Box("L1", 40, 100, 290, 200), Box("R2", 310, 210, 560, 300),
+        Box("R1", 310, 100, 560, 200),
+        Box("L2", 40, 210, 290, 300),
+        Box("L1", 40, 100, 290, 200),
+        Box("R2", 310, 210, 560, 300),
     ]
     assert names(boxes) == ["L1", "L2", "R1", "R2"]
 
 
 def test_full_width_bands_separate_column_sets() -> None:
     boxes = [
-        Box("banner", 40, 10, 560, 30), Box("L1", 40, 50, 290, 200), Box("R1", 310, 50, 560, 200),
-        Box("wide", 40, 220, 560, 240), Box("L2", 40, 260, 290, 400), Box("R2", 310, 260, 560, 400),
+        Box("banner", 40, 10, 560, 30),
+        Box("L1", 40, 50, 290, 200),
+        Box("R1", 310, 50, 560, 200),
+        Box("wide", 40, 220, 560, 240),
+        Box("L2", 40, 260, 290, 400),
+        Box("R2", 310, 260, 560, 400),
     ]
     assert names(boxes) == ["banner", "L1", "R1", "wide", "L2", "R2"]
 
 
 def test_paragraph_gaps_aligned_across_columns_do_not_interleave() -> None:
     boxes = [
-        Box("L1", 40, 50, 290, 100), Box("R1", 310, 50, 560, 100),
-        Box("L2", 40, 110, 290, 200), Box("R2", 310, 110, 560, 200),
+        Box("L1", 40, 50, 290, 100),
+        Box("R1", 310, 50, 560, 100),
+        Box("L2", 40, 110, 290, 200),
+        Box("R2", 310, 110, 560, 200),
     ]
     assert names(boxes) == ["L1", "L2", "R1", "R2"]
 
 
 def test_left_column_running_longer_stays_in_its_column() -> None:
     boxes = [
-        Box("title", 40, 10, 560, 40), Box("L1", 40, 50, 290, 200), Box("R1", 310, 50, 560, 120),
+        Box("title", 40, 10, 560, 40),
+        Box("L1", 40, 50, 290, 200),
+        Box("R1", 310, 50, 560, 120),
         Box("L2", 40, 210, 290, 400),
     ]
     assert names(boxes) == ["title", "L1", "L2", "R1"]
@@ -53,7 +63,11 @@ def test_left_column_running_longer_stays_in_its_column() -> None:
 
 box_strategy = st.builds(
     lambda i, x, y, w, h: Box(str(i), x, y, x + w, y + h),
-    st.integers(0, 10_000), st.floats(0, 500), st.floats(0, 800), st.floats(1, 300), st.floats(1, 100),
+    st.integers(0, 10_000),
+    st.floats(0, 500),
+    st.floats(0, 800),
+    st.floats(1, 300),
+    st.floats(1, 100),
 )
 
 

@@ -91,5 +91,7 @@ def test_every_body_word_lands_in_exactly_one_article() -> None:
 def test_title_from_text() -> None:
     assert title_from_text("Short one. Then more.") == "Short one"
     long = "The Gangmasters and Labour Abuse Authority (GLAA) is the agency charged with it."
-    assert title_from_text(long) == "The Gangmasters and Labour Abuse Authority (GLAA) is the agency…"
+    assert (
+        title_from_text(long) == "The Gangmasters and Labour Abuse Authority (GLAA) is the agency…"
+    )
     assert title_from_text("") == "Untitled article"
