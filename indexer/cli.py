@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import html
-import logging
 import json
+import logging
 import re
 import sys
 from pathlib import Path
