@@ -10,7 +10,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -93,20 +93,15 @@ def ingest_corpus(
     for path in discover(corpus_dir):
         relative = path.relative_to(corpus_dir).as_posix()
         started = time.perf_counter()
+        ingested: Ingested | None = None
         try:
-            ingested: Ingested | None = ingest_file(path, corpus_dir, manifest)
+            ingested = ingest_file(path, corpus_dir, manifest)
+            outcome = FileOutcome(relative, "ok", articles=len(ingested.articles))
         except ExtractionError as exc:
             outcome = FileOutcome(relative, "failed", reason=exc.reason, message=str(exc))
-            ingested = None
         except BulletinsError as exc:
             outcome = FileOutcome(relative, "failed", reason="error", message=str(exc))
-            ingested = None
-        else:
-            assert ingested is not None
-            outcome = FileOutcome(relative, "ok", articles=len(ingested.articles))
-        outcome = FileOutcome(
-            **{**outcome.__dict__, "seconds": round(time.perf_counter() - started, 3)}
-        )
+        outcome = replace(outcome, seconds=round(time.perf_counter() - started, 3))
         if on_file:
             on_file(outcome)
         yield outcome, ingested

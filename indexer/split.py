@@ -152,9 +152,8 @@ class _Assembler:
         body = [line for line in self.front if line.size <= _body_ceiling(self.front)]
         if force or sum(len(line.text.split()) for line in body) >= FRONT_MATTER_WORDS:
             self.started = True
-            self.draft = _Draft(self.section)
+            self.draft = _Draft(self.section, pages=set(self.front_pages))
             for line in body:
-                self.draft.pages.update(self.front_pages)
                 self._append(self.draft, line)
             self.front = [line for line in self.front if line not in body]
             self._close()
@@ -230,7 +229,7 @@ def _breaks(paragraph: list[Line], line: Line) -> bool:
     left = min(ln.x0 for ln in paragraph)
     right = max(ln.x1 for ln in paragraph)
     short = previous.x1 < right - 0.2 * (right - left)
-    return short and text.endswith(_TERMINAL) and len(paragraph) > 0
+    return short and text.endswith(_TERMINAL)
 
 
 def title_from_text(text: str, max_words: int = UNTITLED_TITLE_WORDS) -> str:
