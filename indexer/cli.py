@@ -8,7 +8,7 @@ import logging
 import re
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 
@@ -22,8 +22,11 @@ from indexer.config import (
 from indexer.errors import BulletinsError, SearchQueryError
 from indexer.index import ArticleIndex, SearchPage
 from indexer.pipeline import BuildReport, FileOutcome, build_index
+from indexer.tagging.evaluate import evaluate
+from indexer.tagging.gazetteer import Gazetteer, resolve_filter
 
 EXIT_OK, EXIT_FAILED_FILES, EXIT_USAGE = 0, 1, 2
+FILTER_TYPES = ("agency", "operation", "region", "theme", "programme", "legislation")
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
 
 corpus_option = click.option(
@@ -108,8 +111,20 @@ def _build(settings: Settings, *, quiet: bool) -> BuildReport:
     return report
 
 
+def _entity_options(func: Any) -> Any:
+    for type_ in reversed(FILTER_TYPES):
+        func = click.option(
+            f"--{type_}",
+            f"filter_{type_}",
+            multiple=True,
+            metavar="NAME",
+            help=f"Only articles tagged with this {type_}: id, name, alias or acronym. Repeatable.",
+        )(func)
+    return func
+
+
 @cli.command("search")
-@click.argument("query")
+@click.argument("query", default="")
 @click.option(
     "--limit",
     "-n",
@@ -127,6 +142,7 @@ def _build(settings: Settings, *, quiet: bool) -> BuildReport:
     help="Page of results.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON the HTTP API serves.")
+@_entity_options
 @index_option
 @corpus_option
 def search_command(
@@ -136,6 +152,7 @@ def search_command(
     as_json: bool,
     index_dir: Path | None,
     corpus_dir: Path | None,
+    **filter_values: tuple[str, ...],
 ) -> None:
     """Search the index for articles matching QUERY.
 
@@ -150,12 +167,18 @@ def search_command(
       edition:7  year:2017      the 7th edition; editions of 2017
     An empty QUERY ("") lists every article, newest first.
 
+    \b
+    Filters: --agency HMRC --region "North East" --operation slate --theme fraud
+      several values of one filter: any of them; different filters: all of them.
+      A region includes the places inside it. Names, aliases and acronyms all work.
+
     If there is no index yet, it is built from the corpus first.
     """
     settings = Settings.from_env(corpus_dir=corpus_dir, index_dir=index_dir)
+    filters = _resolve_filters(filter_values)
     index = _open_index(settings)
     try:
-        results = index.search(query, page=page, per_page=limit)
+        results = index.search(query, page=page, per_page=limit, filters=filters)
     except SearchQueryError as exc:
         _fail(f"invalid query: {exc}")
     finally:
@@ -164,6 +187,87 @@ def search_command(
         click.echo(json.dumps(results.to_json(), ensure_ascii=False, indent=2))
     else:
         _print_results(results)
+
+
+def _resolve_filters(values: dict[str, tuple[str, ...]]) -> dict[str, list[str]]:
+    gazetteer = Gazetteer.load()
+    filters: dict[str, list[str]] = {}
+    for name, items in values.items():
+        type_ = name.removeprefix("filter_")
+        try:
+            filters[type_] = [resolve_filter(gazetteer, type_, item) for item in items]
+        except BulletinsError as exc:
+            _fail(str(exc))
+    return {k: v for k, v in filters.items() if v}
+
+
+@cli.command("entities")
+@click.option("--type", "type_", type=click.Choice(FILTER_TYPES), help="Only this type.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@index_option
+@corpus_option
+def entities_command(
+    type_: str | None, as_json: bool, index_dir: Path | None, corpus_dir: Path | None
+) -> None:
+    """List the entities the articles mention, with how many articles each is in."""
+    settings = Settings.from_env(corpus_dir=corpus_dir, index_dir=index_dir)
+    index = _open_index(settings)
+    try:
+        counts = index.entity_counts()
+    finally:
+        index.close()
+    if type_:
+        counts = {type_: counts.get(type_, [])}
+    if as_json:
+        click.echo(json.dumps(counts, ensure_ascii=False, indent=2))
+        return
+    for name, items in counts.items():
+        click.echo(click.style(f"{name} ({len(items)})", bold=True))
+        for item in items:
+            click.echo(f"  {item['count']:4}  {item['label']}  [{item['id']}]")
+
+
+@cli.command("evaluate")
+@click.option(
+    "--annotation",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("tests/data/annotations/soc-07.toml"),
+    show_default=True,
+    help="Hand annotation of one edition (format: tests/data/annotations/README.md).",
+)
+@click.option(
+    "--pdf",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("corpus/soc-local-partnerships-bulletin-07.pdf"),
+    show_default=True,
+    help="A render of that edition.",
+)
+@click.option("--min-precision", type=float, default=0.95, show_default=True)
+@click.option("--min-recall", type=float, default=0.90, show_default=True)
+@click.option("--errors", "show_errors", is_flag=True, help="List every miss and wrong tag.")
+def evaluate_command(
+    annotation: Path, pdf: Path, min_precision: float, min_recall: float, show_errors: bool
+) -> None:
+    """Score the entity tagger against a hand annotation: precision and recall per type.
+
+    Exit status 0 when every type meets both minimums, 1 when one does not, 2 on bad input.
+    """
+    try:
+        result = evaluate(pdf, annotation, Gazetteer.load())
+    except BulletinsError as exc:
+        _fail(str(exc))
+    click.echo(result.table())
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if show_errors:
+        for type_, score in result.scores.items():
+            for miss in score.misses:
+                click.echo(f"  missed  {type_:12} {miss}")
+            for extra in score.extras:
+                click.echo(f"  wrong   {type_:12} {extra}")
+    ok = result.passes(min_precision, min_recall)
+    click.echo(f"{'PASS' if ok else 'FAIL'}: precision >= {min_precision}, recall >= {min_recall}")
+    sys.exit(EXIT_OK if ok else EXIT_FAILED_FILES)
 
 
 def _open_index(settings: Settings) -> ArticleIndex:

@@ -21,12 +21,15 @@ from indexer.extract import extract_pdf
 from indexer.index import ArticleIndex
 from indexer.models import Article, Edition
 from indexer.split import split_edition
+from indexer.tagging.gazetteer import Gazetteer
+from indexer.tagging.tagger import TAGGER_VERSION, Tagged, tag_article
 
 
 @dataclass(frozen=True)
 class Ingested:
     edition: Edition
     articles: tuple[Article, ...]
+    tags: dict[str, Tagged]  # by article id
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,9 @@ def discover(corpus_dir: Path) -> list[Path]:
     return sorted(p for p in corpus_dir.rglob("*") if p.is_file() and p.suffix.lower() == ".pdf")
 
 
-def ingest_file(path: Path, corpus_dir: Path, manifest: dict[str, dict[str, Any]]) -> Ingested:
+def ingest_file(
+    path: Path, corpus_dir: Path, manifest: dict[str, dict[str, Any]], gazetteer: Gazetteer
+) -> Ingested:
     """Extract, split and describe one PDF.
 
     :raise BulletinsError: if the file cannot be read or has no text to index.
@@ -82,11 +87,22 @@ def ingest_file(path: Path, corpus_dir: Path, manifest: dict[str, dict[str, Any]
     edition = describe_edition(
         relative, pdf, split.front_matter, manifest.get(relative), corpus_dir
     )
-    return Ingested(edition, split.articles)
+    return Ingested(edition, split.articles, tag_articles(split.articles, gazetteer))
+
+
+def tag_articles(articles: tuple[Article, ...], gazetteer: Gazetteer) -> dict[str, Tagged]:
+    return {a.id: tag_article(a.title, a.body, gazetteer) for a in articles}
+
+
+def tagger_version(gazetteer: Gazetteer) -> str:
+    """Changes whenever tagging an unchanged article could give a different answer."""
+    return f"{TAGGER_VERSION}:{gazetteer.version}"
 
 
 def ingest_corpus(
-    corpus_dir: Path, on_file: Callable[[FileOutcome], None] | None = None
+    corpus_dir: Path,
+    gazetteer: Gazetteer,
+    on_file: Callable[[FileOutcome], None] | None = None,
 ) -> Iterator[tuple[FileOutcome, Ingested | None]]:
     """Ingest every PDF of the corpus, yielding an outcome for each (failures included)."""
     manifest = load_manifest(corpus_dir)
@@ -95,7 +111,7 @@ def ingest_corpus(
         started = time.perf_counter()
         ingested: Ingested | None = None
         try:
-            ingested = ingest_file(path, corpus_dir, manifest)
+            ingested = ingest_file(path, corpus_dir, manifest, gazetteer)
             outcome = FileOutcome(relative, "ok", articles=len(ingested.articles))
         except ExtractionError as exc:
             outcome = FileOutcome(relative, "failed", reason=exc.reason, message=str(exc))
@@ -108,7 +124,9 @@ def ingest_corpus(
 
 
 def build_index(
-    settings: Settings, on_file: Callable[[FileOutcome], None] | None = None
+    settings: Settings,
+    on_file: Callable[[FileOutcome], None] | None = None,
+    gazetteer: Gazetteer | None = None,
 ) -> BuildReport:
     """Rebuild the index from the corpus beside the live one, then swap it in.
 
@@ -116,6 +134,8 @@ def build_index(
     old index held for it.
     """
     started = time.perf_counter()
+    gazetteer = gazetteer or Gazetteer.load()
+    version = tagger_version(gazetteer)
     target = settings.index_dir
     building = target.parent / f".{target.name}.building-{os.getpid()}"
     shutil.rmtree(building, ignore_errors=True)
@@ -123,10 +143,10 @@ def build_index(
     old = ArticleIndex(target) if ArticleIndex.exists(target) else None
     outcomes: list[FileOutcome] = []
     try:
-        for outcome, ingested in ingest_corpus(settings.corpus_dir, on_file):
+        for outcome, ingested in ingest_corpus(settings.corpus_dir, gazetteer, on_file):
             outcomes.append(outcome)
             if ingested is not None:
-                new.add_edition(ingested.edition, ingested.articles)
+                new.add_edition(ingested.edition, ingested.articles, ingested.tags, version)
             elif old is not None:
                 new.carry_over(old, edition_id(outcome.file))
         articles = new.count()

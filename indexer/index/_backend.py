@@ -5,7 +5,8 @@ from __future__ import annotations
 import html
 import re
 import threading
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,8 +18,9 @@ from whoosh.searching import Hit, Searcher
 
 from indexer.errors import IndexNotFoundError
 from indexer.index._query import is_plain, parse_query
-from indexer.index._schema import DEFAULT_FIELDS, QUERY_FIELDS, build_schema
+from indexer.index._schema import DEFAULT_FIELDS, ENTITY_TYPES, QUERY_FIELDS, build_schema
 from indexer.models import Article, Edition
+from indexer.tagging.tagger import Tagged
 
 SNIPPET_CHARS = 240
 _ADJACENT_MARKS = re.compile(r"</mark>(\s+)<mark>")
@@ -33,6 +35,7 @@ class SearchHit:
     edition: dict[str, Any]
     pages: list[int]
     snippet: str  # HTML: escaped text with <mark> around matches
+    entities: dict[str, list[dict[str, str]]]
     score: float
     source: str
 
@@ -44,6 +47,7 @@ class SearchHit:
             "edition": self.edition,
             "pages": self.pages,
             "snippet": self.snippet,
+            "entities": self.entities,
             "score": round(self.score, 4),
             "source": self.source,
         }
@@ -89,7 +93,9 @@ class _MarkFormatter(highlight.Formatter):  # type: ignore[misc]
         return f"{prefix}{' '.join(out.split())}{suffix}"
 
 
-def article_document(article: Article, edition: Edition) -> dict[str, Any]:
+def article_document(
+    article: Article, edition: Edition, tags: Tagged | None = None, tagger_version: str = ""
+) -> dict[str, Any]:
     """The stored and indexed fields for one article."""
     doc: dict[str, Any] = {
         "id": article.id,
@@ -105,11 +111,60 @@ def article_document(article: Article, edition: Edition) -> dict[str, Any]:
         "source": edition.source,
         "file": edition.file,
     }
+    if tags is not None:
+        doc.update(tag_fields(tags, tagger_version))
     if edition.number is not None:
         doc["edition"] = edition.number
     if edition.date:
         doc["year"] = int(edition.date[:4])
     return doc
+
+
+def tag_fields(tags: Tagged, tagger_version: str) -> dict[str, Any]:
+    """The entity fields of an article's document."""
+    doc: dict[str, Any] = {t: ",".join(tags.filters.get(t, [])) for t in ENTITY_TYPES}
+    doc["entity_names"] = tags.names
+    doc["entities"] = {t: [list(item) for item in items] for t, items in tags.entities.items()}
+    doc["filter_labels"] = tags.labels
+    doc["mentions"] = [[m.type, m.id, m.field, m.start, m.end, m.how] for m in tags.mentions]
+    doc["tagger_version"] = tagger_version
+    return doc
+
+
+@dataclass(frozen=True)
+class FacetTable:
+    """Per document number, the entity ids it is filed under; built once per index generation."""
+
+    ids: dict[int, dict[str, list[str]]]
+    labels: dict[str, dict[str, str]]
+
+    @classmethod
+    def build(cls, searcher: Searcher) -> FacetTable:
+        ids: dict[int, dict[str, list[str]]] = {}
+        labels: dict[str, dict[str, str]] = {t: {} for t in ENTITY_TYPES}
+        for docnum, stored in searcher.reader().iter_docs():
+            doc_labels = stored.get("filter_labels") or {}
+            ids[docnum] = {t: list(doc_labels.get(t, {})) for t in ENTITY_TYPES}
+            for type_, mapping in doc_labels.items():
+                labels.setdefault(type_, {}).update(mapping)
+        return cls(ids, labels)
+
+    def counts(
+        self, docnums: Iterable[int], limit: int | None = None
+    ) -> dict[str, list[dict[str, Any]]]:
+        tallies: dict[str, Counter[str]] = {t: Counter() for t in ENTITY_TYPES}
+        for docnum in docnums:
+            for type_, ids in self.ids.get(docnum, {}).items():
+                tallies[type_].update(ids)
+        return {
+            type_: [
+                {"id": id_, "label": self.labels[type_].get(id_, id_), "count": count}
+                for id_, count in sorted(
+                    tally.items(), key=lambda kv: (-kv[1], self.labels[type_].get(kv[0], kv[0]))
+                )[:limit]
+            ]
+            for type_, tally in tallies.items()
+        }
 
 
 class ArticleIndex:
@@ -119,6 +174,7 @@ class ArticleIndex:
         self.path = path
         self._lock = threading.Lock()
         self._searcher: Searcher | None = None
+        self._facets: FacetTable | None = None
         self._generation: tuple[str, int] | None = None
         if path is None:
             self._ix = RamStorage().create_index(build_schema())
@@ -150,13 +206,21 @@ class ArticleIndex:
             raise
         writer.commit(optimize=True)
 
-    def add_edition(self, edition: Edition, articles: Iterable[Article]) -> int:
-        """Replace everything indexed for ``edition`` with ``articles``; returns their count."""
+    def add_edition(
+        self,
+        edition: Edition,
+        articles: Iterable[Article],
+        tags: Mapping[str, Tagged] | None = None,
+        tagger_version: str = "",
+    ) -> int:
+        """Replace everything indexed for ``edition`` with ``articles`` (and their entity tags,
+        keyed by article id); returns how many articles were written."""
         count = 0
         with self.batch() as batch:
             batch.delete_edition(edition.id)
             for article in articles:
-                batch.add(article, edition)
+                tagged = tags.get(article.id) if tags else None
+                batch.add_document(article_document(article, edition, tagged, tagger_version))
                 count += 1
         return count
 
@@ -180,8 +244,16 @@ class ArticleIndex:
                 if self.path is not None:
                     self._ix = index.open_dir(str(self.path))
                 self._searcher = self._ix.searcher()
+                self._facets = None
                 self._generation = key
             return self._searcher
+
+    def facet_table(self) -> FacetTable:
+        searcher = self.searcher()
+        with self._lock:
+            if self._facets is None:
+                self._facets = FacetTable.build(searcher)
+            return self._facets
 
     def close(self) -> None:
         with self._lock:
@@ -192,28 +264,50 @@ class ArticleIndex:
     def count(self) -> int:
         return int(self.searcher().doc_count())
 
-    def search(self, text: str, *, page: int = 1, per_page: int = 10) -> SearchPage:
-        """Run a user's query; newest first when the query is empty.
+    def search(
+        self,
+        text: str,
+        *,
+        page: int = 1,
+        per_page: int = 10,
+        filters: Mapping[str, Sequence[str]] | None = None,
+        facet_limit: int | None = 50,
+    ) -> SearchPage:
+        """Run a user's query within ``filters`` ({type: ids}: any id of a type, every type).
+
+        An empty query lists the matching articles newest first.
 
         :raise SearchQueryError: if the query is malformed.
         """
         page = max(1, page)
         per_page = max(1, min(per_page, 100))
         searcher = self.searcher()
+        restrict = _filter_query(filters)
         parsed = parse_query(text, self._ix.schema, DEFAULT_FIELDS, QUERY_FIELDS)
+        match = "all"
+        if (
+            is_plain(text)
+            and searcher.doc_count()
+            and not any(True for _ in searcher.docs_for_query(_within(parsed, restrict)))
+        ):  # no article has every word: rank by how many they have
+            parsed = parse_query(text, self._ix.schema, DEFAULT_FIELDS, QUERY_FIELDS, any_word=True)
+            match = "any"
         sortedby = None
         if isinstance(parsed, query.Every):
             sortedby = [sorting.FieldFacet("date", reverse=True), sorting.FieldFacet("ordinal")]
-        results = searcher.search(parsed, limit=page * per_page, sortedby=sortedby, terms=True)
-        match = "all"
-        if results.is_empty() and is_plain(text):  # no article has every word: rank by how many
-            parsed = parse_query(text, self._ix.schema, DEFAULT_FIELDS, QUERY_FIELDS, any_word=True)
-            results = searcher.search(parsed, limit=page * per_page, terms=True)
-            match = "any"
+        results = searcher.search(
+            parsed, limit=page * per_page, sortedby=sortedby, terms=True, filter=restrict
+        )
         results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=70)
         results.formatter = _MarkFormatter()
         hits = [_hit(hit) for hit in results[(page - 1) * per_page : page * per_page]]
-        return SearchPage(text, len(results), page, per_page, hits, match=match)
+        matched = searcher.docs_for_query(_within(parsed, restrict))
+        facets = self.facet_table().counts(matched, facet_limit)
+        return SearchPage(text, len(results), page, per_page, hits, facets, match=match)
+
+    def entity_counts(self) -> dict[str, list[dict[str, Any]]]:
+        """Every entity with the number of articles filed under it, by type."""
+        return self.facet_table().counts(self.searcher().reader().all_doc_ids())
 
     def get(self, article_id: str) -> dict[str, Any] | None:
         stored = self.searcher().document(id=article_id)
@@ -227,18 +321,34 @@ class _Batch:
     def __init__(self, writer: Any) -> None:
         self._writer = writer
 
-    def add(self, article: Article, edition: Edition) -> None:
-        self._writer.update_document(**article_document(article, edition))
+    def add_document(self, doc: dict[str, Any]) -> None:
+        self._writer.update_document(**doc)
 
     def add_stored(self, stored: dict[str, Any]) -> None:
         """Re-add a document from its stored fields (derived fields recomputed)."""
         doc = dict(stored)
         if doc.get("date"):
             doc["year"] = int(doc["date"][:4])
+        for type_, ids in (doc.get("filter_labels") or {}).items():
+            doc[type_] = ",".join(ids)
         self._writer.update_document(**doc)
 
     def delete_edition(self, edition_id: str) -> None:
         self._writer.delete_by_term("edition_id", edition_id)
+
+
+def _filter_query(filters: Mapping[str, Sequence[str]] | None) -> query.Query | None:
+    """OR within a type, AND across types."""
+    groups = [
+        query.Or([query.Term(type_, id_) for id_ in ids])
+        for type_, ids in (filters or {}).items()
+        if ids
+    ]
+    return query.And(groups) if groups else None
+
+
+def _within(parsed: query.Query, restrict: query.Query | None) -> query.Query:
+    return parsed if restrict is None else query.And([parsed, restrict])
 
 
 def _hit(hit: Hit) -> SearchHit:
@@ -259,6 +369,10 @@ def _hit(hit: Hit) -> SearchHit:
         },
         pages=[int(p) for p in stored.get("pages", "").split(",") if p],
         snippet=snippet,
+        entities={
+            type_: [{"id": id_, "label": label} for id_, label in items]
+            for type_, items in (stored.get("entities") or {}).items()
+        },
         score=float(hit.score) if isinstance(hit.score, int | float) else 0.0,  # 0 when sorted
         source=stored.get("source", ""),
     )

@@ -22,12 +22,24 @@ QUERY_FIELDS = {
     "date": "date",
     "page": "pages",
     "pages": "pages",
+    "entity": "entity_names",
+    "agency": "agency",
+    "operation": "operation",
+    "region": "region",
+    "theme": "theme",
+    "programme": "programme",
+    "legislation": "legislation",
 }
-DEFAULT_FIELDS = ("title", "body")
+DEFAULT_FIELDS = ("title", "body", "entity_names")
+# Entity types with a filter field each (ids, comma separated); "region" includes the places
+# that contain the ones mentioned.
+ENTITY_TYPES = ("agency", "operation", "region", "theme", "programme", "legislation")
 
 
 def build_schema() -> fields.Schema:
+    entity_fields = {t: fields.KEYWORD(commas=True) for t in ENTITY_TYPES}
     return fields.Schema(
+        **entity_fields,
         id=fields.ID(stored=True, unique=True),
         edition_id=fields.ID(stored=True),
         edition=fields.NUMERIC(int, stored=True),  # the edition's number, when known
@@ -40,6 +52,13 @@ def build_schema() -> fields.Schema:
         title_from=fields.STORED,
         body=fields.TEXT(analyzer=TEXT_ANALYZER, stored=True),
         pages=fields.KEYWORD(stored=True, commas=True),
+        entity_names=fields.TEXT(
+            analyzer=TEXT_ANALYZER, field_boost=0.5, stored=True
+        ),  # labels and aliases
+        entities=fields.STORED,  # {type: [[id, label], ...]} as mentioned
+        filter_labels=fields.STORED,  # {type: {id: label}} for every filter id, for facets
+        mentions=fields.STORED,  # [[type, id, field, start, end, how], ...]
+        tagger_version=fields.STORED,
         source=fields.STORED,  # the PDF's path as the corpus was given (corpus/x.pdf)
         file=fields.STORED,  # the PDF's path relative to the corpus folder
     )

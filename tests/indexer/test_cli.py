@@ -51,7 +51,10 @@ def test_search_json_contract(runner: CliRunner, built: Path) -> None:
     assert top["pages"] == [19, 20]
     assert "<mark>county lines</mark>" in top["snippet"]
     assert top["source"].endswith("corpus/soc-local-partnerships-bulletin-07.pdf")
-    assert data["facets"] == {}
+    assert {"id": "guardian", "label": "Operation Guardian", "count": 1} in data["facets"][
+        "operation"
+    ]
+    assert {"id": "south-wales-police", "label": "South Wales Police"} in top["entities"]["agency"]
 
 
 def test_limit_and_page(runner: CliRunner, built: Path) -> None:

@@ -1,0 +1,140 @@
+"""Entities on the shipped edition: filters, facets, JSON, the entities listing, evaluation."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from indexer.cli import cli
+from indexer.index import ArticleIndex
+from indexer.tagging.gazetteer import Gazetteer, resolve_filter
+from tests.conftest import CORPUS, DATA, SHIPPED_PDF
+
+
+def titles(index: ArticleIndex, **filters: list[str]) -> list[str]:
+    gazetteer = Gazetteer.load()
+    ids = {t: [resolve_filter(gazetteer, t, v) for v in values] for t, values in filters.items()}
+    return [hit.title for hit in index.search("", filters=ids, per_page=100).results]
+
+
+def test_agency_filter_by_acronym_or_name(shipped_index: ArticleIndex) -> None:
+    by_acronym = titles(shipped_index, agency=["HMRC"])
+    assert "Operation SLATE" in by_acronym
+    assert any(t.startswith("The Gangmasters and Labour Abuse Authority") for t in by_acronym)
+    assert titles(shipped_index, agency=["HM Revenue & Customs"]) == by_acronym
+    assert titles(shipped_index, agency=["hm revenue and customs"]) == by_acronym
+
+
+def test_operation_filter(shipped_index: ArticleIndex) -> None:
+    assert titles(shipped_index, operation=["slate"]) == ["Operation SLATE"]
+    assert titles(shipped_index, operation=["Op SLATE"]) == ["Operation SLATE"]
+
+
+def test_region_filter_includes_places_inside(shipped_index: ArticleIndex) -> None:
+    assert "Operation SLATE" in titles(shipped_index, region=["North East"])  # Middlesbrough
+    assert titles(shipped_index, region=["Ceredigion"]) == ["Prevent Projects 2017/18"]
+    assert "Prevent Projects 2017/18" in titles(shipped_index, region=["Wales"])
+
+
+def test_filters_or_within_a_type_and_across_types(shipped_index: ArticleIndex) -> None:
+    either = set(titles(shipped_index, operation=["slate", "guardian"]))
+    assert either == {"Operation SLATE", "Op GUARDIAN"}
+    assert titles(shipped_index, operation=["slate", "guardian"], region=["Wales"]) == [
+        "Op GUARDIAN"
+    ]
+
+
+def test_operation_facet_lists_exactly_the_three_operations(shipped_index: ArticleIndex) -> None:
+    facets = shipped_index.search("").facets
+    assert {f["label"] for f in facets["operation"]} == {
+        "Operation Slate",
+        "Operation Guardian",
+        "Operation Ajaxis",
+    }
+
+
+def test_facets_count_articles_in_the_results(shipped_index: ArticleIndex) -> None:
+    page = shipped_index.search("county lines")
+    regions = {f["id"]: f["count"] for f in page.facets["region"]}
+    assert regions.get("wales") == 1 and page.total == 1
+
+
+def test_results_carry_their_entities(shipped_index: ArticleIndex) -> None:
+    hit = shipped_index.search("title:slate").results[0]
+    agencies = {e["id"] for e in hit.entities["agency"]}
+    assert {"hmrc", "dvla", "dvsa", "cleveland-police", "durham-constabulary"} <= agencies
+    assert {"id": "middlesbrough", "label": "Middlesbrough"} in hit.entities["region"]
+
+
+def test_searching_an_alias_finds_the_entity(shipped_index: ArticleIndex) -> None:
+    """The SLATE article says "HMRC"; a search for the full name still finds it."""
+    found = [h.title for h in shipped_index.search('"revenue and customs"').results]
+    assert "Operation SLATE" in found
+
+
+def test_cli_filters_and_json(corpus_index_dir: str) -> None:
+    runner = CliRunner()
+    args = ["search", "", "--agency", "HMRC", "--json", "--index", corpus_index_dir]
+    data = json.loads(runner.invoke(cli, args).output)
+    assert {r["title"][:16] for r in data["results"]} == {"Operation SLATE", "The Gangmasters "}
+    assert set(data["facets"]) >= {"agency", "operation", "region", "theme"}
+    assert all("entities" in r for r in data["results"])
+
+
+def test_cli_unknown_filter_value_is_a_usage_error(corpus_index_dir: str) -> None:
+    result = CliRunner().invoke(
+        cli, ["search", "", "--agency", "HMRRC", "--index", corpus_index_dir]
+    )
+    assert result.exit_code == 2 and "Unknown agency 'HMRRC'" in result.output
+
+
+def test_cli_entities_listing(corpus_index_dir: str) -> None:
+    result = CliRunner().invoke(
+        cli, ["entities", "--type", "operation", "--json", "--index", corpus_index_dir]
+    )
+    data = json.loads(result.output)
+    assert sorted(e["id"] for e in data["operation"]) == ["ajaxis", "guardian", "slate"]
+    assert all(e["count"] == 1 for e in data["operation"])
+
+
+def test_evaluation_meets_the_targets() -> None:
+    result = CliRunner().invoke(
+        cli,
+        [
+            "evaluate",
+            "--pdf",
+            str(SHIPPED_PDF),
+            "--annotation",
+            str(DATA / "annotations" / "soc-07.toml"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "PASS" in result.output
+
+
+@pytest.fixture(scope="module")
+def corpus_index_dir(tmp_path_factory: pytest.TempPathFactory) -> str:
+    from indexer.config import Settings
+    from indexer.pipeline import build_index
+
+    path = tmp_path_factory.mktemp("entities") / "index"
+    build_index(Settings(corpus_dir=CORPUS, index_dir=path))
+    return str(path)
+
+
+GENERIC_WORDS = {
+    "north", "south", "east", "west", "central", "immigration", "police", "council", "government",
+    "crime", "fraud", "border", "agency", "service", "office", "trust", "team", "unit", "the",
+}  # fmt: skip
+
+
+def test_no_entity_is_named_by_a_bare_generic_word() -> None:
+    """Names like "East" or "Immigration" would tag every compass point and every theme word."""
+    offenders = [
+        (entity.type, entity.id, name)
+        for entity in Gazetteer.load().entities.values()
+        if entity.type != "theme"
+        for name in (*entity.names, *entity.acronyms)
+        if name.lower() in GENERIC_WORDS
+    ]
+    assert offenders == []
