@@ -128,6 +128,17 @@ class Gazetteer:
         return self._vocabulary.get(stems, [])
 
     @cached_property
+    def _prefixes(self) -> tuple[frozenset[tuple[str, ...]], frozenset[tuple[str, ...]]]:
+        def prefixes(keys: Iterable[tuple[str, ...]]) -> frozenset[tuple[str, ...]]:
+            return frozenset(k[:n] for k in keys for n in range(1, len(k)))
+
+        return prefixes(self._names), prefixes(self._vocabulary)
+
+    def is_prefix(self, tokens: tuple[str, ...], *, themes: bool = False) -> bool:
+        """Is ``tokens`` the start of a longer name (or theme phrase)?"""
+        return tokens in self._prefixes[1 if themes else 0]
+
+    @cached_property
     def longest_name(self) -> int:
         return max((len(k) for k in (*self._names, *self._vocabulary)), default=1)
 

@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from nltk.metrics.distance import edit_distance
 
@@ -184,7 +185,7 @@ def _acceptable(
     first = window[0]
     if not first.capitalised:
         return False  # names are capitalised in running text; "prevent" is a verb
-    written = [t for t in tokenize(name) if t.is_word or t.text == "&"]
+    written = _written(name)
     if len(written) == len(window) and any(
         w.capitalised and not t.capitalised for w, t in zip(written, window, strict=True)
     ):
@@ -200,6 +201,11 @@ def _acceptable(
         )
         return confirmed or not _sentence_start(tokens, i, text)
     return True
+
+
+@lru_cache(maxsize=16384)
+def _written(name: str) -> list[Token]:
+    return [t for t in tokenize(name) if t.is_word or t.text == "&"]
 
 
 def _inserted_acronym(tokens: list[Token], j: int) -> Token | None:
@@ -253,12 +259,12 @@ def _joined(text: str, left: Token, right: Token) -> bool:
 
 
 def _windows(
-    tokens: list[Token], i: int, longest: int, text: str
+    tokens: list[Token], i: int, gazetteer: Gazetteer, text: str
 ) -> list[tuple[list[Token], int, tuple[Token, ...]]]:
-    """Candidate name windows from token ``i``: (name tokens, tokens consumed, inserted acronyms).
-
-    A name may not span a gap wider than a space and a hyphen, except an inserted "(ACRONYM)".
-    """
+    """Candidate name windows from token ``i``, longest first: (name tokens, tokens consumed,
+    inserted acronyms). A window grows only while it is the start of some name; a name may not
+    span a gap wider than a space and a hyphen, except an inserted "(ACRONYM)"."""
+    longest = gazetteer.longest_name
     out: list[tuple[list[Token], int, tuple[Token, ...]]] = []
     window: list[Token] = []
     inserted: list[Token] = []
@@ -279,13 +285,15 @@ def _windows(
         window.append(token)
         j += 1
         out.append((list(window), j - i, tuple(inserted)))
+        if not gazetteer.is_prefix(tuple(t.norm for t in window)):
+            break
     return out[::-1]
 
 
 def _longest(
     tokens: list[Token], i: int, text: str, gazetteer: Gazetteer, defined: dict[str, Entity]
 ) -> _Match | None:
-    for window, consumed, inserted in _windows(tokens, i, gazetteer.longest_name, text):
+    for window, consumed, inserted in _windows(tokens, i, gazetteer, text):
         candidates = [
             (entity, how)
             for entity, how, name in gazetteer.names(tuple(t.norm for t in window))
@@ -338,7 +346,12 @@ def _themes(tokens: list[Token], text: str, field: str, gazetteer: Gazetteer) ->
     while i < len(tokens):
         for theme in gazetteer.theme_acronym(tokens[i].text):
             yield _mention(theme, field, text, tokens[i].start, tokens[i].end, "acronym")
-        for n in range(min(gazetteer.longest_name, len(tokens) - i), 0, -1):
+        n_max = 1
+        while i + n_max < len(tokens) and gazetteer.is_prefix(
+            tuple(stems[i : i + n_max]), themes=True
+        ):
+            n_max += 1
+        for n in range(n_max, 0, -1):
             themes = gazetteer.vocabulary(tuple(stems[i : i + n]))
             if themes:
                 start, end = tokens[i].start, tokens[i + n - 1].end
