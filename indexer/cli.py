@@ -69,7 +69,8 @@ def cli() -> None:
 @corpus_option
 @index_option
 @click.option("--quiet", "-q", is_flag=True, help="Print only failures and the summary.")
-def index_command(corpus_dir: Path | None, index_dir: Path | None, quiet: bool) -> None:
+@click.option("--full", is_flag=True, help="Read every PDF again, even unchanged ones.")
+def index_command(corpus_dir: Path | None, index_dir: Path | None, quiet: bool, full: bool) -> None:
     """Build the index from every PDF in the corpus folder.
 
     The new index is built beside the live one and swapped in at the end, so searches keep
@@ -80,13 +81,15 @@ def index_command(corpus_dir: Path | None, index_dir: Path | None, quiet: bool) 
     Exit status: 0 every file indexed; 1 some files failed (listed); 2 usage or input error.
     """
     settings = Settings.from_env(corpus_dir=corpus_dir, index_dir=index_dir)
-    report = _build(settings, quiet=quiet)
+    report = _build(settings, quiet=quiet, full=full)
     sys.exit(EXIT_FAILED_FILES if report.failed else EXIT_OK)
 
 
-def _build(settings: Settings, *, quiet: bool) -> BuildReport:
+def _build(settings: Settings, *, quiet: bool, full: bool = False) -> BuildReport:
     def on_file(outcome: FileOutcome) -> None:
-        if outcome.status == "ok" and not quiet:
+        if outcome.status == "ok" and not quiet and not outcome.extracted:
+            click.echo(f"  same    {outcome.file}: {outcome.articles} articles re-tagged", err=True)
+        elif outcome.status == "ok" and not quiet:
             click.echo(
                 f"  ok      {outcome.file}: {outcome.articles} articles ({outcome.seconds:.2f}s)",
                 err=True,
@@ -97,10 +100,16 @@ def _build(settings: Settings, *, quiet: bool) -> BuildReport:
     if not quiet:
         click.echo(f"Indexing {settings.corpus_dir} into {settings.index_dir}", err=True)
     try:
-        report = build_index(settings, on_file)
+        report = build_index(settings, on_file, full=full)
     except BulletinsError as exc:
         _fail(str(exc))
     ok = len(report.outcomes) - len(report.failed)
+    if report.entity_changes:
+        click.echo(f"Entities changed in {len(report.entity_changes)} articles:", err=True)
+        for change in report.entity_changes:
+            marks = [f"+{t}:{label}" for t, _, label in change.added]
+            marks += [f"-{t}:{label}" for t, _, label in change.removed]
+            click.echo(f"  {change.title} [{change.article_id}]: {' '.join(marks)}", err=True)
     if not report.outcomes:
         _fail(f"no PDF files found in {settings.corpus_dir}")
     click.echo(
@@ -304,8 +313,17 @@ def _print_results(results: SearchPage) -> None:
         pages = hit.pages
         where.append(f"page {pages[0]}" if len(pages) == 1 else f"pages {pages[0]}-{pages[-1]}")
         click.echo(click.style(f"{rank}. {hit.title}", bold=True))
-        click.echo("   " + " · ".join(w for w in where if w) + f" · score {hit.score:.2f}")
+        if results.query.strip():
+            where.append(f"score {hit.score:.2f}")
+        click.echo("   " + " · ".join(w for w in where if w))
         click.echo("   " + _terminal_snippet(hit.snippet))
+        tagged = [
+            f"{kind}: {', '.join(e['label'] for e in hit.entities[kind][:6])}"
+            for kind in ("operation", "agency", "region", "theme")
+            if hit.entities.get(kind)
+        ]
+        if tagged:
+            click.echo(click.style("   " + " | ".join(tagged), dim=True))
         click.echo(f"   {hit.source}#page={pages[0]}\n")
 
 

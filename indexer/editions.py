@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -151,6 +152,22 @@ def describe_edition(
         licence=entry.get("licence"),
         origin=entry.get("source"),
         metadata_from=source,
+    )
+
+
+def apply_manifest(edition: Edition, entry: Mapping[str, Any] | None) -> Edition:
+    """An edition described earlier, with what its manifest entry says now taking precedence."""
+    if not entry:
+        return edition
+    return replace(
+        edition,
+        title=entry.get("title") or edition.title,
+        number=entry.get("number", edition.number),
+        date=entry.get("date") or edition.date,
+        publisher=entry.get("publisher") or edition.publisher,
+        licence=entry.get("licence") or edition.licence,
+        origin=entry.get("source") or edition.origin,
+        metadata_from="manifest",
     )
 
 

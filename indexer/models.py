@@ -70,6 +70,7 @@ class Edition:
     licence: str | None = None
     origin: str | None = None  # where the edition was published (URL or description)
     metadata_from: str = "manifest"  # manifest | pdf | filename
+    sha256: str = ""  # of the PDF's bytes: an unchanged file is not read again
 
 
 @dataclass(frozen=True)

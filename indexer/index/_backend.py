@@ -8,7 +8,7 @@ import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -94,7 +94,11 @@ class _MarkFormatter(highlight.Formatter):  # type: ignore[misc]
 
 
 def article_document(
-    article: Article, edition: Edition, tags: Tagged | None = None, tagger_version: str = ""
+    article: Article,
+    edition: Edition,
+    tags: Tagged | None = None,
+    tagger_version: str = "",
+    pipeline_version: str = "",
 ) -> dict[str, Any]:
     """The stored and indexed fields for one article."""
     doc: dict[str, Any] = {
@@ -110,6 +114,8 @@ def article_document(
         "pages": ",".join(str(p) for p in article.pages),
         "source": edition.source,
         "file": edition.file,
+        "edition_record": asdict(edition),
+        "pipeline_version": pipeline_version,
     }
     if tags is not None:
         doc.update(tag_fields(tags, tagger_version))
@@ -212,6 +218,7 @@ class ArticleIndex:
         articles: Iterable[Article],
         tags: Mapping[str, Tagged] | None = None,
         tagger_version: str = "",
+        pipeline_version: str = "",
     ) -> int:
         """Replace everything indexed for ``edition`` with ``articles`` (and their entity tags,
         keyed by article id); returns how many articles were written."""
@@ -220,7 +227,9 @@ class ArticleIndex:
             batch.delete_edition(edition.id)
             for article in articles:
                 tagged = tags.get(article.id) if tags else None
-                batch.add_document(article_document(article, edition, tagged, tagger_version))
+                batch.add_document(
+                    article_document(article, edition, tagged, tagger_version, pipeline_version)
+                )
                 count += 1
         return count
 
@@ -231,6 +240,35 @@ class ArticleIndex:
             for doc in docs:
                 batch.add_stored(doc)
         return len(docs)
+
+    def stored_edition(
+        self, edition_id: str
+    ) -> tuple[Edition, list[Article], dict[str, dict[str, Any]]] | None:
+        """An edition as indexed: its record, its articles and each article's stored fields."""
+        docs = sorted(
+            (dict(d) for d in self.searcher().documents(edition_id=edition_id)),
+            key=lambda d: d["ordinal"],
+        )
+        if not docs or not docs[0].get("edition_record"):
+            return None
+        try:
+            edition = Edition(**docs[0]["edition_record"])
+        except TypeError:  # written by another version: read the PDF again
+            return None
+        articles = [
+            Article(
+                id=d["id"],
+                edition_id=d["edition_id"],
+                ordinal=d["ordinal"],
+                title=d["title"],
+                title_from=d.get("title_from", "heading"),
+                section=d.get("section") or None,
+                pages=tuple(int(p) for p in d.get("pages", "").split(",") if p),
+                body=d["body"],
+            )
+            for d in docs
+        ]
+        return edition, articles, {d["id"]: d for d in docs}
 
     # -- reading ------------------------------------------------------------------------------
     def searcher(self) -> Searcher:

@@ -9,7 +9,7 @@ from whoosh.support.charset import accent_map
 TEXT_ANALYZER = analysis.StemmingAnalyzer(stoplist=None, minsize=1) | analysis.CharsetFilter(
     accent_map
 )
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Fields a user may name in a query ("title:guardian"), mapped to schema fields.
 QUERY_FIELDS = {
@@ -59,6 +59,8 @@ def build_schema() -> fields.Schema:
         filter_labels=fields.STORED,  # {type: {id: label}} for every filter id, for facets
         mentions=fields.STORED,  # [[type, id, field, start, end, how], ...]
         tagger_version=fields.STORED,
+        pipeline_version=fields.STORED,
+        edition_record=fields.STORED,  # the Edition, so an unchanged PDF need not be read again
         source=fields.STORED,  # the PDF's path as the corpus was given (corpus/x.pdf)
         file=fields.STORED,  # the PDF's path relative to the corpus folder
     )

@@ -38,7 +38,8 @@ def test_search_prints_ranked_articles(runner: CliRunner, built: Path) -> None:
     assert lines[2] == "1. Op GUARDIAN"
     assert "Edition 7 · 2017-10 · PARTNERSHIPS IN ACTION · pages 19-20" in lines[3]
     assert "county lines" in lines[4] and "<mark>" not in lines[4]
-    assert lines[5].strip().endswith("soc-local-partnerships-bulletin-07.pdf#page=19")
+    assert "agency: South Wales Police, St Giles Trust" in lines[5]
+    assert lines[6].strip().endswith("soc-local-partnerships-bulletin-07.pdf#page=19")
 
 
 def test_search_json_contract(runner: CliRunner, built: Path) -> None:
