@@ -35,21 +35,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from indexer.tagging.gazetteer import COLUMNS, FILES
+
 DESCRIPTION = "Build the curated UK gazetteer (indexer/tagging/gazetteer/*.tsv)."
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "indexer" / "tagging" / "gazetteer"
 DEFAULT_CURATED = ROOT / "tools" / "gazetteer_curated.toml"
 SOURCES_SUBDIR = Path("data") / "gazetteer-sources"
 
-COLUMNS = ("type", "id", "label", "aliases", "acronyms", "former", "parent", "hints")
-FILES = {
-    "agency": "agencies.tsv",
-    "place": "places.tsv",
-    "operation": "operations.tsv",
-    "theme": "themes.tsv",
-    "programme": "programmes.tsv",
-    "legislation": "legislation.tsv",
-}
 ROOT_PLACE = "united-kingdom"
 PLACE_KINDS = frozenset(
     {

@@ -21,6 +21,14 @@ from indexer.tagging.tokens import key, stem_key
 DATA_DIR = Path(__file__).resolve().parent / "gazetteer"
 COLUMNS = ("type", "id", "label", "aliases", "acronyms", "former", "parent", "hints")
 TYPES = ("agency", "place", "operation", "theme", "programme", "legislation")
+FILES = {
+    "agency": "agencies.tsv",
+    "place": "places.tsv",
+    "operation": "operations.tsv",
+    "theme": "themes.tsv",
+    "programme": "programmes.tsv",
+    "legislation": "legislation.tsv",
+}
 # The public name of each type, as the command line, the API and the facets call it.
 PUBLIC_TYPE = {"place": "region"}
 INTERNAL_TYPE = {v: k for k, v in PUBLIC_TYPE.items()}
