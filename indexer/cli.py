@@ -199,6 +199,8 @@ def search_command(
 
 
 def _resolve_filters(values: dict[str, tuple[str, ...]]) -> dict[str, list[str]]:
+    if not any(values.values()):
+        return {}
     gazetteer = Gazetteer.load()
     filters: dict[str, list[str]] = {}
     for name, items in values.items():

@@ -323,12 +323,10 @@ class ArticleIndex:
         restrict = _filter_query(filters)
         parsed = parse_query(text, self._ix.schema, DEFAULT_FIELDS, QUERY_FIELDS)
         match = "all"
-        if (
-            is_plain(text)
-            and searcher.doc_count()
-            and not any(True for _ in searcher.docs_for_query(_within(parsed, restrict)))
-        ):  # no article has every word: rank by how many they have
+        matched = list(searcher.docs_for_query(_within(parsed, restrict)))
+        if not matched and is_plain(text):  # no article has every word: rank by how many
             parsed = parse_query(text, self._ix.schema, DEFAULT_FIELDS, QUERY_FIELDS, any_word=True)
+            matched = list(searcher.docs_for_query(_within(parsed, restrict)))
             match = "any"
         sortedby = None
         if isinstance(parsed, query.Every):
@@ -339,7 +337,6 @@ class ArticleIndex:
         results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=70)
         results.formatter = _MarkFormatter()
         hits = [_hit(hit) for hit in results[(page - 1) * per_page : page * per_page]]
-        matched = searcher.docs_for_query(_within(parsed, restrict))
         facets = self.facet_table().counts(matched, facet_limit)
         return SearchPage(text, len(results), page, per_page, hits, facets, match=match)
 
