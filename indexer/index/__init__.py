@@ -1,6 +1,24 @@
 """The search index. Nothing outside this package imports whoosh."""
 
-from indexer.index._backend import ArticleIndex, SearchHit, SearchPage, article_document
-from indexer.index._schema import QUERY_FIELDS
+from indexer.index._backend import (
+    ArticleIndex,
+    ArticleView,
+    SearchHit,
+    SearchPage,
+    article_document,
+)
+from indexer.index._entity import EntityView
+from indexer.index._schema import ENTITY_TYPES, FACET_TYPES, QUERY_FIELDS, SORTS
 
-__all__ = ["QUERY_FIELDS", "ArticleIndex", "SearchHit", "SearchPage", "article_document"]
+__all__ = [
+    "ENTITY_TYPES",
+    "FACET_TYPES",
+    "QUERY_FIELDS",
+    "SORTS",
+    "ArticleIndex",
+    "ArticleView",
+    "EntityView",
+    "SearchHit",
+    "SearchPage",
+    "article_document",
+]

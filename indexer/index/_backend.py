@@ -2,29 +2,44 @@
 
 from __future__ import annotations
 
-import html
+import os
 import re
 import threading
-from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from whoosh import highlight, index, query, sorting
+from whoosh import index, query, sorting
 from whoosh.filedb.filestore import RamStorage
 from whoosh.searching import Hit, Searcher
 
-from indexer.errors import IndexNotFoundError
+from indexer.errors import IndexNotFoundError, SearchQueryError
+from indexer.index._entity import EntityView, entity_view
+from indexer.index._facets import FacetTable, edition_label
+from indexer.index._highlight import (
+    MarkFormatter,
+    highlight_whole,
+    lead,
+    snippet_fragmenter,
+    tidy_snippet,
+)
 from indexer.index._query import is_plain, parse_query
-from indexer.index._schema import DEFAULT_FIELDS, ENTITY_TYPES, QUERY_FIELDS, build_schema
+from indexer.index._schema import (
+    DEFAULT_FIELDS,
+    ENTITY_TYPES,
+    FACET_TYPES,
+    QUERY_FIELDS,
+    SORTS,
+    build_schema,
+)
+from indexer.index._spelling import suggest
 from indexer.models import Article, Edition
 from indexer.tagging.tagger import Tagged
 
-SNIPPET_CHARS = 240
-_ADJACENT_MARKS = re.compile(r"</mark>(\s+)<mark>")
-_ELLIPSES = re.compile(r"…(?:\s*…)+")
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
+MORE_LIKE_TERMS = 25
 
 
 @dataclass(frozen=True)
@@ -62,6 +77,12 @@ class SearchPage:
     results: list[SearchHit]
     facets: dict[str, Any] = field(default_factory=dict)
     match: str = "all"  # "any" when no article had every word and the words were relaxed
+    sort: str = "relevance"
+    did_you_mean: str | None = None  # the query with misspelt words corrected, if that matches
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -69,28 +90,42 @@ class SearchPage:
             "total": self.total,
             "page": self.page,
             "per_page": self.per_page,
+            "sort": self.sort,
+            "match": self.match,
+            "did_you_mean": self.did_you_mean,
             "results": [hit.to_json() for hit in self.results],
             "facets": self.facets,
-            "match": self.match,
         }
 
 
-class _MarkFormatter(highlight.Formatter):  # type: ignore[misc]
-    """Escapes all text and wraps matched terms in <mark>."""
+@dataclass(frozen=True)
+class ArticleView:
+    """One article for reading: its stored fields, its text highlighted, and its neighbours."""
 
-    between = " "
+    hit: SearchHit
+    body_html: str  # escaped, query terms in <mark>, paragraphs separated by blank lines
+    title_html: str
+    mentions: list[list[Any]]
+    related: list[SearchHit]  # more like this
+    same_edition: list[SearchHit]  # the edition's other articles, in order
 
-    def _text(self, text: str) -> str:
-        return html.escape(text, quote=False)
+    def to_json(self) -> dict[str, Any]:
+        return {
+            **self.hit.to_json(),
+            "body": self.body_html,
+            "mentions": self.mentions,
+            "related": [h.to_json() for h in self.related],
+            "same_edition": [h.to_json() for h in self.same_edition],
+        }
 
-    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
-        return f"<mark>{html.escape(highlight.get_text(text, token, replace), quote=False)}</mark>"
 
-    def format_fragment(self, fragment: Any, replace: bool = False) -> str:
-        out = super().format_fragment(fragment, replace)
-        prefix = "… " if fragment.startchar > 0 else ""
-        suffix = " …" if fragment.endchar < len(fragment.text) else ""
-        return f"{prefix}{' '.join(out.split())}{suffix}"
+@dataclass(frozen=True)
+class _Match:
+    parsed: query.Query
+    restrict: query.Query | None
+    docnums: list[int]
+    match: str
+    sortedby: Any
 
 
 def article_document(
@@ -111,6 +146,7 @@ def article_document(
         "title": article.title,
         "title_from": article.title_from,
         "body": article.body,
+        "section_key": article.section or "",
         "pages": ",".join(str(p) for p in article.pages),
         "source": edition.source,
         "file": edition.file,
@@ -137,42 +173,6 @@ def tag_fields(tags: Tagged, tagger_version: str) -> dict[str, Any]:
     return doc
 
 
-@dataclass(frozen=True)
-class FacetTable:
-    """Per document number, the entity ids it is filed under; built once per index generation."""
-
-    ids: dict[int, dict[str, list[str]]]
-    labels: dict[str, dict[str, str]]
-
-    @classmethod
-    def build(cls, searcher: Searcher) -> FacetTable:
-        ids: dict[int, dict[str, list[str]]] = {}
-        labels: dict[str, dict[str, str]] = {t: {} for t in ENTITY_TYPES}
-        for docnum, stored in searcher.reader().iter_docs():
-            doc_labels = stored.get("filter_labels") or {}
-            ids[docnum] = {t: list(doc_labels.get(t, {})) for t in ENTITY_TYPES}
-            for type_, mapping in doc_labels.items():
-                labels.setdefault(type_, {}).update(mapping)
-        return cls(ids, labels)
-
-    def counts(
-        self, docnums: Iterable[int], limit: int | None = None
-    ) -> dict[str, list[dict[str, Any]]]:
-        tallies: dict[str, Counter[str]] = {t: Counter() for t in ENTITY_TYPES}
-        for docnum in docnums:
-            for type_, ids in self.ids.get(docnum, {}).items():
-                tallies[type_].update(ids)
-        return {
-            type_: [
-                {"id": id_, "label": self.labels[type_].get(id_, id_), "count": count}
-                for id_, count in sorted(
-                    tally.items(), key=lambda kv: (-kv[1], self.labels[type_].get(kv[0], kv[0]))
-                )[:limit]
-            ]
-            for type_, tally in tallies.items()
-        }
-
-
 class ArticleIndex:
     """An index directory of articles. ``path=None`` keeps the index in memory (tests)."""
 
@@ -181,7 +181,7 @@ class ArticleIndex:
         self._lock = threading.Lock()
         self._searcher: Searcher | None = None
         self._facets: FacetTable | None = None
-        self._generation: tuple[str, int] | None = None
+        self._generation: tuple[str, int, int] | None = None
         if path is None:
             self._ix = RamStorage().create_index(build_schema())
         elif index.exists_in(str(path)):
@@ -245,10 +245,7 @@ class ArticleIndex:
         self, edition_id: str
     ) -> tuple[Edition, list[Article], dict[str, dict[str, Any]]] | None:
         """An edition as indexed: its record, its articles and each article's stored fields."""
-        docs = sorted(
-            (dict(d) for d in self.searcher().documents(edition_id=edition_id)),
-            key=lambda d: d["ordinal"],
-        )
+        docs = self._edition_docs(edition_id)
         if not docs or not docs[0].get("edition_record"):
             return None
         try:
@@ -263,7 +260,7 @@ class ArticleIndex:
                 title=d["title"],
                 title_from=d.get("title_from", "heading"),
                 section=d.get("section") or None,
-                pages=tuple(int(p) for p in d.get("pages", "").split(",") if p),
+                pages=_pages(d),
                 body=d["body"],
             )
             for d in docs
@@ -272,19 +269,34 @@ class ArticleIndex:
 
     # -- reading ------------------------------------------------------------------------------
     def searcher(self) -> Searcher:
-        """A searcher for the newest committed generation, reused until that changes."""
+        """A searcher for the newest committed index, reused until that changes.
+
+        The key is the folder's real path, its inode (a rebuilt index is swapped in as a new
+        folder, whose generation number may equal the old one's) and the generation.
+        """
         with self._lock:
-            latest = self._ix.latest_generation()
-            key = (str(self.path.resolve()) if self.path else "", latest)
-            if self._searcher is None or key != self._generation:
+            try:
+                key = self._key()
+            except OSError:  # the folder is being swapped right now: keep the current searcher
                 if self._searcher is not None:
-                    self._searcher.close()
+                    return self._searcher
+                raise
+            if self._searcher is None or key != self._generation:
                 if self.path is not None:
                     self._ix = index.open_dir(str(self.path))
+                    key = self._key()
+                if self._searcher is not None:
+                    self._searcher.close()
                 self._searcher = self._ix.searcher()
                 self._facets = None
                 self._generation = key
             return self._searcher
+
+    def _key(self) -> tuple[str, int, int]:
+        if self.path is None:
+            return ("", 0, self._ix.latest_generation())
+        real = Path(os.path.realpath(self.path))
+        return (str(real), real.stat().st_ino, self._ix.latest_generation())
 
     def facet_table(self) -> FacetTable:
         searcher = self.searcher()
@@ -309,40 +321,120 @@ class ArticleIndex:
         page: int = 1,
         per_page: int = 10,
         filters: Mapping[str, Sequence[str]] | None = None,
+        sort: str = "relevance",
+        date_from: str | None = None,
+        date_to: str | None = None,
         facet_limit: int | None = 50,
     ) -> SearchPage:
-        """Run a user's query within ``filters`` ({type: ids}: any id of a type, every type).
+        """Run a user's query within ``filters``: {type: values}, any value of a type, every
+        type; types are the entity types, ``edition`` (ids), ``year`` and ``section``.
 
-        An empty query lists the matching articles newest first.
+        ``date_from``/``date_to`` ("YYYY" or "YYYY-MM", inclusive) bound the edition date.
+        ``sort`` is relevance, newest or oldest; an empty query lists newest first. When nothing
+        matches and a misspelt word has a close indexed word that would match, the corrected
+        query is offered as ``did_you_mean``.
 
-        :raise SearchQueryError: if the query is malformed.
+        :raise SearchQueryError: if the query or a parameter is malformed.
         """
         page = max(1, page)
         per_page = max(1, min(per_page, 100))
+        match = self._match(text, filters, sort, date_from, date_to)
         searcher = self.searcher()
-        restrict = _filter_query(filters)
-        parsed = parse_query(text, self._ix.schema, DEFAULT_FIELDS, QUERY_FIELDS)
-        match = "all"
-        matched = list(searcher.docs_for_query(_within(parsed, restrict)))
-        if not matched and is_plain(text):  # no article has every word: rank by how many
-            parsed = parse_query(text, self._ix.schema, DEFAULT_FIELDS, QUERY_FIELDS, any_word=True)
-            matched = list(searcher.docs_for_query(_within(parsed, restrict)))
-            match = "any"
-        sortedby = None
-        if isinstance(parsed, query.Every):
-            sortedby = [sorting.FieldFacet("date", reverse=True), sorting.FieldFacet("ordinal")]
         results = searcher.search(
-            parsed, limit=page * per_page, sortedby=sortedby, terms=True, filter=restrict
+            match.parsed,
+            limit=page * per_page,
+            sortedby=match.sortedby,
+            terms=True,
+            filter=match.restrict,
         )
-        results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=70)
-        results.formatter = _MarkFormatter()
+        results.fragmenter = snippet_fragmenter()
+        results.formatter = MarkFormatter()
         hits = [_hit(hit) for hit in results[(page - 1) * per_page : page * per_page]]
-        facets = self.facet_table().counts(matched, facet_limit)
-        return SearchPage(text, len(results), page, per_page, hits, facets, match=match)
+        facets = self.facet_table().counts(match.docnums, facet_limit)
+        did_you_mean = None
+        if match.match == "any" or not match.docnums:
+            did_you_mean = self._did_you_mean(text, filters, date_from, date_to)
+        return SearchPage(
+            text,
+            len(match.docnums),
+            page,
+            per_page,
+            hits,
+            facets,
+            match=match.match,
+            sort=sort,
+            did_you_mean=did_you_mean,
+        )
+
+    def matches(
+        self,
+        text: str,
+        *,
+        filters: Mapping[str, Sequence[str]] | None = None,
+        sort: str = "relevance",
+        date_from: str | None = None,
+        date_to: str | None = None,
+    ) -> Iterator[SearchHit]:
+        """Every article a search matches, in order, without snippets (for exports)."""
+        match = self._match(text, filters, sort, date_from, date_to)
+        results = self.searcher().search(
+            match.parsed, limit=None, sortedby=match.sortedby, filter=match.restrict
+        )
+        for hit in results:
+            yield _hit_from_stored(hit.fields(), "", _score(hit))
+
+    def _match(
+        self,
+        text: str,
+        filters: Mapping[str, Sequence[str]] | None,
+        sort: str,
+        date_from: str | None,
+        date_to: str | None,
+    ) -> _Match:
+        if sort not in SORTS:
+            raise SearchQueryError(f"Unknown sort {sort!r}: use one of {', '.join(SORTS)}.")
+        restrict = _restriction(filters, date_from, date_to)
+        searcher = self.searcher()
+        parsed = parse_query(text, self._ix.schema, DEFAULT_FIELDS, QUERY_FIELDS)
+        how = "all"
+        docnums = list(searcher.docs_for_query(_within(parsed, restrict)))
+        if not docnums and is_plain(text):  # no article has every word: rank by how many
+            parsed = parse_query(text, self._ix.schema, DEFAULT_FIELDS, QUERY_FIELDS, any_word=True)
+            docnums = list(searcher.docs_for_query(_within(parsed, restrict)))
+            how = "any"
+        if sort == "relevance" and isinstance(parsed, query.Every):
+            sort = "newest"
+        sortedby = None
+        if sort != "relevance":
+            sortedby = [
+                sorting.FieldFacet("date", reverse=sort == "newest"),
+                sorting.FieldFacet("ordinal"),
+            ]
+        return _Match(parsed, restrict, docnums, how, sortedby)
+
+    def _did_you_mean(
+        self,
+        text: str,
+        filters: Mapping[str, Sequence[str]] | None,
+        date_from: str | None,
+        date_to: str | None,
+    ) -> str | None:
+        corrected = suggest(self.searcher(), text)
+        if corrected is None:
+            return None
+        try:
+            again = self._match(corrected, filters, "relevance", date_from, date_to)
+        except SearchQueryError:
+            return None
+        return corrected if again.docnums and again.match == "all" else None
 
     def entity_counts(self) -> dict[str, list[dict[str, Any]]]:
         """Every entity with the number of articles filed under it, by type."""
-        return self.facet_table().counts(self.searcher().reader().all_doc_ids())
+        return self.facet_table().counts(self.searcher().reader().all_doc_ids(), types=ENTITY_TYPES)
+
+    def label(self, type_: str, id_: str) -> str | None:
+        """The display name of a filter value the index knows, else None."""
+        return self.facet_table().label(type_, id_)
 
     def get(self, article_id: str) -> dict[str, Any] | None:
         stored = self.searcher().document(id=article_id)
@@ -350,6 +442,108 @@ class ArticleIndex:
 
     def all_documents(self) -> list[dict[str, Any]]:
         return [dict(doc) for doc in self.searcher().documents()]
+
+    def article(self, article_id: str, text: str = "", related: int = 5) -> ArticleView | None:
+        """An article with ``text``'s terms marked in it, related articles and its edition's
+        others; ``None`` if there is no such article. A malformed ``text`` marks nothing."""
+        searcher = self.searcher()
+        docnum = searcher.document_number(id=article_id)
+        if docnum is None:
+            return None
+        stored = dict(searcher.stored_fields(docnum))
+        terms: dict[str, set[str]] = {"title": set(), "body": set()}
+        if text.strip():
+            try:
+                parsed = parse_query(
+                    text, self._ix.schema, DEFAULT_FIELDS, QUERY_FIELDS, any_word=is_plain(text)
+                )
+            except SearchQueryError:
+                parsed = query.NullQuery
+            for fieldname, term in parsed.iter_all_terms():
+                if fieldname in terms:
+                    terms[fieldname].add(term.decode() if isinstance(term, bytes) else term)
+        schema = self._ix.schema
+        body_html = highlight_whole(stored.get("body", ""), terms["body"], schema["body"].analyzer)
+        title_html = highlight_whole(stored["title"], terms["title"], schema["title"].analyzer)
+        similar = searcher.more_like(docnum, "body", top=related, numterms=MORE_LIKE_TERMS)
+        neighbours = [
+            _hit_from_stored(d, lead(d.get("body", "")), 0.0)
+            for d in self._edition_docs(stored["edition_id"])
+            if d["id"] != article_id
+        ]
+        return ArticleView(
+            hit=_hit_from_stored(stored, lead(stored.get("body", "")), 0.0),
+            body_html=body_html,
+            title_html=title_html,
+            mentions=list(stored.get("mentions") or []),
+            related=[_hit_from_stored(h.fields(), lead(h["body"]), _score(h)) for h in similar],
+            same_edition=neighbours,
+        )
+
+    def editions(self) -> list[dict[str, Any]]:
+        """Every edition, newest first: its record, label and articles in order."""
+        by_edition: dict[str, list[dict[str, Any]]] = {}
+        for doc in self.searcher().documents():
+            by_edition.setdefault(doc["edition_id"], []).append(dict(doc))
+        out = []
+        for edition_id, docs in by_edition.items():
+            docs.sort(key=lambda d: d["ordinal"])
+            first = docs[0]
+            out.append(
+                {
+                    **(first.get("edition_record") or {"id": edition_id}),
+                    "label": edition_label(first),
+                    "articles": [_hit_from_stored(d, "", 0.0) for d in docs],
+                }
+            )
+        out.sort(key=lambda e: (e.get("date") or "", e.get("number") or 0), reverse=True)
+        return out
+
+    def edition_file(self, edition_id: str) -> str | None:
+        """The PDF of an indexed edition, relative to the corpus folder, or None."""
+        stored = self.searcher().document(edition_id=edition_id)
+        return str(stored["file"]) if stored and stored.get("file") else None
+
+    def entity(self, type_: str, id_: str) -> EntityView | None:
+        """An entity's articles, mentions per edition and co-mentioned entities; None if no
+        article is filed under it."""
+        if type_ not in ENTITY_TYPES:
+            return None
+        results = self.searcher().search(
+            query.Term(type_, id_),
+            limit=None,
+            sortedby=[sorting.FieldFacet("date", reverse=True), sorting.FieldFacet("ordinal")],
+        )
+        docs = [dict(hit.fields()) for hit in results]
+        if not docs:
+            return None
+        label = self.label(type_, id_) or id_
+        hits = [_hit_from_stored(d, lead(d.get("body", "")), 0.0) for d in docs]
+        return entity_view(type_, id_, label, docs, hits, self._edition_list())
+
+    def _edition_list(self) -> list[tuple[str, str, str]]:
+        """Every edition as (id, label, date), oldest first."""
+        table = self.facet_table()
+        order = table.order["edition"]
+        return [
+            (edition_id, label, order.get(edition_id, "").split("\t")[0])
+            for edition_id, label in sorted(
+                table.labels["edition"].items(), key=lambda kv: order.get(kv[0], "")
+            )
+        ]
+
+    def updated(self) -> float:
+        """When the index was last written (seconds since the epoch)."""
+        if self.path is None:
+            return 0.0
+        real = Path(os.path.realpath(self.path))
+        return max((p.stat().st_mtime for p in real.glob("_MAIN_*.toc")), default=0.0)
+
+    def _edition_docs(self, edition_id: str) -> list[dict[str, Any]]:
+        return sorted(
+            (dict(d) for d in self.searcher().documents(edition_id=edition_id)),
+            key=lambda d: d["ordinal"],
+        )
 
 
 class _Batch:
@@ -364,6 +558,7 @@ class _Batch:
         doc = dict(stored)
         if doc.get("date"):
             doc["year"] = int(doc["date"][:4])
+        doc["section_key"] = doc.get("section") or ""
         for type_, ids in (doc.get("filter_labels") or {}).items():
             doc[type_] = ",".join(ids)
         self._writer.update_document(**doc)
@@ -372,14 +567,48 @@ class _Batch:
         self._writer.delete_by_term("edition_id", edition_id)
 
 
-def _filter_query(filters: Mapping[str, Sequence[str]] | None) -> query.Query | None:
-    """OR within a type, AND across types."""
-    groups = [
-        query.Or([query.Term(type_, id_) for id_ in ids])
-        for type_, ids in (filters or {}).items()
-        if ids
-    ]
+def _restriction(
+    filters: Mapping[str, Sequence[str]] | None, date_from: str | None, date_to: str | None
+) -> query.Query | None:
+    """OR within a type, AND across types, and the date range."""
+    groups: list[query.Query] = []
+    for type_, values in (filters or {}).items():
+        if not values:
+            continue
+        if type_ not in FACET_TYPES:
+            raise SearchQueryError(
+                f"Unknown filter {type_!r}: use one of {', '.join(FACET_TYPES)}."
+            )
+        groups.append(query.Or([_filter_term(type_, value) for value in values]))
+    if date_from or date_to:
+        start, end = _month(date_from, "from", first=True), _month(date_to, "to", first=False)
+        if start and end and start > end:
+            raise SearchQueryError(f"The date range is empty: {date_from} is after {date_to}.")
+        groups.append(query.TermRange("date", start or "0000-00", end or "9999-99"))
     return query.And(groups) if groups else None
+
+
+def _filter_term(type_: str, value: str) -> query.Query:
+    if type_ == "edition":
+        return query.Term("edition_id", value)
+    if type_ == "section":
+        return query.Term("section_key", value)
+    if type_ == "year":
+        if not re.fullmatch(r"\d{4}", value.strip()):
+            raise SearchQueryError(f"A year is four digits, not {value!r}.")
+        return query.Term("date", value.strip()) | query.Prefix("date", value.strip() + "-")
+    return query.Term(type_, value)
+
+
+def _month(value: str | None, name: str, *, first: bool) -> str | None:
+    """A date bound as "YYYY-MM": a bare year means its first or last month."""
+    if not value or not value.strip():
+        return None
+    found = _DATE.match(value.strip())
+    if not found or (found.group(2) and not 1 <= int(found.group(2)) <= 12):
+        raise SearchQueryError(f"The {name!r} date must be YYYY or YYYY-MM, not {value!r}.")
+    year, month = found.group(1), found.group(2)
+    return f"{year}-{month or ('01' if first else '12')}"
 
 
 def _within(parsed: query.Query, restrict: query.Query | None) -> query.Query:
@@ -390,8 +619,19 @@ def _hit(hit: Hit) -> SearchHit:
     stored = hit.fields()
     snippet = hit.highlights("body", top=2) if hit.matched_terms() else ""
     if not snippet:
-        snippet = _lead(stored.get("body", ""))
-    snippet = _ELLIPSES.sub("…", _ADJACENT_MARKS.sub(r"\1", snippet))
+        snippet = lead(stored.get("body", ""))
+    return _hit_from_stored(stored, tidy_snippet(snippet), _score(hit))
+
+
+def _score(hit: Hit) -> float:
+    return float(hit.score) if isinstance(hit.score, int | float) else 0.0  # 0 when sorted
+
+
+def _pages(stored: Mapping[str, Any]) -> tuple[int, ...]:
+    return tuple(int(p) for p in str(stored.get("pages", "")).split(",") if p)
+
+
+def _hit_from_stored(stored: Mapping[str, Any], snippet: str, score: float) -> SearchHit:
     return SearchHit(
         id=stored["id"],
         title=stored["title"],
@@ -402,20 +642,12 @@ def _hit(hit: Hit) -> SearchHit:
             "title": stored.get("edition_title"),
             "date": stored.get("date") or None,
         },
-        pages=[int(p) for p in stored.get("pages", "").split(",") if p],
+        pages=list(_pages(stored)),
         snippet=snippet,
         entities={
             type_: [{"id": id_, "label": label} for id_, label in items]
             for type_, items in (stored.get("entities") or {}).items()
         },
-        score=float(hit.score) if isinstance(hit.score, int | float) else 0.0,  # 0 when sorted
+        score=score,
         source=stored.get("source", ""),
     )
-
-
-def _lead(body: str) -> str:
-    text = " ".join(body.split())
-    if len(text) <= SNIPPET_CHARS:
-        return html.escape(text, quote=False)
-    cut = text[:SNIPPET_CHARS].rsplit(" ", 1)[0]
-    return html.escape(cut, quote=False) + " …"

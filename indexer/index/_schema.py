@@ -9,7 +9,7 @@ from whoosh.support.charset import accent_map
 TEXT_ANALYZER = analysis.StemmingAnalyzer(stoplist=None, minsize=1) | analysis.CharsetFilter(
     accent_map
 )
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Fields a user may name in a query ("title:guardian"), mapped to schema fields.
 QUERY_FIELDS = {
@@ -34,6 +34,10 @@ DEFAULT_FIELDS = ("title", "body", "entity_names")
 # Entity types with a filter field each (ids, comma separated); "region" includes the places
 # that contain the ones mentioned.
 ENTITY_TYPES = ("agency", "operation", "region", "theme", "programme", "legislation")
+# Everything a search can be filtered and faceted by: the entity types, then the edition (its
+# id), the year and the section (as printed).
+FACET_TYPES = (*ENTITY_TYPES, "edition", "year", "section")
+SORTS = ("relevance", "newest", "oldest")
 
 
 def build_schema() -> fields.Schema:
@@ -48,9 +52,11 @@ def build_schema() -> fields.Schema:
         year=fields.NUMERIC(int),
         ordinal=fields.NUMERIC(int, stored=True, sortable=True),
         section=fields.TEXT(analyzer=analysis.SimpleAnalyzer(), stored=True),
-        title=fields.TEXT(analyzer=TEXT_ANALYZER, stored=True, field_boost=3.0),
+        section_key=fields.ID,  # the section exactly as printed, for filters
+        # spelling=True also indexes the unstemmed words, for "did you mean"
+        title=fields.TEXT(analyzer=TEXT_ANALYZER, stored=True, field_boost=3.0, spelling=True),
         title_from=fields.STORED,
-        body=fields.TEXT(analyzer=TEXT_ANALYZER, stored=True),
+        body=fields.TEXT(analyzer=TEXT_ANALYZER, stored=True, spelling=True),
         pages=fields.KEYWORD(stored=True, commas=True),
         entity_names=fields.TEXT(
             analyzer=TEXT_ANALYZER, field_boost=0.5, stored=True

@@ -129,7 +129,17 @@ def test_phrase_highlight_is_one_mark(index: ArticleIndex) -> None:
 
 def test_result_json_contract(index: ArticleIndex) -> None:
     data = index.search("county", page=1, per_page=1).to_json()
-    assert set(data) == {"query", "total", "page", "per_page", "results", "facets", "match"}
+    assert set(data) == {
+        "query",
+        "total",
+        "page",
+        "per_page",
+        "sort",
+        "match",
+        "did_you_mean",
+        "results",
+        "facets",
+    }
     assert data["total"] == 2 and data["per_page"] == 1 and len(data["results"]) == 1
     hit = data["results"][0]
     assert set(hit) >= {"id", "title", "section", "edition", "pages", "snippet", "score", "source"}

@@ -1,0 +1,73 @@
+"""'Did you mean': replace query words the index has never seen with close words it has."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from nltk.metrics.distance import edit_distance
+from whoosh.searching import Searcher
+
+from indexer.index._schema import DEFAULT_FIELDS, TEXT_ANALYZER
+
+_OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"})
+# A word, unless it names a field ("title:") or is a field's value ("title:gaurdian" is left).
+_WORD = re.compile(r"(?<![\w:*?])([^\W\d_][\w'’-]*)(?![\w:*?])")
+_SPELLING_FIELDS = ("spell_body", "spell_title")
+MIN_LENGTH = 4
+
+
+def suggest(searcher: Searcher, text: str) -> str | None:
+    """``text`` with each unknown word replaced by the closest, most common indexed word, or
+    ``None`` when every word is known or none has a close match."""
+    reader = searcher.reader()
+    changed = False
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal changed
+        word = match.group(1)
+        if word in _OPERATORS or len(word) < MIN_LENGTH or _known(reader, word):
+            return word
+        best = _closest(reader, word.lower())
+        if best is None:
+            return word
+        changed = True
+        return _same_case(word, best)
+
+    corrected = _WORD.sub(replace, text)
+    return corrected if changed else None
+
+
+def _stems(word: str) -> list[str]:
+    return [token.text for token in TEXT_ANALYZER(word)]
+
+
+def _known(reader: Any, word: str) -> bool:
+    stems = _stems(word)
+    return bool(stems) and all(
+        any(reader.doc_frequency(field, stem) for field in DEFAULT_FIELDS) for stem in stems
+    )
+
+
+def _closest(reader: Any, word: str) -> str | None:
+    maxdist = 1 if len(word) < 6 else 2
+    candidates: set[str] = set()
+    for field in _SPELLING_FIELDS:
+        if field in reader.schema:
+            candidates.update(reader.terms_within(field, word, maxdist))
+    if not candidates:
+        return None
+
+    def rank(candidate: str) -> tuple[int, int, str]:
+        frequency = sum(reader.doc_frequency("body", stem) for stem in _stems(candidate))
+        return (edit_distance(word, candidate, transpositions=True), -frequency, candidate)
+
+    return min(candidates, key=rank)
+
+
+def _same_case(original: str, word: str) -> str:
+    if original.isupper():
+        return word.upper()
+    if original[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
