@@ -60,8 +60,10 @@ def cli() -> None:
 
     \b
     Quick start (from the project folder, with the shipped corpus):
-      bulletins index                  build the index from ./corpus
-      bulletins search "county lines"  search it (builds the index first if needed)
+      bulletins serve                  the search site on http://127.0.0.1:8000
+      bulletins index                  build (or refresh) the index from ./corpus
+      bulletins search "county lines"  search from the terminal
+    The first serve or search builds the index if there is none.
     """
 
 
@@ -236,6 +238,45 @@ def entities_command(
         click.echo(click.style(f"{name} ({len(items)})", bold=True))
         for item in items:
             click.echo(f"  {item['count']:4}  {item['label']}  [{item['id']}]")
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="TCP port."
+)
+@click.option(
+    "--threads", type=click.IntRange(1, 64), default=8, show_default=True, help="Worker threads."
+)
+@index_option
+@corpus_option
+def serve_command(
+    host: str, port: int, threads: int, index_dir: Path | None, corpus_dir: Path | None
+) -> None:
+    """Run the search site and JSON API with a production WSGI server (waitress).
+
+    \b
+    Pages:  /  search · /articles/ID · /entities · /editions · /feed.atom · /export.csv
+    API:    /api/search · /api/articles/ID · /api/entities · /api/openapi.json
+    If there is no index yet, it is built from the corpus first. A rebuilt index
+    (bulletins index) is picked up without a restart. Stop with Ctrl+C.
+    """
+    from waitress import serve
+
+    from search_app import create_app
+
+    settings = Settings.from_env(corpus_dir=corpus_dir, index_dir=index_dir)
+    _open_index(settings).close()
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
+    )
+    app = create_app(settings)
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"Bulletin Archive on http://{shown}:{port}/ (Ctrl+C to stop)", err=True)
+    try:
+        serve(app, host=host, port=port, threads=threads, ident="bulletins")
+    except OSError as exc:
+        _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
 
 
 @cli.command("evaluate")

@@ -8,6 +8,7 @@ from indexer.index._backend import (
     article_document,
 )
 from indexer.index._entity import EntityView
+from indexer.index._facets import month_name
 from indexer.index._schema import ENTITY_TYPES, FACET_TYPES, QUERY_FIELDS, SORTS
 
 __all__ = [
@@ -21,4 +22,5 @@ __all__ = [
     "SearchHit",
     "SearchPage",
     "article_document",
+    "month_name",
 ]

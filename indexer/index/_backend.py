@@ -6,7 +6,7 @@ import os
 import re
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,13 +18,7 @@ from whoosh.searching import Hit, Searcher
 from indexer.errors import IndexNotFoundError, SearchQueryError
 from indexer.index._entity import EntityView, entity_view
 from indexer.index._facets import FacetTable, edition_label
-from indexer.index._highlight import (
-    MarkFormatter,
-    highlight_whole,
-    lead,
-    snippet_fragmenter,
-    tidy_snippet,
-)
+from indexer.index._highlight import highlight_whole, lead, snippet
 from indexer.index._query import is_plain, parse_query
 from indexer.index._schema import (
     DEFAULT_FIELDS,
@@ -341,15 +335,14 @@ class ArticleIndex:
         match = self._match(text, filters, sort, date_from, date_to)
         searcher = self.searcher()
         results = searcher.search(
-            match.parsed,
-            limit=page * per_page,
-            sortedby=match.sortedby,
-            terms=True,
-            filter=match.restrict,
+            match.parsed, limit=page * per_page, sortedby=match.sortedby, filter=match.restrict
         )
-        results.fragmenter = snippet_fragmenter()
-        results.formatter = MarkFormatter()
-        hits = [_hit(hit) for hit in results[(page - 1) * per_page : page * per_page]]
+        terms = self._terms(match.parsed)["body"]
+        analyzer = self._ix.schema["body"].analyzer
+        hits = [
+            _hit_from_stored(hit.fields(), snippet(hit["body"], terms, analyzer), _score(hit))
+            for hit in results[(page - 1) * per_page : page * per_page]
+        ]
         facets = self.facet_table().counts(match.docnums, facet_limit)
         did_you_mean = None
         if match.match == "any" or not match.docnums:
@@ -375,13 +368,15 @@ class ArticleIndex:
         date_from: str | None = None,
         date_to: str | None = None,
     ) -> Iterator[SearchHit]:
-        """Every article a search matches, in order, without snippets (for exports)."""
+        """Every article a search matches, in order, without snippets (for exports).
+
+        The query is checked before this returns, so a malformed one raises here, not midway.
+        """
         match = self._match(text, filters, sort, date_from, date_to)
         results = self.searcher().search(
             match.parsed, limit=None, sortedby=match.sortedby, filter=match.restrict
         )
-        for hit in results:
-            yield _hit_from_stored(hit.fields(), "", _score(hit))
+        return (_hit_from_stored(hit.fields(), "", _score(hit)) for hit in results)
 
     def _match(
         self,
@@ -451,17 +446,13 @@ class ArticleIndex:
         if docnum is None:
             return None
         stored = dict(searcher.stored_fields(docnum))
-        terms: dict[str, set[str]] = {"title": set(), "body": set()}
+        parsed: query.Query = query.NullQuery
         if text.strip():
-            try:
+            with suppress(SearchQueryError):  # a malformed query marks nothing
                 parsed = parse_query(
                     text, self._ix.schema, DEFAULT_FIELDS, QUERY_FIELDS, any_word=is_plain(text)
                 )
-            except SearchQueryError:
-                parsed = query.NullQuery
-            for fieldname, term in parsed.iter_all_terms():
-                if fieldname in terms:
-                    terms[fieldname].add(term.decode() if isinstance(term, bytes) else term)
+        terms = self._terms(parsed)
         schema = self._ix.schema
         body_html = highlight_whole(stored.get("body", ""), terms["body"], schema["body"].analyzer)
         title_html = highlight_whole(stored["title"], terms["title"], schema["title"].analyzer)
@@ -479,6 +470,21 @@ class ArticleIndex:
             related=[_hit_from_stored(h.fields(), lead(h["body"]), _score(h)) for h in similar],
             same_edition=neighbours,
         )
+
+    def _terms(self, parsed: query.Query) -> dict[str, set[str]]:
+        """The words a query looks for in the title and body (analysed forms), wildcards
+        expanded against the index."""
+        terms: dict[str, set[str]] = {"title": set(), "body": set()}
+        reader = self.searcher().reader()
+        for leaf in _wanted_leaves(parsed):
+            if leaf.field() not in terms:
+                continue
+            if isinstance(leaf, query.MultiTerm):  # prefix*, wild?card, fuzzy~: what they match
+                found = [t.decode() for t in leaf._btexts(reader)]
+            else:
+                found = [t for _, t in leaf.terms(phrases=True)]
+            terms[leaf.field()].update(t.decode() if isinstance(t, bytes) else t for t in found)
+        return terms
 
     def editions(self) -> list[dict[str, Any]]:
         """Every edition, newest first: its record, label and articles in order."""
@@ -615,12 +621,17 @@ def _within(parsed: query.Query, restrict: query.Query | None) -> query.Query:
     return parsed if restrict is None else query.And([parsed, restrict])
 
 
-def _hit(hit: Hit) -> SearchHit:
-    stored = hit.fields()
-    snippet = hit.highlights("body", top=2) if hit.matched_terms() else ""
-    if not snippet:
-        snippet = lead(stored.get("body", ""))
-    return _hit_from_stored(stored, tidy_snippet(snippet), _score(hit))
+def _wanted_leaves(q: query.Query) -> Iterator[query.Query]:
+    """The query's leaves, except those under NOT (words the articles must not contain)."""
+    if isinstance(q, query.Not):
+        return
+    if isinstance(q, query.AndNot):
+        yield from _wanted_leaves(q.a)
+    elif q.is_leaf():
+        yield q
+    else:
+        for child in q.children():
+            yield from _wanted_leaves(child)
 
 
 def _score(hit: Hit) -> float:

@@ -39,13 +39,32 @@ class _WholeFormatter(MarkFormatter):
         return str(highlight.Formatter.format_fragment(self, fragment, replace))
 
 
-def snippet_fragmenter() -> highlight.Fragmenter:
-    return highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=70)
+def snippet(text: str, terms: Iterable[str], analyzer: Any, top: int = 2) -> str:
+    """The best ``top`` passages of ``text`` for ``terms`` (analysed forms), in text order,
+    escaped with the terms marked; the text's opening words when no term occurs."""
+    wanted = frozenset(terms)
+    out = ""
+    if wanted:
+        out = highlight.highlight(
+            text,
+            wanted,
+            analyzer,
+            highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=70),
+            MarkFormatter(),
+            top=top,
+            scorer=_PassageScorer(),
+        )
+    if not out:
+        return lead(text)
+    return _ELLIPSES.sub("…", _ADJACENT_MARKS.sub(r"\1", str(out)))
 
 
-def tidy_snippet(snippet: str) -> str:
-    """Merge marks separated only by spaces and runs of ellipses."""
-    return _ELLIPSES.sub("…", _ADJACENT_MARKS.sub(r"\1", snippet))
+class _PassageScorer(highlight.BasicFragmentScorer):  # type: ignore[misc]
+    """Whoosh's scorer, with earlier passages winning ties (so snippets are deterministic)."""
+
+    def __call__(self, fragment: Any) -> float:
+        start: int = fragment.startchar
+        return float(super().__call__(fragment)) - start / 1e9
 
 
 def lead(body: str) -> str:

@@ -1,0 +1,66 @@
+"""The JSON API: the pages' searches, in the JSON contract of ``bulletins search --json``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, jsonify, request, url_for
+
+from indexer.index import ENTITY_TYPES
+from search_app.openapi import openapi_document
+from search_app.params import SearchParams
+from search_app.views import archive, pdf_url
+
+api = Blueprint("api", __name__, url_prefix="/api")
+
+
+@api.get("/search")
+def search() -> Any:
+    _, results = archive().search(SearchParams.from_args(request.args))
+    return jsonify(results.to_json())
+
+
+@api.get("/articles/<article_id>")
+def article(article_id: str) -> Any:
+    view = archive().index.article(article_id, request.args.get("q", "")[:500])
+    if view is None:
+        abort(404)
+    return jsonify({**view.to_json(), "pdf": pdf_url(view.hit)})
+
+
+@api.get("/entities")
+def entities() -> Any:
+    return jsonify(archive().index.entity_counts())
+
+
+@api.get("/entities/<type_>/<entity_id>")
+def entity(type_: str, entity_id: str) -> Any:
+    if type_ not in ENTITY_TYPES:
+        abort(404, f"Unknown entity type {type_!r}: use one of {', '.join(ENTITY_TYPES)}.")
+    view = archive().index.entity(type_, entity_id)
+    if view is None:
+        abort(404, f"No article mentions the {type_} {entity_id!r}.")
+    return jsonify(view.to_json())
+
+
+@api.get("/editions")
+def editions() -> Any:
+    out = []
+    for edition in archive().index.editions():
+        articles = edition.pop("articles")
+        out.append(
+            {
+                **{k: v for k, v in edition.items() if k not in ("source", "file")},
+                "pdf": url_for("pages.edition_pdf", edition_id=edition["id"]),
+                "articles": [
+                    {"id": a.id, "title": a.title, "section": a.section, "pages": a.pages}
+                    for a in articles
+                ],
+            }
+        )
+    return jsonify(out)
+
+
+@api.get("/openapi.json")
+def openapi() -> Any:
+    return jsonify(openapi_document())

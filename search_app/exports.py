@@ -1,0 +1,66 @@
+"""Search results as CSV rows (for spreadsheets) and Atom entries (for feed readers)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Iterator
+
+from indexer.index import ENTITY_TYPES, SearchHit
+
+CSV_COLUMNS = (
+    "id",
+    "title",
+    "edition_id",
+    "edition_number",
+    "edition_date",
+    "section",
+    "pages",
+    *ENTITY_TYPES,
+    "score",
+    "url",
+    "pdf_url",
+)
+# Cells a spreadsheet would run as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> str:
+    """A value as a CSV cell that a spreadsheet shows as text, never runs."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def csv_rows(
+    hits: Iterable[SearchHit],
+    article_url: Callable[[SearchHit], str],
+    pdf_url: Callable[[SearchHit], str],
+) -> Iterator[str]:
+    """The header line, then one line per hit, each already CSV-encoded."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+
+    def line(values: Iterable[object]) -> str:
+        writer.writerow([csv_cell(v) for v in values])
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    yield line(CSV_COLUMNS)
+    for hit in hits:
+        yield line(
+            [
+                hit.id,
+                hit.title,
+                hit.edition["id"],
+                hit.edition.get("number") or "",
+                hit.edition.get("date") or "",
+                hit.section or "",
+                " ".join(str(p) for p in hit.pages),
+                *("; ".join(e["label"] for e in hit.entities.get(t, [])) for t in ENTITY_TYPES),
+                f"{hit.score:.4f}" if hit.score else "",
+                article_url(hit),
+                pdf_url(hit),
+            ]
+        )

@@ -1,0 +1,128 @@
+"""The pages people use: search, article, entity, editions, plus the feed, export and PDFs."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+    send_file,
+    stream_with_context,
+    url_for,
+)
+
+from indexer.index import ENTITY_TYPES, SearchHit
+from search_app.archive import Archive
+from search_app.exports import csv_rows
+from search_app.params import SearchParams
+
+pages = Blueprint("pages", __name__)
+FEED_ENTRIES = 50
+
+
+def archive() -> Archive:
+    archive: Archive = current_app.extensions["bulletins"]
+    return archive
+
+
+def pdf_url(hit: SearchHit, page: int | None = None, *, external: bool = False) -> str:
+    """The original PDF, opened at ``page`` (the article's first page by default)."""
+    page = page or (hit.pages[0] if hit.pages else 1)
+    url = url_for("pages.edition_pdf", edition_id=hit.edition["id"], _external=external)
+    return f"{url}#page={page}"
+
+
+def article_url(hit: SearchHit, *, external: bool = False) -> str:
+    return url_for("pages.article", article_id=hit.id, _external=external)
+
+
+@pages.get("/")
+def search() -> str:
+    params = SearchParams.from_args(request.args)
+    resolved, results = archive().search(params)
+    return render_template("search.html", params=resolved, results=results)
+
+
+@pages.get("/articles/<article_id>")
+def article(article_id: str) -> str:
+    q = request.args.get("q", "")[:500]
+    view = archive().index.article(article_id, q)
+    if view is None:
+        abort(404)
+    return render_template("article.html", view=view, q=q)
+
+
+@pages.get("/entities")
+def entities() -> str:
+    return render_template("entities.html", counts=archive().index.entity_counts())
+
+
+@pages.get("/entities/<type_>/<entity_id>")
+def entity(type_: str, entity_id: str) -> str:
+    if type_ not in ENTITY_TYPES:
+        abort(404)
+    view = archive().index.entity(type_, entity_id)
+    if view is None:
+        abort(404)
+    return render_template("entity.html", view=view)
+
+
+@pages.get("/editions")
+def editions() -> str:
+    return render_template("editions.html", editions=archive().index.editions())
+
+
+@pages.get("/editions/<edition_id>/pdf")
+def edition_pdf(edition_id: str) -> Response:
+    # The file is looked up by edition id in the index; no path is taken from the request.
+    path = archive().pdf_path(edition_id)
+    if path is None:
+        abort(404)
+    return send_file(
+        path,
+        mimetype="application/pdf",
+        download_name=path.name,
+        conditional=True,
+        max_age=3600,
+    )
+
+
+@pages.get("/feed.atom")
+def feed() -> Response:
+    params = SearchParams.from_args(request.args)
+    _, results = archive().search(
+        replace(params, sort="newest", page=1, per_page=FEED_ENTRIES), facet_limit=0
+    )
+    updated = datetime.fromtimestamp(archive().index.updated() or 0, UTC)
+    body = render_template(
+        "feed.xml",
+        params=params,
+        results=results,
+        updated=updated.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        self_url=url_for("pages.feed", _external=True, **params.args(page=1, sort="relevance")),
+        html_url=url_for("pages.search", _external=True, **params.args(page=1)),
+    )
+    return Response(body, mimetype="application/atom+xml")
+
+
+@pages.get("/export.csv")
+def export_csv() -> Response:
+    params = SearchParams.from_args(request.args)
+    hits = archive().every_match(params)  # raises on a bad query before anything is sent
+    rows = csv_rows(
+        hits,
+        lambda hit: article_url(hit, external=True),
+        lambda hit: pdf_url(hit, external=True),
+    )
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    return Response(
+        stream_with_context(rows),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="bulletins-search-{stamp}.csv"'},
+    )

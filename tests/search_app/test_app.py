@@ -1,0 +1,335 @@
+"""Every route and error of the web app, through Flask's test client."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from flask import Flask
+from flask.testing import FlaskClient
+
+from indexer.cli import cli
+from indexer.config import Settings
+from indexer.pipeline import build_index
+from search_app import create_app
+from search_app.exports import csv_cell
+
+GUARDIAN = "soc-local-partnerships-bulletin-07:14"
+EDITION = "soc-local-partnerships-bulletin-07"
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def test_search_page_shows_the_hit_with_snippet_facets_and_pdf_link(client: FlaskClient) -> None:
+    page = client.get("/?q=county+lines")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Op GUARDIAN" in html
+    assert "<mark>County Lines</mark>" in html or "<mark>county lines</mark>" in html
+    assert f'/editions/{EDITION}/pdf#page=19"' in html  # opens at the article's page
+    assert "Crime theme" in html and "County lines" in html  # a facet panel with its value
+    assert "1 article matches" in " ".join(html.split())
+
+
+def test_api_search_is_the_cli_json_contract(client: FlaskClient, app: Flask) -> None:
+    api = client.get("/api/search?q=county+lines&region=wales").get_json()
+    settings = app.extensions["bulletins"].settings
+    out = CliRunner().invoke(
+        cli,
+        [
+            "search",
+            "county lines",
+            "--json",
+            "--region",
+            "Wales",
+            "--index",
+            str(settings.index_dir),
+        ],
+    )
+    assert out.exit_code == 0, out.output
+    assert api == json.loads(out.output)
+    assert api["results"][0]["id"] == GUARDIAN
+
+
+def test_api_filters_accept_names_and_acronyms(client: FlaskClient) -> None:
+    by_id = client.get("/api/search?agency=hmrc").get_json()
+    by_acronym = client.get("/api/search?agency=HMRC").get_json()
+    assert by_id["total"] >= 1 and by_id == by_acronym
+
+
+def test_unknown_filter_value_is_a_400_naming_close_matches(client: FlaskClient) -> None:
+    response = client.get("/api/search?agency=Natonal+Crime+Agency")
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["code"] == "unknown-entity" and "National Crime Agency" in error["message"]
+
+
+def test_facet_links_toggle_filters_and_keep_the_query(client: FlaskClient) -> None:
+    html = client.get("/?q=police").get_data(as_text=True)
+    link = re.search(r'href="(/\?q=police&amp;theme=[^"]+)"', html)
+    assert link, "a theme facet value links to the filtered search"
+    filtered = client.get(link.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    assert 'aria-current="true"' in filtered  # the chosen value is marked
+    assert "Clear all filters" in filtered
+    # the same value's link now removes it again
+    assert 'href="/?q=police"' in filtered
+
+
+def test_several_values_of_one_filter_mean_any(client: FlaskClient) -> None:
+    one = client.get("/api/search?theme=fraud").get_json()["total"]
+    other = client.get("/api/search?theme=county-lines").get_json()["total"]
+    both = client.get("/api/search?theme=fraud&theme=county-lines").get_json()["total"]
+    assert both >= max(one, other) and both <= one + other
+
+
+def test_edition_year_and_section_facets_and_filters(client: FlaskClient) -> None:
+    data = client.get("/api/search").get_json()
+    facets = data["facets"]
+    assert facets["edition"] == [{"id": EDITION, "label": "Edition 7 (October 2017)", "count": 15}]
+    assert facets["year"] == [{"id": "2017", "label": "2017", "count": 15}]
+    section = facets["section"][0]
+    only = client.get(f"/api/search?section={section['label'].lower()}").get_json()
+    assert only["total"] == section["count"]
+    assert client.get("/api/search?year=2016").get_json()["total"] == 0
+    assert client.get(f"/api/search?edition={EDITION}").get_json()["total"] == 15
+
+
+def test_date_range_and_sort(client: FlaskClient) -> None:
+    assert client.get("/api/search?from=2017-10&to=2017-10").get_json()["total"] == 15
+    assert client.get("/api/search?from=2017-11").get_json()["total"] == 0
+    assert client.get("/api/search?to=2017-09").get_json()["total"] == 0
+    bad = client.get("/api/search?from=2018&to=2017")
+    assert bad.status_code == 400 and "empty" in bad.get_json()["error"]["message"]
+    assert client.get("/api/search?from=October").status_code == 400
+    newest = client.get("/api/search?q=police&sort=newest&per_page=100").get_json()
+    oldest = client.get("/api/search?q=police&sort=oldest&per_page=100").get_json()
+    assert newest["sort"] == "newest" and {h["id"] for h in newest["results"]} == {
+        h["id"] for h in oldest["results"]
+    }
+
+
+def test_pagination_and_total(client: FlaskClient) -> None:
+    first = client.get("/api/search?per_page=4").get_json()
+    last = client.get("/api/search?per_page=4&page=4").get_json()
+    assert first["total"] == 15 and len(first["results"]) == 4 and len(last["results"]) == 3
+    html = client.get("/?per_page=4&page=2").get_data(as_text=True)
+    assert 'rel="next"' in html and 'rel="prev"' in html and "page 2 of 4" in html
+    beyond = client.get("/?page=9").get_data(as_text=True)
+    assert "the first page of results" in beyond
+
+
+def test_did_you_mean(client: FlaskClient) -> None:
+    data = client.get("/api/search?q=exploitaton").get_json()
+    assert data["total"] == 0 and data["did_you_mean"] == "exploitation"
+    html = client.get("/?q=exploitaton").get_data(as_text=True)
+    assert "Did you mean" in html and 'href="/?q=exploitation"' in html
+    assert client.get("/api/search?q=exploitation").get_json()["did_you_mean"] is None
+
+
+def test_no_results_page_helps(client: FlaskClient) -> None:
+    html = client.get("/?q=zzqqxx&theme=fraud").get_data(as_text=True)
+    assert "No articles match" in html and "the same words without filters" in html
+
+
+def test_query_text_is_escaped_everywhere(client: FlaskClient) -> None:
+    html = client.get("/?q=%3Cscript%3Ealert(1)%3C/script%3E").get_data(as_text=True)
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
+    article = client.get(f"/articles/{GUARDIAN}?q=%3Cscript%3E").get_data(as_text=True)
+    assert "<script>" not in article
+
+
+def test_malformed_query_is_a_400_with_a_message(client: FlaskClient) -> None:
+    page = client.get('/?q="unclosed')
+    assert page.status_code == 400 and "Unclosed quote" in page.get_data(as_text=True)
+    api = client.get('/api/search?q="unclosed')
+    assert api.status_code == 400
+    assert api.get_json() == {
+        "error": {
+            "status": 400,
+            "code": "invalid-query",
+            "message": 'Unclosed quote: add the closing " or remove the opening one.',
+        }
+    }
+
+
+def test_every_api_error_has_one_shape(client: FlaskClient) -> None:
+    for url, status in [
+        ("/api/search?page=0", 400),
+        ("/api/search?sort=x", 400),
+        ("/api/articles/nope", 404),
+        ("/api/entities/agency/no-such-agency", 404),
+        ("/api/entities/planet/earth", 404),
+        ("/api/nothing-here", 404),
+    ]:
+        response = client.get(url)
+        assert response.status_code == status, url
+        body = response.get_json()
+        assert set(body) == {"error"} and body["error"]["status"] == status, url
+        assert body["error"]["message"], url
+    post = client.post("/api/search")
+    assert post.status_code == 405 and post.get_json()["error"]["code"] == "method-not-allowed"
+
+
+def test_article_page(client: FlaskClient) -> None:
+    html = client.get(f"/articles/{GUARDIAN}?q=county+lines").get_data(as_text=True)
+    assert "<mark>county lines</mark>" in html
+    assert f'/editions/{EDITION}/pdf#page=19"' in html
+    assert 'href="/entities/agency/south-wales-police"' in html
+    assert "Related articles" in html and "Also in Edition 7" in html
+    assert client.get("/articles/nope").status_code == 404
+
+
+def test_api_article(client: FlaskClient) -> None:
+    data = client.get(f"/api/articles/{GUARDIAN}?q=guardian").get_json()
+    assert data["title"] == "Op GUARDIAN" and data["pdf"].endswith("#page=19")
+    assert "<mark>Guardian</mark>" in data["body"]
+    assert len(data["same_edition"]) == 14 and GUARDIAN not in {a["id"] for a in data["related"]}
+    assert data["related"]
+
+
+def test_entity_page_and_api(client: FlaskClient) -> None:
+    html = client.get("/entities/region/wales").get_data(as_text=True)
+    assert "<svg" in html and "Named in the same articles" in html and "Op GUARDIAN" in html
+    data = client.get("/api/entities/region/wales").get_json()
+    assert data["label"] == "Wales" and data["total"] == len(data["articles"])
+    assert [row["articles"] for row in data["timeline"]] == [data["total"]]
+    # co-mentions are counted per article: never more than the entity's own articles
+    for items in data["co_mentions"].values():
+        assert all(1 <= item["articles"] <= data["total"] for item in items)
+    assert not any(item["id"] == "wales" for item in data["co_mentions"].get("region", [])), (
+        "an entity is not its own company"
+    )
+
+
+def test_entities_listing(client: FlaskClient) -> None:
+    data = client.get("/api/entities").get_json()
+    assert {"agency", "operation", "region", "theme"} <= set(data)
+    html = client.get("/entities").get_data(as_text=True)
+    assert 'href="/entities/operation/guardian"' in html
+
+
+def test_editions_page_and_pdf(client: FlaskClient) -> None:
+    html = client.get("/editions").get_data(as_text=True)
+    assert "Op GUARDIAN" in html and f"/editions/{EDITION}/pdf" in html
+    with client.get(f"/editions/{EDITION}/pdf") as pdf:
+        assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+        assert pdf.data.startswith(b"%PDF")
+    assert client.get("/api/editions").get_json()[0]["id"] == EDITION
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/editions/../../etc/passwd/pdf",
+        "/editions/..%2f..%2fetc%2fpasswd/pdf",
+        "/editions/%2e%2e/pdf",
+        "/editions/soc-local-partnerships-bulletin-07.pdf/pdf",
+        "/editions/editions.toml/pdf",
+        "/editions/%00/pdf",
+        "/static/../pyproject.toml",
+        "/static/..%2f..%2fpyproject.toml",
+    ],
+)
+def test_path_traversal_gets_404(client: FlaskClient, url: str) -> None:
+    assert client.get(url).status_code == 404
+
+
+def test_pdf_route_404_when_the_file_left_the_corpus(tmp_path: Path, corpus_copy: Path) -> None:
+    settings = Settings(corpus_dir=corpus_copy, index_dir=tmp_path / "index")
+    build_index(settings)
+    client = create_app(settings).test_client()
+    with client.get(f"/editions/{EDITION}/pdf") as pdf:
+        assert pdf.status_code == 200
+    (corpus_copy / f"{EDITION}.pdf").unlink()
+    assert client.get(f"/editions/{EDITION}/pdf").status_code == 404
+
+
+def test_csv_export_has_every_match_not_one_page(client: FlaskClient) -> None:
+    response = client.get("/export.csv?per_page=2")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert len(rows) == 15
+    guardian = next(r for r in rows if r["id"] == GUARDIAN)
+    assert guardian["pages"] == "19 20" and guardian["pdf_url"].endswith("#page=19")
+    assert "County lines" in guardian["theme"]
+    assert client.get('/export.csv?q="unclosed').status_code == 400
+
+
+def test_csv_cells_never_run_as_formulas() -> None:
+    assert csv_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert csv_cell("-1+2") == "'-1+2"
+    assert csv_cell("Op GUARDIAN") == "Op GUARDIAN"
+
+
+def test_atom_feed_for_a_search(client: FlaskClient) -> None:
+    response = client.get("/feed.atom?q=fraud&per_page=1")
+    assert response.status_code == 200 and response.mimetype == "application/atom+xml"
+    feed = ET.fromstring(response.data)
+    entries = feed.findall(f"{ATOM}entry")
+    assert len(entries) == client.get("/api/search?q=fraud").get_json()["total"]
+    assert all(e.find(f"{ATOM}id").text.startswith("http://") for e in entries)  # type: ignore[union-attr]
+    search_page = client.get("/?q=fraud").get_data(as_text=True)
+    assert 'type="application/atom+xml"' in search_page
+
+
+def test_openapi_describes_every_api_route(client: FlaskClient, app: Flask) -> None:
+    spec = client.get("/api/openapi.json").get_json()
+    assert spec["openapi"].startswith("3.")
+    documented = {re.sub(r"\{(\w+)\}", r"<\1>", path) for path in spec["paths"]}
+    routes = {
+        re.sub(r"<(?:\w+:)?(\w+)>", r"<\1>", rule.rule)
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/") and rule.endpoint != "api.openapi"
+    }
+    routes = {
+        r.replace("<article_id>", "<id>")
+        .replace("<entity_id>", "<id>")
+        .replace("<type_>", "<type>")
+        for r in routes
+    }
+    assert routes <= documented
+
+
+def test_security_headers(client: FlaskClient) -> None:
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in csp and "script-src" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    html = response.get_data(as_text=True)
+    assert "<script" not in html and " style=" not in html  # nothing the policy would block
+
+
+def test_pages_have_landmarks_and_labels(client: FlaskClient) -> None:
+    html = client.get("/?q=police").get_data(as_text=True)
+    assert '<main id="main"' in html and 'role="search"' in html and 'href="#main"' in html
+    assert '<label for="q">' in html and '<label for="sort">' in html
+    assert 'aria-label="Result pages"' in html or "page 1 of" not in html
+
+
+def test_missing_index_is_a_503_not_a_crash(tmp_path: Path) -> None:
+    client = create_app(Settings(corpus_dir=tmp_path, index_dir=tmp_path / "none")).test_client()
+    page = client.get("/?q=x")
+    assert page.status_code == 503 and "bulletins index" in page.get_data(as_text=True)
+    assert client.get("/api/search").get_json()["error"]["code"] == "index-unavailable"
+
+
+def test_app_sees_a_rebuilt_index_without_restart(tmp_path: Path, corpus_copy: Path) -> None:
+    settings = Settings(corpus_dir=corpus_copy, index_dir=tmp_path / "index")
+    build_index(settings)
+    client = create_app(settings).test_client()
+    assert client.get("/api/search").get_json()["total"] == 15
+    second = corpus_copy / "second.pdf"
+    shutil.copy(corpus_copy / f"{EDITION}.pdf", second)
+    build_index(settings)
+    assert client.get("/api/search").get_json()["total"] == 30
+    assert client.get("/api/search").get_json()["facets"]["edition"][1]["count"] == 15
