@@ -6,6 +6,7 @@ import html
 import json
 import logging
 import re
+import socket
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
@@ -20,7 +21,7 @@ from indexer.config import (
     Settings,
 )
 from indexer.errors import BulletinsError, SearchQueryError
-from indexer.index import ArticleIndex, SearchPage
+from indexer.index import SORTS, ArticleIndex, SearchPage
 from indexer.pipeline import BuildReport, FileOutcome, build_index
 from indexer.tagging.evaluate import evaluate
 from indexer.tagging.gazetteer import Gazetteer, resolve_filter
@@ -153,6 +154,18 @@ def _entity_options(func: Any) -> Any:
     help="Page of results.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON the HTTP API serves.")
+@click.option(
+    "--sort",
+    type=click.Choice(SORTS),
+    default="relevance",
+    show_default=True,
+    help="Order of results (an empty query is always newest first).",
+)
+@click.option("--from", "date_from", metavar="YYYY[-MM]", help="Editions from this date on.")
+@click.option("--to", "date_to", metavar="YYYY[-MM]", help="Editions up to this date.")
+@click.option("--edition", "editions", multiple=True, metavar="ID", help="Only this edition id.")
+@click.option("--year", "years", multiple=True, metavar="YYYY", help="Only editions of this year.")
+@click.option("--section", "sections", multiple=True, help="Only this section (as printed).")
 @_entity_options
 @index_option
 @corpus_option
@@ -161,6 +174,12 @@ def search_command(
     limit: int,
     page: int,
     as_json: bool,
+    sort: str,
+    date_from: str | None,
+    date_to: str | None,
+    editions: tuple[str, ...],
+    years: tuple[str, ...],
+    sections: tuple[str, ...],
     index_dir: Path | None,
     corpus_dir: Path | None,
     **filter_values: tuple[str, ...],
@@ -182,14 +201,26 @@ def search_command(
     Filters: --agency HMRC --region "North East" --operation slate --theme fraud
       several values of one filter: any of them; different filters: all of them.
       A region includes the places inside it. Names, aliases and acronyms all work.
+      --edition ID --year 2017 --section "WHAT'S NEW" --from 2017-01 --to 2018-12
 
     If there is no index yet, it is built from the corpus first.
     """
     settings = Settings.from_env(corpus_dir=corpus_dir, index_dir=index_dir)
-    filters = _resolve_filters(filter_values)
+    filters: dict[str, list[str]] = _resolve_filters(filter_values)
+    for type_, values in (("edition", editions), ("year", years), ("section", sections)):
+        if values:
+            filters[type_] = list(values)
     index = _open_index(settings)
     try:
-        results = index.search(query, page=page, per_page=limit, filters=filters)
+        results = index.search(
+            query,
+            page=page,
+            per_page=limit,
+            filters=filters,
+            sort=sort,
+            date_from=date_from,
+            date_to=date_to,
+        )
     except SearchQueryError as exc:
         _fail(f"invalid query: {exc}")
     finally:
@@ -267,16 +298,30 @@ def serve_command(
 
     settings = Settings.from_env(corpus_dir=corpus_dir, index_dir=index_dir)
     _open_index(settings).close()
+    listener = _listen(host, port)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
     )
     app = create_app(settings)
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"Bulletin Archive on http://{shown}:{port}/ (Ctrl+C to stop)", err=True)
+    serve(app, sockets=[listener], threads=threads, ident="bulletins")
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host:port``, or a clear error (port in use, unknown host)."""
     try:
-        serve(app, host=host, port=port, threads=threads, ident="bulletins")
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
     except OSError as exc:
         _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+    listener = socket.socket(family, kind, proto)
+    try:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(address)
+    except OSError as exc:
+        listener.close()
+        _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+    return listener
 
 
 @cli.command("evaluate")
@@ -338,6 +383,8 @@ def _open_index(settings: Settings) -> ArticleIndex:
 
 
 def _print_results(results: SearchPage) -> None:
+    if results.did_you_mean:
+        click.echo(f'Did you mean "{results.did_you_mean}"?')
     if not results.total:
         click.echo(f'No articles match "{results.query}".')
         return

@@ -25,6 +25,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-goldens", action="store_true", help="Rewrite tests/data/expected/* from the code."
     )
+    parser.addoption(
+        "--screenshots",
+        metavar="DIR",
+        default=None,
+        help="Save the browser test's screenshots here (docs/screenshots for the README).",
+    )
 
 
 @pytest.fixture(scope="session")

@@ -480,7 +480,7 @@ class ArticleIndex:
             if leaf.field() not in terms:
                 continue
             if isinstance(leaf, query.MultiTerm):  # prefix*, wild?card, fuzzy~: what they match
-                found = [t.decode() for t in leaf._btexts(reader)]
+                found = list(leaf._btexts(reader))
             else:
                 found = [t for _, t in leaf.terms(phrases=True)]
             terms[leaf.field()].update(t.decode() if isinstance(t, bytes) else t for t in found)

@@ -141,3 +141,18 @@ def test_help_texts_explain_the_commands(runner: CliRunner) -> None:
     search_help = runner.invoke(cli, ["search", "--help"]).output
     assert '"county lines"' in search_help and "title:guardian" in search_help
     assert "Exit status" in runner.invoke(cli, ["index", "--help"]).output
+
+
+def test_search_sort_dates_and_plain_filters(runner: CliRunner, built: Path) -> None:
+    args = ["search", "", "--json", "--index", str(built), "--sort", "oldest", "--year", "2017"]
+    data = json.loads(runner.invoke(cli, args).output)
+    assert data["sort"] == "oldest" and data["total"] == 15
+    later = runner.invoke(cli, ["search", "", "--json", "--index", str(built), "--from", "2018"])
+    assert json.loads(later.output)["total"] == 0
+    bad = runner.invoke(cli, ["search", "", "--index", str(built), "--from", "soon"])
+    assert bad.exit_code == 2 and "YYYY" in bad.output
+
+
+def test_search_offers_a_spelling_correction(runner: CliRunner, built: Path) -> None:
+    result = runner.invoke(cli, ["search", "exploitaton", "--index", str(built)])
+    assert 'Did you mean "exploitation"?' in result.output

@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import pytest
@@ -206,3 +207,57 @@ def test_searcher_sees_new_commits(tmp_path: Path) -> None:
 def test_missing_index_says_how_to_build_one(tmp_path: Path) -> None:
     with pytest.raises(IndexNotFoundError, match="bulletins index"):
         ArticleIndex(tmp_path / "none")
+
+
+@pytest.mark.parametrize("text", ["0~", "count~", "county~2", "exploit*", "titl?:x", "lin*"])
+def test_fuzzy_and_wildcard_queries_search_and_highlight(
+    shipped_index: ArticleIndex, text: str
+) -> None:
+    page = shipped_index.search(text)
+    assert page.total >= 0
+    for hit in page.results:
+        assert "<script" not in hit.snippet
+
+
+def test_snippets_mark_wildcard_matches_but_not_negated_words(shipped_index: ArticleIndex) -> None:
+    top = shipped_index.search("exploit*").results[0]
+    assert re.search(r"<mark>exploit\w*</mark>", top.snippet, re.IGNORECASE)
+    hits = shipped_index.search('"county lines" NOT fraud').results
+    assert (
+        "<mark>County Lines</mark>" in hits[0].snippet
+        or "<mark>county lines</mark>" in hits[0].snippet
+    )
+    police = shipped_index.search("guardian NOT police").results
+    assert all("<mark>police</mark>" not in h.snippet.lower() for h in police)
+
+
+def test_snippets_do_not_depend_on_what_ran_before(shipped_index: ArticleIndex) -> None:
+    assert shipped_index.path is not None
+    fresh = ArticleIndex(shipped_index.path)
+    first = fresh.search("county lines", filters={"region": ["wales"]}).results[0].snippet
+    fresh.search("police")
+    again = fresh.search("county lines", filters={"region": ["wales"]}).results[0].snippet
+    assert first == again == shipped_index.search("county lines").results[0].snippet
+    assert first.startswith("On the 5th September")  # earliest best passage first
+    fresh.close()
+
+
+def test_did_you_mean_only_when_the_correction_matches(shipped_index: ArticleIndex) -> None:
+    assert shipped_index.search("exploitaton").did_you_mean == "exploitation"
+    assert shipped_index.search("Gaurdian").did_you_mean == "Guardian"
+    assert shipped_index.search("county lines").did_you_mean is None
+    assert shipped_index.search("qqqqzzzz").did_you_mean is None
+    assert shipped_index.search("title:gaurdian").did_you_mean is None  # field values kept
+
+
+def test_sort_and_date_range(shipped_index: ArticleIndex) -> None:
+    with pytest.raises(SearchQueryError, match="sort"):
+        shipped_index.search("x", sort="random")
+    with pytest.raises(SearchQueryError, match="YYYY"):
+        shipped_index.search("", date_from="2017-13")
+    with pytest.raises(SearchQueryError, match="Unknown filter"):
+        shipped_index.search("", filters={"colour": ["red"]})
+    assert shipped_index.search("", date_from="2017", date_to="2017").total == 15
+    oldest = shipped_index.search("police", sort="oldest", per_page=100).results
+    newest = shipped_index.search("police", sort="newest", per_page=100).results
+    assert {h.id for h in oldest} == {h.id for h in newest}

@@ -1,0 +1,105 @@
+"""``bulletins serve``: a real server process, building the index on first run."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import queue
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from indexer.cli import cli
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def read_until(lines: queue.Queue[str], seen: list[str], text: str, seconds: float) -> bool:
+    """Collect the server's log lines until one contains ``text``; False on timeout."""
+    deadline = time.monotonic() + seconds
+    while not any(text in line for line in seen):
+        if time.monotonic() > deadline:
+            return False
+        with contextlib.suppress(queue.Empty):
+            seen.append(lines.get(timeout=0.5))
+    return True
+
+
+def test_serve_builds_the_index_on_first_run_and_answers(corpus_copy: Path, tmp_path: Path) -> None:
+    port = free_port()
+    index_dir = tmp_path / "index"
+    command = [
+        sys.executable,
+        "-c",
+        "from indexer.cli import main; main()",
+        "serve",
+        "--port",
+        str(port),
+        "--corpus",
+        str(corpus_copy),
+        "--index",
+        str(index_dir),
+    ]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env)
+    assert process.stderr is not None
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(
+        target=lambda: [lines.put(line) for line in process.stderr or ()], daemon=True
+    ).start()
+    seen: list[str] = []
+    try:
+        assert read_until(lines, seen, "Serving on", 60), "".join(seen)
+        assert any("building it (first run)" in line for line in seen), "".join(seen)
+        url = f"http://127.0.0.1:{port}/api/search?q=county+lines"
+        with urllib.request.urlopen(url, timeout=10) as response:
+            data = json.load(response)
+        assert data["results"][0]["title"] == "Op GUARDIAN"
+        with pytest.raises(urllib.error.HTTPError) as error:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/search?q=%22unclosed", timeout=10)
+        assert error.value.code == 400
+        error.value.close()
+        assert read_until(lines, seen, "GET /api/search?q=county+lines 200", 5), "request log"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        process.stderr.close()
+
+
+def test_serve_reports_a_port_in_use(corpus_copy: Path, tmp_path: Path) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        port = sock.getsockname()[1]
+        result = CliRunner().invoke(
+            cli,
+            [
+                "serve",
+                "--port",
+                str(port),
+                "--corpus",
+                str(corpus_copy),
+                "--index",
+                str(tmp_path / "ix"),
+            ],
+        )
+    assert result.exit_code == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in result.output
+
+
+def test_serve_help_names_the_pages(tmp_path: Path) -> None:
+    text = CliRunner().invoke(cli, ["serve", "--help"]).output
+    assert "--port" in text and "/api/search" in text and "waitress" in text

@@ -1,0 +1,130 @@
+"""A real browser (headless Chromium driven by Playwright) against the real WSGI server.
+
+Needs Debian's ``chromium`` (``apt-get install chromium``; ``.ci/run`` installs it) or a
+browser named by ``$BULLETINS_CHROMIUM``. Screenshots go to a temporary folder, or to
+``--screenshots DIR`` (``docs/screenshots`` holds the ones the README shows).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+playwright = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[dev]'")
+waitress = pytest.importorskip("waitress")
+
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def chromium_path() -> str | None:
+    named = os.environ.get("BULLETINS_CHROMIUM")
+    if named:
+        return named
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+@pytest.fixture(scope="module")
+def base_url(app: Flask) -> Iterator[str]:
+    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    path = chromium_path()
+    if path is None:
+        pytest.skip("No Chromium found: apt-get install chromium (or set $BULLETINS_CHROMIUM)")
+    with playwright.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=path, args=BROWSER_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def shots(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    chosen = request.config.getoption("--screenshots")
+    folder = Path(chosen) if chosen else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def test_search_filter_open_article_and_pdf(browser: object, base_url: str, shots: Path) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    page.goto(base_url + "/")
+    page.get_by_label("Search articles").fill("county lines OR exploitation")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"q=county"))
+    first = page.locator("li.hit h3 a").first
+    assert first.inner_text() == "Op GUARDIAN"
+    assert page.locator("li.hit .snippet mark").count() > 0
+
+    # a facet value adds its filter, and the state is in the URL
+    unfiltered = page.url
+    page.locator(".facet a", has_text="County lines").first.click()
+    page.wait_for_url(re.compile(r"theme=county-lines"))
+    assert page.locator(".active .chip").filter(has_text="County lines").count() == 1
+    assert page.locator("li.hit").count() == 1
+    page.screenshot(path=str(shots / "search.png"))
+    page.go_back()
+    page.wait_for_url(unfiltered)
+    assert page.locator(".active").count() == 0
+
+    # open the article: query words highlighted, PDF link at its first page
+    page.go_forward()
+    page.locator("li.hit h3 a", has_text="Op GUARDIAN").click()
+    page.wait_for_url(re.compile(r"/articles/"))
+    assert page.locator("h1").inner_text() == "Op GUARDIAN"
+    assert page.locator(".body mark").count() >= 2
+    page.screenshot(path=str(shots / "article.png"))
+    pdf_link = page.get_by_role("link", name=re.compile("Open the original PDF at page 19"))
+    with page.expect_response(re.compile(r"/pdf$")) as response:
+        pdf_link.click()
+    assert response.value.status == 200
+    assert response.value.headers["content-type"] == "application/pdf"
+    assert page.url.endswith("/pdf#page=19")
+    page.close()
+
+
+def test_entity_page_and_keyboard(browser: object, base_url: str, shots: Path) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    page.goto(base_url + "/entities/region/wales")
+    assert page.locator("svg.timeline rect").count() >= 1
+    page.screenshot(path=str(shots / "entity.png"))
+    page.goto(base_url + "/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent")
+    assert focused.strip() == "Skip to content"  # first stop: the skip link, and it is shown
+    assert page.locator(".skip").bounding_box()["x"] >= 0  # type: ignore[index]
+    page.close()
+
+
+def test_phone_layout(browser: object, base_url: str, shots: Path) -> None:
+    page = browser.new_page(viewport={"width": 390, "height": 844})  # type: ignore[attr-defined]
+    page.goto(base_url + "/?q=fraud")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, "no sideways scrolling on a phone"
+    assert page.locator("li.hit").count() >= 1
+    page.screenshot(path=str(shots / "phone.png"))
+    page.close()
