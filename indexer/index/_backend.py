@@ -13,7 +13,7 @@ from typing import Any
 
 from whoosh import index, query, sorting
 from whoosh.filedb.filestore import RamStorage
-from whoosh.searching import Hit, Searcher
+from whoosh.searching import Hit, Results, Searcher
 
 from indexer.errors import IndexNotFoundError, SearchQueryError
 from indexer.index._entity import EntityView, entity_view
@@ -116,10 +116,12 @@ class ArticleView:
 @dataclass(frozen=True)
 class _Match:
     parsed: query.Query
-    restrict: query.Query | None
-    docnums: list[int]
+    results: Results  # every match, in order: one pass serves the page and the facet counts
     match: str
-    sortedby: Any
+
+    @property
+    def docnums(self) -> list[int]:
+        return [docnum for _, docnum in self.results.top_n]
 
 
 def article_document(
@@ -333,23 +335,20 @@ class ArticleIndex:
         page = max(1, page)
         per_page = max(1, min(per_page, 100))
         match = self._match(text, filters, sort, date_from, date_to)
-        searcher = self.searcher()
-        results = searcher.search(
-            match.parsed, limit=page * per_page, sortedby=match.sortedby, filter=match.restrict
-        )
         terms = self._terms(match.parsed)["body"]
         analyzer = self._ix.schema["body"].analyzer
         hits = [
             _hit_from_stored(hit.fields(), snippet(hit["body"], terms, analyzer), _score(hit))
-            for hit in results[(page - 1) * per_page : page * per_page]
+            for hit in match.results[(page - 1) * per_page : page * per_page]
         ]
-        facets = self.facet_table().counts(match.docnums, facet_limit)
+        docnums = match.docnums
+        facets = self.facet_table().counts(docnums, facet_limit) if facet_limit != 0 else {}
         did_you_mean = None
-        if match.match == "any" or not match.docnums:
+        if match.match == "any" or not docnums:
             did_you_mean = self._did_you_mean(text, filters, date_from, date_to)
         return SearchPage(
             text,
-            len(match.docnums),
+            len(docnums),
             page,
             per_page,
             hits,
@@ -373,10 +372,7 @@ class ArticleIndex:
         The query is checked before this returns, so a malformed one raises here, not midway.
         """
         match = self._match(text, filters, sort, date_from, date_to)
-        results = self.searcher().search(
-            match.parsed, limit=None, sortedby=match.sortedby, filter=match.restrict
-        )
-        return (_hit_from_stored(hit.fields(), "", _score(hit)) for hit in results)
+        return (_hit_from_stored(hit.fields(), "", _score(hit)) for hit in match.results)
 
     def _match(
         self,
@@ -391,12 +387,6 @@ class ArticleIndex:
         restrict = _restriction(filters, date_from, date_to)
         searcher = self.searcher()
         parsed = parse_query(text, self._ix.schema, DEFAULT_FIELDS, QUERY_FIELDS)
-        how = "all"
-        docnums = list(searcher.docs_for_query(_within(parsed, restrict)))
-        if not docnums and is_plain(text):  # no article has every word: rank by how many
-            parsed = parse_query(text, self._ix.schema, DEFAULT_FIELDS, QUERY_FIELDS, any_word=True)
-            docnums = list(searcher.docs_for_query(_within(parsed, restrict)))
-            how = "any"
         if sort == "relevance" and isinstance(parsed, query.Every):
             sort = "newest"
         sortedby = None
@@ -405,7 +395,13 @@ class ArticleIndex:
                 sorting.FieldFacet("date", reverse=sort == "newest"),
                 sorting.FieldFacet("ordinal"),
             ]
-        return _Match(parsed, restrict, docnums, how, sortedby)
+        how = "all"
+        results = searcher.search(parsed, limit=None, sortedby=sortedby, filter=restrict)
+        if results.is_empty() and is_plain(text):  # no article has every word: rank by how many
+            parsed = parse_query(text, self._ix.schema, DEFAULT_FIELDS, QUERY_FIELDS, any_word=True)
+            results = searcher.search(parsed, limit=None, sortedby=sortedby, filter=restrict)
+            how = "any"
+        return _Match(parsed, results, how)
 
     def _did_you_mean(
         self,
@@ -421,7 +417,7 @@ class ArticleIndex:
             again = self._match(corrected, filters, "relevance", date_from, date_to)
         except SearchQueryError:
             return None
-        return corrected if again.docnums and again.match == "all" else None
+        return corrected if again.match == "all" and not again.results.is_empty() else None
 
     def entity_counts(self) -> dict[str, list[dict[str, Any]]]:
         """Every entity with the number of articles filed under it, by type."""
@@ -615,10 +611,6 @@ def _month(value: str | None, name: str, *, first: bool) -> str | None:
         raise SearchQueryError(f"The {name!r} date must be YYYY or YYYY-MM, not {value!r}.")
     year, month = found.group(1), found.group(2)
     return f"{year}-{month or ('01' if first else '12')}"
-
-
-def _within(parsed: query.Query, restrict: query.Query | None) -> query.Query:
-    return parsed if restrict is None else query.And([parsed, restrict])
 
 
 def _wanted_leaves(q: query.Query) -> Iterator[query.Query]:
