@@ -27,6 +27,10 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def serve_args(port: int, corpus: Path, index: Path) -> list[str]:
+    return ["serve", "--port", str(port), "--corpus", str(corpus), "--index", str(index)]
+
+
 def read_until(lines: queue.Queue[str], seen: list[str], text: str, seconds: float) -> bool:
     """Collect the server's log lines until one contains ``text``; False on timeout."""
     deadline = time.monotonic() + seconds
@@ -41,18 +45,8 @@ def read_until(lines: queue.Queue[str], seen: list[str], text: str, seconds: flo
 def test_serve_builds_the_index_on_first_run_and_answers(corpus_copy: Path, tmp_path: Path) -> None:
     port = free_port()
     index_dir = tmp_path / "index"
-    command = [
-        sys.executable,
-        "-c",
-        "from indexer.cli import main; main()",
-        "serve",
-        "--port",
-        str(port),
-        "--corpus",
-        str(corpus_copy),
-        "--index",
-        str(index_dir),
-    ]
+    command = [sys.executable, "-c", "from indexer.cli import main; main()"]
+    command += serve_args(port, corpus_copy, index_dir)
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env)
     assert process.stderr is not None
@@ -86,15 +80,7 @@ def test_serve_reports_a_port_in_use(corpus_copy: Path, tmp_path: Path) -> None:
         port = sock.getsockname()[1]
         result = CliRunner().invoke(
             cli,
-            [
-                "serve",
-                "--port",
-                str(port),
-                "--corpus",
-                str(corpus_copy),
-                "--index",
-                str(tmp_path / "ix"),
-            ],
+            serve_args(port, corpus_copy, tmp_path / "ix"),
         )
     assert result.exit_code == 2
     assert f"cannot listen on 127.0.0.1:{port}" in result.output
