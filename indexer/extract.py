@@ -17,7 +17,7 @@ from typing import Any
 
 from pdfminer.converter import PDFPageAggregator
 from pdfminer.layout import LAParams, LTChar, LTFigure, LTPage, LTTextBox, LTTextLine
-from pdfminer.pdfdocument import PDFDocument, PDFPasswordIncorrect
+from pdfminer.pdfdocument import PDFDocument, PDFPasswordIncorrect, PDFXRefFallback
 from pdfminer.pdfexceptions import PDFException
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
@@ -92,6 +92,7 @@ def extract_pdf(path: str | Path, *, password: str = "") -> ExtractedPdf:
             document = PDFDocument(PDFParser(handle), password=password)
             info = _document_info(document)
             pages = tuple(_pages(document))
+            repaired = any(isinstance(xref, PDFXRefFallback) for xref in document.xrefs)
     except ExtractionError:
         raise
     except PDFPasswordIncorrect as exc:
@@ -101,7 +102,7 @@ def extract_pdf(path: str | Path, *, password: str = "") -> ExtractedPdf:
     except _MALFORMED as exc:
         detail = str(exc).strip() or type(exc).__name__
         raise ExtractionError(f"damaged PDF ({detail})", "corrupt") from exc
-    return ExtractedPdf(source=str(path), pages=pages, info=info)
+    return ExtractedPdf(source=str(path), pages=pages, info=info, repaired=repaired)
 
 
 def _pages(document: PDFDocument) -> Iterator[Page]:

@@ -50,6 +50,7 @@ class ExtractedPdf:
     source: str  # path as given, for display and linking
     pages: tuple[Page, ...]
     info: Mapping[str, str] = field(default_factory=dict)  # document info: title, author, ...
+    repaired: bool = False  # the file was damaged (no valid cross-reference table): rebuilt
 
     @property
     def char_count(self) -> int:

@@ -1,29 +1,53 @@
-"""Compose the stages: find PDFs → extract → split → describe → index.
+"""Compose the stages: find PDFs → extract → split → describe → tag → index.
 
 One bad file never stops a batch: its failure is recorded as data, and whatever the previous
-index held for it is carried into the new one, so a failure never loses indexed articles.
+index held for it is kept, so a failure never loses indexed articles. Runs are incremental:
+only new and changed PDFs are read (in worker processes, under time and memory limits), and
+each PDF's extraction is cached by its content hash.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import os
+import pickle
+import re
 import shutil
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from indexer.config import Settings
-from indexer.editions import apply_manifest, describe_edition, edition_id, load_manifest
+from indexer.editions import (
+    MANIFEST_NAME,
+    apply_manifest,
+    describe_edition,
+    edition_id,
+    load_manifest,
+)
 from indexer.errors import BulletinsError, ExtractionError
 from indexer.extract import extract_pdf
-from indexer.index import ArticleIndex
-from indexer.models import Article, Edition
+from indexer.index import (
+    CACHE_DIR,
+    SCHEMA_VERSION,
+    ArticleIndex,
+    Batch,
+    clean_up,
+    new_generation,
+    publish,
+    read_state,
+    write_last_run,
+    writer_lock,
+)
+from indexer.models import Article, Edition, ExtractedPdf
 from indexer.split import split_edition
 from indexer.tagging.gazetteer import Gazetteer
 from indexer.tagging.tagger import TAGGER_VERSION, Tagged, tag_article
+from indexer.workers import JobFailure, Limits, default_workers, run_isolated
 
 
 @dataclass(frozen=True)
@@ -31,6 +55,7 @@ class Ingested:
     edition: Edition
     articles: tuple[Article, ...]
     tags: dict[str, Tagged]  # by article id
+    repaired: bool = False
 
 
 PIPELINE_VERSION = "1"  # bump when extraction or splitting changes: every PDF is read again
@@ -46,20 +71,48 @@ class EntityChange:
     removed: tuple[tuple[str, str, str], ...]
 
 
+# Why a file could not be indexed (FileOutcome.reason).
+FAILURE_REASONS = {
+    "not-a-pdf": "the file is not a PDF",
+    "needs-password": "the PDF is encrypted with a password",
+    "corrupt": "the PDF is damaged beyond repair",
+    "unreadable": "the file could not be read, or the reader failed on it",
+    "no-text-layer": "the pages are images (a scan) with no text: it needs OCR",
+    "garbled-text": "the text is unreadable (fonts without a Unicode map)",
+    "no-pages": "the PDF has no pages",
+    "timeout": "reading it took longer than the per-file time limit",
+    "out-of-memory": "reading it needed more than the per-file memory limit",
+    "error": "bad input",
+}
+
+
 @dataclass(frozen=True)
 class FileOutcome:
-    """What happened to one PDF. ``status`` is ``ok`` or ``failed``."""
+    """What happened to one PDF.
+
+    ``status`` is ``ok``, ``repaired`` (damaged, but its text was recovered) or ``failed``
+    (``reason`` says why, one of FAILURE_REASONS). ``change`` says how the file differs from
+    the last run: ``added``, ``updated`` or ``unchanged``.
+    """
 
     file: str  # relative to the corpus directory
     status: str
     articles: int = 0
-    reason: str | None = None  # for failures: not-a-pdf, needs-password, corrupt, no-text, ...
+    reason: str | None = None
     message: str | None = None
     seconds: float = 0.0
-    extracted: bool = True  # False: unchanged since the last run, re-tagged from stored text
+    extracted: bool = True  # False: not read this run (unchanged since the last one)
+    change: str = "added"
+
+    @property
+    def outcome(self) -> str:
+        """One word for the report: ok, repaired, or the failure's reason."""
+        return self.reason or "failed" if self.status == "failed" else self.status
 
     def to_json(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if v is not None}
+        data = {k: v for k, v in self.__dict__.items() if v is not None}
+        data["outcome"] = self.outcome
+        return data
 
 
 @dataclass(frozen=True)
@@ -68,10 +121,45 @@ class BuildReport:
     articles: int
     seconds: float
     entity_changes: tuple[EntityChange, ...] = ()
+    removed: tuple[str, ...] = ()  # files indexed before and gone from the corpus now
+    published: bool = True  # False: nothing had changed, the live index was left as it was
+    editions: int = 0
 
     @property
     def failed(self) -> tuple[FileOutcome, ...]:
-        return tuple(o for o in self.outcomes if o.status != "ok")
+        return tuple(o for o in self.outcomes if o.status == "failed")
+
+    def counts(self) -> dict[str, int]:
+        ok = [o for o in self.outcomes if o.status != "failed"]
+        return {
+            "added": sum(1 for o in ok if o.change == "added"),
+            "updated": sum(1 for o in ok if o.change == "updated"),
+            "removed": len(self.removed),
+            "unchanged": sum(1 for o in ok if o.change == "unchanged"),
+            "failed": len(self.failed),
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "seconds": self.seconds,
+            "counts": self.counts(),
+            "files": len(self.outcomes),
+            "editions": self.editions,
+            "articles": self.articles,
+            "published": self.published,
+            "failed": [o.to_json() for o in self.failed],
+            "removed": list(self.removed),
+            "outcomes": [o.to_json() for o in self.outcomes],
+            "entity_changes": [
+                {
+                    "article": c.article_id,
+                    "title": c.title,
+                    "added": [list(e) for e in c.added],
+                    "removed": [list(e) for e in c.removed],
+                }
+                for c in self.entity_changes
+            ],
+        }
 
 
 def discover(corpus_dir: Path) -> list[Path]:
@@ -92,19 +180,50 @@ def ingest_file(
     :raise BulletinsError: if the file cannot be read or has no text to index.
     """
     relative = path.relative_to(corpus_dir).as_posix()
-    pdf = extract_pdf(path)
-    if not pdf.pages:
-        raise ExtractionError("the PDF has no pages", "no-pages")
-    if pdf.char_count == 0:
-        raise ExtractionError(
-            "no text layer (a scan, or text drawn as shapes); it needs OCR", "no-text"
-        )
+    return _ingest_extracted(path, relative, extract_pdf(path), manifest, gazetteer, corpus_dir)
+
+
+def _ingest_extracted(
+    path: Path,
+    relative: str,
+    pdf: ExtractedPdf,
+    manifest: dict[str, dict[str, Any]],
+    gazetteer: Gazetteer,
+    corpus_dir: Path,
+    sha256: str | None = None,
+) -> Ingested:
+    check_text(pdf)
     split = split_edition(pdf, edition_id(relative))
     edition = describe_edition(
         relative, pdf, split.front_matter, manifest.get(relative), corpus_dir
     )
-    edition = replace(edition, sha256=file_sha256(path))
-    return Ingested(edition, split.articles, tag_articles(split.articles, gazetteer))
+    edition = replace(edition, sha256=sha256 or file_sha256(path))
+    return Ingested(edition, split.articles, tag_articles(split.articles, gazetteer), pdf.repaired)
+
+
+_CID = re.compile(r"\(cid:\d+\)")
+GARBLED_SHARE = 0.3
+
+
+def check_text(pdf: ExtractedPdf) -> None:
+    """:raise ExtractionError: if the PDF has no pages, no text, or text that is mostly
+    unmapped glyphs ("(cid:12)", U+FFFD, private-use characters)."""
+    if not pdf.pages:
+        raise ExtractionError("the PDF has no pages", "no-pages")
+    if pdf.char_count == 0:
+        raise ExtractionError(
+            "no text layer (a scan, or text drawn as shapes); it needs OCR", "no-text-layer"
+        )
+    text = "".join(line.text for page in pdf.pages for line in page.lines)
+    letters = len(text) - text.count(" ")
+    unmapped = sum(len(m) for m in _CID.findall(text))
+    unmapped += sum(1 for ch in text if ch == "\ufffd" or 0xE000 <= ord(ch) <= 0xF8FF)
+    if letters and unmapped / letters > GARBLED_SHARE:
+        raise ExtractionError(
+            f"{unmapped / letters:.0%} of the text is unmapped glyphs (fonts without a Unicode "
+            "map); it needs OCR",
+            "garbled-text",
+        )
 
 
 def file_sha256(path: Path) -> str:
@@ -124,41 +243,26 @@ def tagger_version(gazetteer: Gazetteer) -> str:
     return f"{TAGGER_VERSION}:{gazetteer.version}"
 
 
-Reuse = Callable[[Path, str, dict[str, Any] | None], Ingested | None]
+STATE_VERSION = 1
+EXTRACT_CACHE_VERSION = "1"  # bump when extract.py's output changes: the cache is not reused
 
 
-def ingest_corpus(
-    corpus_dir: Path,
-    gazetteer: Gazetteer,
-    on_file: Callable[[FileOutcome], None] | None = None,
-    reuse: Reuse | None = None,
-) -> Iterator[tuple[FileOutcome, Ingested | None]]:
-    """Ingest every PDF of the corpus, yielding an outcome for each (failures included).
+@dataclass(frozen=True)
+class BuildOptions:
+    """How to run a build: ``full`` reads every PDF again; ``workers`` extraction processes;
+    ``limits`` per file."""
 
-    ``reuse(path, relative, manifest_entry)`` may return an edition ingested before, when the
-    file has not changed; it is then re-tagged but not read again.
-    """
-    manifest = load_manifest(corpus_dir)
-    for path in discover(corpus_dir):
-        relative = path.relative_to(corpus_dir).as_posix()
-        started = time.perf_counter()
-        ingested: Ingested | None = None
-        try:
-            ingested = reuse(path, relative, manifest.get(relative)) if reuse else None
-            extracted = ingested is None
-            if ingested is None:
-                ingested = ingest_file(path, corpus_dir, manifest, gazetteer)
-            outcome = FileOutcome(
-                relative, "ok", articles=len(ingested.articles), extracted=extracted
-            )
-        except ExtractionError as exc:
-            outcome = FileOutcome(relative, "failed", reason=exc.reason, message=str(exc))
-        except BulletinsError as exc:
-            outcome = FileOutcome(relative, "failed", reason="error", message=str(exc))
-        outcome = replace(outcome, seconds=round(time.perf_counter() - started, 3))
-        if on_file:
-            on_file(outcome)
-        yield outcome, ingested
+    full: bool = False
+    workers: int = field(default_factory=default_workers)
+    limits: Limits = field(default_factory=Limits)
+
+
+@dataclass(frozen=True)
+class _Job:
+    path: Path
+    relative: str
+    sha256: str
+    change: str
 
 
 def build_index(
@@ -167,57 +271,297 @@ def build_index(
     gazetteer: Gazetteer | None = None,
     *,
     full: bool = False,
+    options: BuildOptions | None = None,
+    on_start: Callable[[int], None] | None = None,
 ) -> BuildReport:
-    """Rebuild the index from the corpus beside the live one, then swap it in.
+    """Bring the index up to date with the corpus, safely while it is being searched.
 
-    Searches keep using the old index until the swap. A PDF unchanged since the last run (same
-    bytes, same pipeline version) is not read again: its stored articles are re-tagged with the
-    current gazetteer, and the entities that changed are reported. ``full`` reads every PDF.
-    A file that fails keeps the articles the old index held for it.
+    Under the index's writer lock: new and changed PDFs are read (in worker processes, each
+    under the time and memory limits), removed ones are dropped, unchanged ones are left alone.
+    The result is written as a new index generation and published atomically; when nothing
+    changed, the live index is not touched. A PDF that fails keeps whatever was indexed for
+    it. When the gazetteer or the manifest changed, unchanged PDFs are re-tagged and
+    re-described from their stored text, and the entities that changed are reported.
+
+    :raise IndexLockedError: if another indexing job is running on the same index.
+    :raise BulletinsError: if the corpus folder or its manifest is unusable.
     """
+    options = options or BuildOptions(full=full)
+    if full and not options.full:
+        options = replace(options, full=True)
     started = time.perf_counter()
-    gazetteer = gazetteer or Gazetteer.load()
+    root = settings.index_dir
+    with writer_lock(root):
+        clean_up(root)
+        report = _build(settings, gazetteer or Gazetteer.load(), options, on_file, on_start)
+        report = replace(report, seconds=round(time.perf_counter() - started, 3))
+        write_last_run(root, _run_record(settings, report))
+    return report
+
+
+def _build(
+    settings: Settings,
+    gazetteer: Gazetteer,
+    options: BuildOptions,
+    on_file: Callable[[FileOutcome], None] | None,
+    on_start: Callable[[int], None] | None,
+) -> BuildReport:
+    root = settings.index_dir
+    corpus = settings.corpus_dir
+    manifest = load_manifest(corpus)
+    paths = discover(corpus)
+    if on_start:
+        on_start(len(paths))
+    state = read_state(root)
+    records: dict[str, dict[str, Any]] = dict(state.get("files") or {})
     version = tagger_version(gazetteer)
-    target = settings.index_dir
-    building = target.parent / f".{target.name}.building-{os.getpid()}"
-    shutil.rmtree(building, ignore_errors=True)
-    new = ArticleIndex.create(building)
-    old = ArticleIndex(target) if ArticleIndex.exists(target) else None
+    config: dict[str, Any] = {
+        "state": STATE_VERSION,
+        "schema": SCHEMA_VERSION,
+        "pipeline": PIPELINE_VERSION,
+        "tagger": version,
+        "manifest": _manifest_digest(corpus),
+    }
+    same_config = all(state.get(k) == v for k, v in config.items())
+    old = ArticleIndex(root) if ArticleIndex.exists(root) else None
+
+    jobs: list[_Job] = []
+    unchanged: list[tuple[Path, str, dict[str, Any]]] = []
+    for path in paths:
+        relative = path.relative_to(corpus).as_posix()
+        record = records.get(relative)
+        sha = _content_hash(path, record)
+        change = (
+            "added" if record is None else "updated" if record["sha256"] != sha else "unchanged"
+        )
+        # unchanged bytes: not read again, unless --full or splitting changed since (a file
+        # that failed stays failed until it changes or --full)
+        current = state.get("pipeline") == PIPELINE_VERSION
+        keep = record is not None and change == "unchanged" and not options.full
+        if record is not None and keep and (current or record.get("status") == "failed"):
+            unchanged.append((path, relative, {**record, "sha256": sha}))
+            continue
+        jobs.append(_Job(path, relative, sha, change))
+    present = {path.relative_to(corpus).as_posix() for path in paths}
+    removed = tuple(sorted(set(records) - present))
+
+    if not jobs and not removed and same_config and old is not None:
+        kept = [_unchanged_outcome(relative, record) for _, relative, record in unchanged]
+        for outcome in kept:
+            if on_file:
+                on_file(outcome)
+        count = old.count()
+        old.close()
+        return BuildReport(
+            tuple(kept), count, 0.0, published=False, editions=_edition_count(records)
+        )
+
+    copy_live = same_config and old is not None and not options.full
+    generation = new_generation(root, copy_live=copy_live)
+    new = ArticleIndex(generation) if copy_live else ArticleIndex.create(generation)
     outcomes: list[FileOutcome] = []
     changes: list[EntityChange] = []
-
-    def reuse(path: Path, relative: str, entry: dict[str, Any] | None) -> Ingested | None:
-        stored = old.stored_edition(edition_id(relative)) if old is not None and not full else None
-        if stored is None:
-            return None
-        edition, articles, docs = stored
-        first = docs[articles[0].id] if articles else {}
-        if first.get("pipeline_version") != PIPELINE_VERSION or edition.sha256 != file_sha256(path):
-            return None
-        tags = tag_articles(tuple(articles), gazetteer)
-        changes.extend(_entity_changes(articles, tags, docs))
-        return Ingested(apply_manifest(edition, entry), tuple(articles), tags)
-
+    new_records: dict[str, dict[str, Any]] = {}
     try:
-        for outcome, ingested in ingest_corpus(settings.corpus_dir, gazetteer, on_file, reuse):
-            outcomes.append(outcome)
-            if ingested is not None:
-                new.add_edition(
-                    ingested.edition, ingested.articles, ingested.tags, version, PIPELINE_VERSION
-                )
-            elif old is not None:
-                new.carry_over(old, edition_id(outcome.file))
-        articles = new.count()
+        with new.batch(optimize=not copy_live) as batch:
+            for relative in removed:
+                batch.delete_edition(edition_id(relative))
+            for path, relative, record in unchanged:
+                outcome = _unchanged_outcome(relative, record)
+                if not copy_live and old is not None:
+                    outcome = _rewrite_unchanged(
+                        batch, old, path, relative, record, manifest, gazetteer, version, changes
+                    )
+                new_records[relative] = {**record, **_record_of(outcome)}
+                outcomes.append(outcome)
+                if on_file:
+                    on_file(outcome)
+            work = functools.partial(
+                _ingest_job,
+                corpus=corpus,
+                manifest=manifest,
+                gazetteer=gazetteer,
+                cache=root / CACHE_DIR,
+            )
+            done = run_isolated(jobs, work, workers=options.workers, limits=options.limits)
+            for finished in done:
+                job = finished.job
+                if isinstance(finished.result, JobFailure):
+                    failure = finished.result
+                    outcome = FileOutcome(
+                        job.relative,
+                        "failed",
+                        reason=failure.reason,
+                        message=failure.message,
+                        seconds=finished.seconds,
+                        change=job.change,
+                    )
+                    if not copy_live and old is not None:  # keep what was indexed for it
+                        batch.carry_over(old, edition_id(job.relative))
+                else:
+                    ingested = finished.result
+                    batch.delete_edition(ingested.edition.id)
+                    batch.add_edition(
+                        ingested.edition,
+                        ingested.articles,
+                        ingested.tags,
+                        version,
+                        PIPELINE_VERSION,
+                    )
+                    outcome = FileOutcome(
+                        job.relative,
+                        "repaired" if ingested.repaired else "ok",
+                        articles=len(ingested.articles),
+                        seconds=finished.seconds,
+                        change=job.change,
+                    )
+                new_records[job.relative] = {
+                    **_stat_of(job.path),
+                    "sha256": job.sha256,
+                    "edition_id": edition_id(job.relative),
+                    **_record_of(outcome),
+                }
+                outcomes.append(outcome)
+                if on_file:
+                    on_file(outcome)
+        count = new.count()
         new.close()
         if old is not None:
             old.close()
-        _swap(building, target)
+        outcomes.sort(key=lambda o: o.file)
+        publish(root, generation, {**config, "files": dict(sorted(new_records.items()))})
     except BaseException:
         new.close()
-        shutil.rmtree(building, ignore_errors=True)
+        shutil.rmtree(generation, ignore_errors=True)
         raise
-    seconds = round(time.perf_counter() - started, 3)
-    return BuildReport(tuple(outcomes), articles, seconds, tuple(changes))
+    _prune_cache(root / CACHE_DIR, {r["sha256"] for r in new_records.values()})
+    return BuildReport(
+        tuple(outcomes),
+        count,
+        0.0,
+        tuple(changes),
+        removed=removed,
+        editions=_edition_count(new_records),
+    )
+
+
+def _content_hash(path: Path, record: dict[str, Any] | None) -> str:
+    """The file's SHA-256; taken from the last run when size and modification time match."""
+    stat = path.stat()
+    if record and (record.get("size"), record.get("mtime_ns")) == (stat.st_size, stat.st_mtime_ns):
+        return str(record["sha256"])
+    return file_sha256(path)
+
+
+def _stat_of(path: Path) -> dict[str, int]:
+    stat = path.stat()
+    return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+
+
+def _record_of(outcome: FileOutcome) -> dict[str, Any]:
+    return {
+        "status": outcome.status,
+        "reason": outcome.reason,
+        "message": outcome.message,
+        "articles": outcome.articles,
+    }
+
+
+def _unchanged_outcome(relative: str, record: dict[str, Any]) -> FileOutcome:
+    return FileOutcome(
+        relative,
+        record.get("status", "ok"),
+        articles=int(record.get("articles") or 0),
+        reason=record.get("reason"),
+        message=record.get("message"),
+        extracted=False,
+        change="unchanged",
+    )
+
+
+def _rewrite_unchanged(
+    batch: Batch,
+    old: ArticleIndex,
+    path: Path,
+    relative: str,
+    record: dict[str, Any],
+    manifest: dict[str, dict[str, Any]],
+    gazetteer: Gazetteer,
+    version: str,
+    changes: list[EntityChange],
+) -> FileOutcome:
+    """Write an unchanged file's articles again, re-tagged and re-described from stored text."""
+    outcome = _unchanged_outcome(relative, record)
+    stored = old.stored_edition(edition_id(relative))
+    if stored is None:
+        return outcome
+    edition, articles, docs = stored
+    if record.get("status") == "failed":  # failing now, but indexed from an earlier version
+        batch.carry_over(old, edition.id)
+        return outcome
+    tags = tag_articles(tuple(articles), gazetteer)
+    changes.extend(_entity_changes(articles, tags, docs))
+    edition = apply_manifest(edition, manifest.get(relative))
+    batch.add_edition(edition, articles, tags, version, PIPELINE_VERSION)
+    return replace(outcome, articles=len(articles))
+
+
+def _ingest_job(
+    job: _Job,
+    *,
+    corpus: Path,
+    manifest: dict[str, dict[str, Any]],
+    gazetteer: Gazetteer,
+    cache: Path,
+) -> Ingested:
+    """In a worker: extract (or take the cached extraction), split, describe and tag."""
+    pdf = _cached_extraction(job.path, job.sha256, cache)
+    return _ingest_extracted(job.path, job.relative, pdf, manifest, gazetteer, corpus, job.sha256)
+
+
+def _cached_extraction(path: Path, sha256: str, cache: Path) -> ExtractedPdf:
+    entry = cache / f"{sha256}-{EXTRACT_CACHE_VERSION}.pickle"
+    try:
+        with entry.open("rb") as handle:
+            cached = pickle.load(handle)
+        if isinstance(cached, ExtractedPdf):
+            return replace(cached, source=str(path))
+    except (OSError, pickle.PickleError, EOFError, AttributeError, TypeError, ValueError):
+        pass
+    pdf = extract_pdf(path)
+    with contextlib.suppress(OSError):
+        cache.mkdir(parents=True, exist_ok=True)
+        temporary = entry.with_name(f"{entry.name}.{os.getpid()}.tmp")
+        with temporary.open("wb") as handle:
+            pickle.dump(pdf, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        temporary.replace(entry)
+    return pdf
+
+
+def _prune_cache(cache: Path, keep: set[str]) -> None:
+    """Drop cached extractions of PDFs no longer in the corpus."""
+    if not cache.is_dir():
+        return
+    for entry in cache.iterdir():
+        if entry.name.split("-", 1)[0] not in keep:
+            entry.unlink(missing_ok=True)
+
+
+def _manifest_digest(corpus: Path) -> str:
+    manifest = corpus / MANIFEST_NAME
+    return hashlib.sha256(manifest.read_bytes()).hexdigest() if manifest.is_file() else ""
+
+
+def _edition_count(records: dict[str, dict[str, Any]]) -> int:
+    return sum(1 for r in records.values() if r.get("status") != "failed" or r.get("articles"))
+
+
+def _run_record(settings: Settings, report: BuildReport) -> dict[str, Any]:
+    return {
+        "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "corpus": str(settings.corpus_dir),
+        **report.to_json(),
+    }
 
 
 def _entity_changes(
@@ -241,11 +585,3 @@ def _entity_changes(
                 tuple(sorted(after - before)),
                 tuple(sorted(before - after)),
             )
-
-
-def _swap(building: Path, target: Path) -> None:
-    retired = target.parent / f".{target.name}.old-{os.getpid()}"
-    if target.exists():
-        target.rename(retired)
-    building.rename(target)
-    shutil.rmtree(retired, ignore_errors=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -29,6 +28,7 @@ from indexer.index._schema import (
     build_schema,
 )
 from indexer.index._spelling import suggest
+from indexer.index._store import live_dir
 from indexer.models import Article, Edition
 from indexer.tagging.tagger import Tagged
 
@@ -173,17 +173,22 @@ class ArticleIndex:
     """An index directory of articles. ``path=None`` keeps the index in memory (tests)."""
 
     def __init__(self, path: Path | None) -> None:
+        """Open the index at ``path``: an index folder (its live generation) or one generation's
+        folder; ``None`` for a new one in memory."""
         self.path = path
         self._lock = threading.Lock()
         self._searcher: Searcher | None = None
+        self._retired: Searcher | None = None
         self._facets: FacetTable | None = None
-        self._generation: tuple[str, int, int] | None = None
+        self._generation: tuple[str, int] | None = None
         if path is None:
+            self._live: Path | None = None
             self._ix = RamStorage().create_index(build_schema())
-        elif index.exists_in(str(path)):
-            self._ix = index.open_dir(str(path))
-        else:
+            return
+        self._live = live_dir(path)
+        if self._live is None:
             raise IndexNotFoundError(f"No index at {path}. Build one with: bulletins index")
+        self._ix = index.open_dir(str(self._live))
 
     @classmethod
     def create(cls, path: Path) -> ArticleIndex:
@@ -194,19 +199,21 @@ class ArticleIndex:
 
     @staticmethod
     def exists(path: Path) -> bool:
-        return path.is_dir() and index.exists_in(str(path))
+        return live_dir(path) is not None
 
     # -- writing ------------------------------------------------------------------------------
     @contextmanager
-    def batch(self) -> Iterator[_Batch]:
-        """One writer; commits only if the block finishes without an exception."""
+    def batch(self, *, optimize: bool = True) -> Iterator[Batch]:
+        """One writer; commits only if the block finishes without an exception. ``optimize``
+        merges everything into one segment (for a new index; an updated copy merges as
+        Whoosh sees fit)."""
         writer = self._ix.writer(limitmb=256)
         try:
-            yield _Batch(writer)
+            yield Batch(writer)
         except BaseException:
             writer.cancel()
             raise
-        writer.commit(optimize=True)
+        writer.commit(optimize=optimize)
 
     def add_edition(
         self,
@@ -218,24 +225,14 @@ class ArticleIndex:
     ) -> int:
         """Replace everything indexed for ``edition`` with ``articles`` (and their entity tags,
         keyed by article id); returns how many articles were written."""
-        count = 0
         with self.batch() as batch:
             batch.delete_edition(edition.id)
-            for article in articles:
-                tagged = tags.get(article.id) if tags else None
-                batch.add_document(
-                    article_document(article, edition, tagged, tagger_version, pipeline_version)
-                )
-                count += 1
-        return count
+            return batch.add_edition(edition, articles, tags, tagger_version, pipeline_version)
 
     def carry_over(self, other: ArticleIndex, edition_id: str) -> int:
         """Copy every article of ``edition_id`` from ``other`` into this index."""
-        docs = [dict(d) for d in other.searcher().documents(edition_id=edition_id)]
         with self.batch() as batch:
-            for doc in docs:
-                batch.add_stored(doc)
-        return len(docs)
+            return batch.carry_over(other, edition_id)
 
     def stored_edition(
         self, edition_id: str
@@ -267,32 +264,36 @@ class ArticleIndex:
     def searcher(self) -> Searcher:
         """A searcher for the newest committed index, reused until that changes.
 
-        The key is the folder's real path, its inode (a rebuilt index is swapped in as a new
-        folder, whose generation number may equal the old one's) and the generation.
+        Each call checks which generation is live (a rebuilt index is published as a new
+        folder) and that folder's latest commit. The searcher it replaces is closed at the
+        following change, so requests still using it can finish.
         """
         with self._lock:
             try:
                 key = self._key()
-            except OSError:  # the folder is being swapped right now: keep the current searcher
+            except OSError:  # the live index is being replaced right now: keep the current one
                 if self._searcher is not None:
                     return self._searcher
                 raise
             if self._searcher is None or key != self._generation:
-                if self.path is not None:
-                    self._ix = index.open_dir(str(self.path))
-                    key = self._key()
-                if self._searcher is not None:
-                    self._searcher.close()
+                previous = self._searcher
                 self._searcher = self._ix.searcher()
                 self._facets = None
                 self._generation = key
+                if self._retired is not None:
+                    self._retired.close()
+                self._retired = previous
             return self._searcher
 
-    def _key(self) -> tuple[str, int, int]:
-        if self.path is None:
-            return ("", 0, self._ix.latest_generation())
-        real = Path(os.path.realpath(self.path))
-        return (str(real), real.stat().st_ino, self._ix.latest_generation())
+    def _key(self) -> tuple[str, int]:
+        if self.path is not None:
+            live = live_dir(self.path)
+            if live is None:
+                raise FileNotFoundError(f"no live index under {self.path}")
+            if live != self._live:
+                self._ix = index.open_dir(str(live))
+                self._live = live
+        return (str(self._live or ""), self._ix.latest_generation())
 
     def facet_table(self) -> FacetTable:
         searcher = self.searcher()
@@ -303,9 +304,10 @@ class ArticleIndex:
 
     def close(self) -> None:
         with self._lock:
-            if self._searcher is not None:
-                self._searcher.close()
-                self._searcher = None
+            for searcher in (self._searcher, self._retired):
+                if searcher is not None:
+                    searcher.close()
+            self._searcher = self._retired = None
 
     def count(self) -> int:
         return int(self.searcher().doc_count())
@@ -536,10 +538,9 @@ class ArticleIndex:
 
     def updated(self) -> float:
         """When the index was last written (seconds since the epoch)."""
-        if self.path is None:
+        if self._live is None:
             return 0.0
-        real = Path(os.path.realpath(self.path))
-        return max((p.stat().st_mtime for p in real.glob("_MAIN_*.toc")), default=0.0)
+        return max((p.stat().st_mtime for p in self._live.glob("_MAIN_*.toc")), default=0.0)
 
     def _edition_docs(self, edition_id: str) -> list[dict[str, Any]]:
         return sorted(
@@ -548,9 +549,36 @@ class ArticleIndex:
         )
 
 
-class _Batch:
+class Batch:
+    """The changes of one writer (see ArticleIndex.batch)."""
+
     def __init__(self, writer: Any) -> None:
         self._writer = writer
+
+    def add_edition(
+        self,
+        edition: Edition,
+        articles: Iterable[Article],
+        tags: Mapping[str, Tagged] | None = None,
+        tagger_version: str = "",
+        pipeline_version: str = "",
+    ) -> int:
+        """Add ``articles`` of ``edition`` (with their entity tags, keyed by article id)."""
+        count = 0
+        for article in articles:
+            tagged = tags.get(article.id) if tags else None
+            self.add_document(
+                article_document(article, edition, tagged, tagger_version, pipeline_version)
+            )
+            count += 1
+        return count
+
+    def carry_over(self, other: ArticleIndex, edition_id: str) -> int:
+        """Copy every article of ``edition_id`` from ``other``."""
+        docs = [dict(d) for d in other.searcher().documents(edition_id=edition_id)]
+        for doc in docs:
+            self.add_stored(doc)
+        return len(docs)
 
     def add_document(self, doc: dict[str, Any]) -> None:
         self._writer.update_document(**doc)
