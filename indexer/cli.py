@@ -279,10 +279,23 @@ def entities_command(
 @click.option(
     "--threads", type=click.IntRange(1, 64), default=8, show_default=True, help="Worker threads."
 )
+@click.option(
+    "--trusted-host",
+    "trusted_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="A host name the site is reached by (repeatable); requests naming another are refused. "
+    "Default: localhost and 127.0.0.1 when --host is a loopback address, else any.",
+)
 @index_option
 @corpus_option
 def serve_command(
-    host: str, port: int, threads: int, index_dir: Path | None, corpus_dir: Path | None
+    host: str,
+    port: int,
+    threads: int,
+    trusted_hosts: tuple[str, ...],
+    index_dir: Path | None,
+    corpus_dir: Path | None,
 ) -> None:
     """Run the search site and JSON API with a production WSGI server (waitress).
 
@@ -302,10 +315,18 @@ def serve_command(
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
     )
-    app = create_app(settings)
+    trusted = list(trusted_hosts) or _loopback_names(host)
+    app = create_app(settings, trusted_hosts=trusted)
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"Bulletin Archive on http://{shown}:{port}/ (Ctrl+C to stop)", err=True)
     serve(app, sockets=[listener], threads=threads, ident="bulletins")
+
+
+def _loopback_names(host: str) -> list[str] | None:
+    """The names a loopback-only server is reached by; None (any) for other addresses."""
+    if host in ("127.0.0.1", "localhost", "::1"):
+        return ["localhost", "127.0.0.1", "::1", "[::1]"]
+    return None
 
 
 def _listen(host: str, port: int) -> socket.socket:

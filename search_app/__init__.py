@@ -15,11 +15,17 @@ from search_app.archive import Archive
 from search_app.templating import register_filters
 
 
-def create_app(settings: Settings | None = None, *, index: ArticleIndex | None = None) -> Flask:
+def create_app(
+    settings: Settings | None = None,
+    *,
+    index: ArticleIndex | None = None,
+    trusted_hosts: list[str] | None = None,
+) -> Flask:
     """The app for ``settings`` (default: from the environment). ``index`` overrides opening
-    ``settings.index_dir`` (tests)."""
+    ``settings.index_dir`` (tests). ``trusted_hosts``: the only Host headers answered (links in
+    feeds and exports are built from it); None answers any."""
     app = Flask(__name__)
-    app.config.update(DEBUG=False, JSON_SORT_KEYS=False, MAX_CONTENT_LENGTH=64 * 1024)
+    app.config.update(DEBUG=False, MAX_CONTENT_LENGTH=64 * 1024, TRUSTED_HOSTS=trusted_hosts)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions["bulletins"] = Archive(settings or Settings.from_env(), index)

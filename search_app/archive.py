@@ -68,7 +68,7 @@ class Archive:
         return params.with_filters(resolved)
 
     def search(
-        self, params: SearchParams, *, facet_limit: int | None = 50
+        self, params: SearchParams, *, facet_limit: int | None = 50, relax: bool = True
     ) -> tuple[SearchParams, SearchPage]:
         """One page of results with facets, for the page, the API and the feed; with the
         search's filters as ids."""
@@ -82,10 +82,12 @@ class Archive:
             date_from=params.date_from,
             date_to=params.date_to,
             facet_limit=facet_limit,
+            relax=relax,
         )
 
     def every_match(self, params: SearchParams) -> Iterator[SearchHit]:
-        """Every article the search matches (for exports), checked before the first is given."""
+        """Every article the search matches (for exports), checked before the first is given;
+        no "any word" relaxation: an export holds only articles with every word."""
         params = self.resolve(params)
         matches = self.index.matches(
             params.q,
@@ -93,6 +95,7 @@ class Archive:
             sort=params.sort,
             date_from=params.date_from,
             date_to=params.date_to,
+            relax=False,
         )
         return matches
 

@@ -14,6 +14,8 @@ from search_app.archive import IndexUnavailableError
 
 log = logging.getLogger("bulletins.http")
 
+# Answered with the JSON error shape rather than an HTML page.
+MACHINE_PATHS = ("/api/", "/export.csv", "/feed.atom")
 _CODES = {
     400: "bad-request",
     404: "not-found",
@@ -31,7 +33,7 @@ def error_body(status: int, message: str, code: str | None = None) -> dict[str, 
 
 
 def _respond(status: int, message: str, code: str | None = None) -> tuple[Any, int]:
-    if request.path.startswith("/api/"):
+    if request.path.startswith(MACHINE_PATHS):
         return jsonify(error_body(status, message, code)), status
     return render_template("error.html", status=status, message=message), status
 

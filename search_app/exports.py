@@ -47,7 +47,7 @@ def csv_rows(
         buffer.truncate()
         return text
 
-    yield line(CSV_COLUMNS)
+    yield "\ufeff" + line(CSV_COLUMNS)  # the BOM tells spreadsheets the file is UTF-8
     for hit in hits:
         yield line(
             [

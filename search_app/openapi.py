@@ -48,6 +48,7 @@ SEARCH_PARAMETERS = [
 ]
 
 _ERROR = {"$ref": "#/components/responses/Error"}
+_UNAVAILABLE = {"$ref": "#/components/responses/Unavailable"}
 
 
 def _json(schema_ref: str, description: str) -> dict[str, Any]:
@@ -71,7 +72,10 @@ def openapi_document() -> dict[str, Any]:
                     "id": {"type": "string"},
                     "number": {"type": ["integer", "null"]},
                     "title": {"type": ["string", "null"]},
-                    "date": {"type": ["string", "null"], "description": "YYYY-MM"},
+                    "date": {
+                        "type": ["string", "null"],
+                        "description": "YYYY, YYYY-MM or YYYY-MM-DD",
+                    },
                 },
             },
             "pages": {"type": "array", "items": {"type": "integer"}},
@@ -87,8 +91,8 @@ def openapi_document() -> dict[str, Any]:
                     "items": {"$ref": "#/components/schemas/Entity"},
                 },
             },
-            "score": {"type": "number"},
-            "source": {"type": "string"},
+            "score": {"type": "number", "description": "0 when sorted by date"},
+            "file": {"type": "string", "description": "The PDF's path in the corpus folder."},
         },
     }
     facet_value = {
@@ -232,7 +236,11 @@ def openapi_document() -> dict[str, Any]:
                         "total": {"type": "integer"},
                         "page": {"type": "integer"},
                         "per_page": {"type": "integer"},
-                        "sort": {"type": "string", "enum": list(SORTS)},
+                        "sort": {
+                            "type": "string",
+                            "enum": list(SORTS),
+                            "description": "As applied: an empty query is sorted newest first.",
+                        },
                         "match": {
                             "type": "string",
                             "enum": ["all", "any"],
@@ -304,6 +312,9 @@ def openapi_document() -> dict[str, Any]:
                     },
                 },
             },
-            "responses": {"Error": _json("Error", "An error, with a message for people.")},
+            "responses": {
+                "Error": _json("Error", "An error, with a message for people."),
+                "Unavailable": _json("Error", "There is no index yet: run bulletins index."),
+            },
         },
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -11,6 +12,7 @@ from werkzeug.datastructures import MultiDict
 from indexer.errors import SearchQueryError
 from indexer.index import FACET_TYPES, SORTS
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MAX_QUERY_CHARS = 500
 MAX_VALUE_CHARS = 200
 MAX_VALUES = 20
@@ -30,6 +32,15 @@ class SearchParams:
     sort: str = "relevance"
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
+
+    @classmethod
+    def lenient(cls, args: MultiDict[str, str]) -> SearchParams:
+        """The search in ``args`` as far as it can be read (to show again after an error)."""
+        try:
+            return cls.from_args(args)
+        except SearchQueryError:
+            q = str(args.get("q", ""))[:MAX_QUERY_CHARS]
+            return cls(q=_CONTROL.sub("", q))
 
     @classmethod
     def from_args(cls, args: MultiDict[str, str]) -> SearchParams:
@@ -104,8 +115,8 @@ class SearchParams:
 
 def _text(value: Any, name: str, limit: int) -> str:
     text = str(value or "")
-    if "\x00" in text:
-        raise SearchQueryError(f"The {name!r} parameter contains a NUL character.")
+    if _CONTROL.search(text):
+        raise SearchQueryError(f"The {name!r} parameter contains a control character.")
     if len(text) > limit:
         raise SearchQueryError(f"The {name!r} parameter is too long (at most {limit} characters).")
     return text

@@ -48,6 +48,14 @@ def edition_text(hit: SearchHit) -> str:
     return " · ".join(p for p in parts if p)
 
 
+def atom_date(date: str | None) -> str | None:
+    """An edition date (YYYY, YYYY-MM or YYYY-MM-DD) as an RFC 3339 timestamp."""
+    if not date:
+        return None
+    parts = [*date.split("-"), "01", "01"][:3]
+    return f"{parts[0]}-{parts[1]}-{parts[2]}T00:00:00Z"
+
+
 def pages_text(pages: list[int]) -> str:
     if not pages:
         return ""
@@ -63,6 +71,7 @@ def register_filters(app: Flask) -> None:
         filter_label=filter_label,
         edition_text=edition_text,
         pages_text=pages_text,
+        atom_date=atom_date,
         pdf_url=pdf_url,
         article_url=article_url,
         FACET_NAMES=FACET_NAMES,

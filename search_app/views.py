@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -17,7 +18,9 @@ from flask import (
     url_for,
 )
 
+from indexer.errors import SearchQueryError
 from indexer.index import ENTITY_TYPES, SearchHit
+from indexer.tagging.gazetteer import UnknownEntityError
 from search_app.archive import Archive
 from search_app.exports import csv_rows
 from search_app.params import SearchParams
@@ -43,19 +46,29 @@ def article_url(hit: SearchHit, *, external: bool = False) -> str:
 
 
 @pages.get("/")
-def search() -> str:
-    params = SearchParams.from_args(request.args)
-    resolved, results = archive().search(params)
-    return render_template("search.html", params=resolved, results=results)
+def search() -> tuple[str, int]:
+    try:
+        params = SearchParams.from_args(request.args)
+        resolved, results = archive().search(params)
+    except (SearchQueryError, UnknownEntityError) as exc:
+        # the search page again, with the query kept and what to fix said
+        params = SearchParams.lenient(request.args)
+        message = _WEB_HINT.sub("", str(exc)).strip()
+        return render_template("search.html", params=params, results=None, error=message), 400
+    return render_template("search.html", params=resolved, results=results), 200
+
+
+# The command-line hint that ends an unknown-entity message; the page links the list instead.
+_WEB_HINT = re.compile(r"\(bulletins entities[^)]*\)")
 
 
 @pages.get("/articles/<article_id>")
 def article(article_id: str) -> str:
-    q = request.args.get("q", "")[:500]
-    view = archive().index.article(article_id, q)
+    search = SearchParams.lenient(request.args)  # the search the reader came from, if any
+    view = archive().index.article(article_id, search.q)
     if view is None:
         abort(404)
-    return render_template("article.html", view=view, q=q)
+    return render_template("article.html", view=view, q=search.q, search=search)
 
 
 @pages.get("/entities")
@@ -97,7 +110,7 @@ def edition_pdf(edition_id: str) -> Response:
 def feed() -> Response:
     params = SearchParams.from_args(request.args)
     _, results = archive().search(
-        replace(params, sort="newest", page=1, per_page=FEED_ENTRIES), facet_limit=0
+        replace(params, sort="newest", page=1, per_page=FEED_ENTRIES), facet_limit=0, relax=False
     )
     updated = datetime.fromtimestamp(archive().index.updated() or 0, UTC)
     body = render_template(

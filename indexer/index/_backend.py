@@ -46,7 +46,8 @@ class SearchHit:
     snippet: str  # HTML: escaped text with <mark> around matches
     entities: dict[str, list[dict[str, str]]]
     score: float
-    source: str
+    source: str  # the PDF's path as the corpus folder was given (for the terminal)
+    file: str = ""  # the PDF's path inside the corpus folder
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -58,7 +59,7 @@ class SearchHit:
             "snippet": self.snippet,
             "entities": self.entities,
             "score": round(self.score, 4),
-            "source": self.source,
+            "file": self.file,
         }
 
 
@@ -118,6 +119,7 @@ class _Match:
     parsed: query.Query
     results: Results  # every match, in order: one pass serves the page and the facet counts
     match: str
+    sort: str  # as applied: an empty query is listed newest first
 
     @property
     def docnums(self) -> list[int]:
@@ -323,20 +325,22 @@ class ArticleIndex:
         date_from: str | None = None,
         date_to: str | None = None,
         facet_limit: int | None = 50,
+        relax: bool = True,
     ) -> SearchPage:
         """Run a user's query within ``filters``: {type: values}, any value of a type, every
         type; types are the entity types, ``edition`` (ids), ``year`` and ``section``.
 
         ``date_from``/``date_to`` ("YYYY" or "YYYY-MM", inclusive) bound the edition date.
-        ``sort`` is relevance, newest or oldest; an empty query lists newest first. When nothing
-        matches and a misspelt word has a close indexed word that would match, the corrected
-        query is offered as ``did_you_mean``.
+        ``sort`` is relevance, newest or oldest; an empty query lists newest first. When no
+        article has every word of a plain query, articles with any are ranked instead (unless
+        ``relax`` is false). When nothing matches and a misspelt word has a close indexed word
+        that would match, the corrected query is offered as ``did_you_mean``.
 
         :raise SearchQueryError: if the query or a parameter is malformed.
         """
         page = max(1, page)
         per_page = max(1, min(per_page, 100))
-        match = self._match(text, filters, sort, date_from, date_to)
+        match = self._match(text, filters, sort, date_from, date_to, relax)
         terms = self._terms(match.parsed)["body"]
         analyzer = self._ix.schema["body"].analyzer
         hits = [
@@ -344,7 +348,7 @@ class ArticleIndex:
             for hit in match.results[(page - 1) * per_page : page * per_page]
         ]
         docnums = match.docnums
-        facets = self.facet_table().counts(docnums, facet_limit) if facet_limit != 0 else {}
+        facets = self._facets_for(match, filters, date_from, date_to, facet_limit)
         did_you_mean = None
         if match.match == "any" or not docnums:
             did_you_mean = self._did_you_mean(text, filters, date_from, date_to)
@@ -356,9 +360,33 @@ class ArticleIndex:
             hits,
             facets,
             match=match.match,
-            sort=sort,
+            sort=match.sort,
             did_you_mean=did_you_mean,
         )
+
+    def _facets_for(
+        self,
+        match: _Match,
+        filters: Mapping[str, Sequence[str]] | None,
+        date_from: str | None,
+        date_to: str | None,
+        limit: int | None,
+    ) -> dict[str, list[dict[str, Any]]]:
+        """Counts per facet value over the matches. A type with an active filter is counted
+        without its own filter (values of one type are alternatives), so its other values show
+        how many articles adding them would bring."""
+        if limit == 0:
+            return {}
+        table = self.facet_table()
+        active = [t for t, values in (filters or {}).items() if values]
+        facets = table.counts(match.docnums, limit, [t for t in FACET_TYPES if t not in active])
+        searcher = self.searcher()
+        for type_ in active:
+            others = {t: v for t, v in (filters or {}).items() if t != type_}
+            restrict = _restriction(others, date_from, date_to)
+            wanted = match.parsed if restrict is None else query.And([match.parsed, restrict])
+            facets.update(table.counts(searcher.docs_for_query(wanted), limit, [type_]))
+        return {t: facets[t] for t in FACET_TYPES if t in facets}
 
     def matches(
         self,
@@ -368,12 +396,13 @@ class ArticleIndex:
         sort: str = "relevance",
         date_from: str | None = None,
         date_to: str | None = None,
+        relax: bool = True,
     ) -> Iterator[SearchHit]:
         """Every article a search matches, in order, without snippets (for exports).
 
         The query is checked before this returns, so a malformed one raises here, not midway.
         """
-        match = self._match(text, filters, sort, date_from, date_to)
+        match = self._match(text, filters, sort, date_from, date_to, relax)
         return (_hit_from_stored(hit.fields(), "", _score(hit)) for hit in match.results)
 
     def _match(
@@ -383,6 +412,7 @@ class ArticleIndex:
         sort: str,
         date_from: str | None,
         date_to: str | None,
+        relax: bool = True,
     ) -> _Match:
         if sort not in SORTS:
             raise SearchQueryError(f"Unknown sort {sort!r}: use one of {', '.join(SORTS)}.")
@@ -399,11 +429,11 @@ class ArticleIndex:
             ]
         how = "all"
         results = searcher.search(parsed, limit=None, sortedby=sortedby, filter=restrict)
-        if results.is_empty() and is_plain(text):  # no article has every word: rank by how many
+        if relax and results.is_empty() and is_plain(text):  # no article has every word
             parsed = parse_query(text, self._ix.schema, DEFAULT_FIELDS, QUERY_FIELDS, any_word=True)
             results = searcher.search(parsed, limit=None, sortedby=sortedby, filter=restrict)
             how = "any"
-        return _Match(parsed, results, how)
+        return _Match(parsed, results, how, sort)
 
     def _did_you_mean(
         self,
@@ -611,10 +641,10 @@ def _restriction(
             )
         groups.append(query.Or([_filter_term(type_, value) for value in values]))
     if date_from or date_to:
-        start, end = _month(date_from, "from", first=True), _month(date_to, "to", first=False)
+        start, end = _bound(date_from, "from", first=True), _bound(date_to, "to", first=False)
         if start and end and start > end:
             raise SearchQueryError(f"The date range is empty: {date_from} is after {date_to}.")
-        groups.append(query.TermRange("date", start or "0000-00", end or "9999-99"))
+        groups.append(query.TermRange("date", start or "0000", end or "9999-99-99"))
     return query.And(groups) if groups else None
 
 
@@ -630,15 +660,18 @@ def _filter_term(type_: str, value: str) -> query.Query:
     return query.Term(type_, value)
 
 
-def _month(value: str | None, name: str, *, first: bool) -> str | None:
-    """A date bound as "YYYY-MM": a bare year means its first or last month."""
+def _bound(value: str | None, name: str, *, first: bool) -> str | None:
+    """A date bound comparable, as text, with edition dates written YYYY, YYYY-MM or YYYY-MM-DD:
+    a start as given; an end padded past the last day it covers ("2017" → "2017-12-99")."""
     if not value or not value.strip():
         return None
     found = _DATE.match(value.strip())
     if not found or (found.group(2) and not 1 <= int(found.group(2)) <= 12):
         raise SearchQueryError(f"The {name!r} date must be YYYY or YYYY-MM, not {value!r}.")
     year, month = found.group(1), found.group(2)
-    return f"{year}-{month or ('01' if first else '12')}"
+    if first:
+        return f"{year}-{month}" if month else year
+    return f"{year}-{month or '12'}-99"
 
 
 def _wanted_leaves(q: query.Query) -> Iterator[query.Query]:
@@ -681,4 +714,5 @@ def _hit_from_stored(stored: Mapping[str, Any], snippet: str, score: float) -> S
         },
         score=score,
         source=stored.get("source", ""),
+        file=stored.get("file", ""),
     )

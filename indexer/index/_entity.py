@@ -19,6 +19,7 @@ class EntityView:
     id: str
     label: str
     articles: list[SearchHit]  # newest first
+    direct: int  # how many of them name it (the others name a place within it, for a region)
     # one row per edition of the archive, oldest first: {edition, label, date, articles, mentions}
     timeline: list[dict[str, Any]]
     # {type: [{id, label, articles}]}: entities named in the same articles, counted per article
@@ -30,6 +31,7 @@ class EntityView:
             "id": self.id,
             "label": self.label,
             "total": len(self.articles),
+            "direct": self.direct,
             "articles": [hit.to_json() for hit in self.articles],
             "timeline": self.timeline,
             "co_mentions": self.co_mentions,
@@ -53,7 +55,10 @@ def entity_view(
     mentions: Counter[str] = Counter()
     company: Counter[tuple[str, str]] = Counter()
     names: dict[tuple[str, str], str] = {}
+    direct = 0
     for doc in docs:
+        named = {(t, i) for t, items in (doc.get("entities") or {}).items() for i, _ in items}
+        direct += (type_, id_) in named
         edition = doc["edition_id"]
         articles[edition] += 1
         mentions[edition] += sum(
@@ -86,4 +91,4 @@ def entity_view(
             bucket.append(
                 {"id": other_id, "label": names[(other_type, other_id)], "articles": count}
             )
-    return EntityView(type_, id_, label, hits, timeline, co_mentions)
+    return EntityView(type_, id_, label, hits, direct, timeline, co_mentions)

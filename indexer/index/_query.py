@@ -54,7 +54,29 @@ def parse_query(
         raise SearchQueryError(f"Could not understand the query: {exc}") from exc
     if parsed is query.NullQuery:
         raise SearchQueryError("The query has no words to search for.")
+    _check_costly(parsed)
     return parsed
+
+
+MAX_EDITS = 2
+MIN_WILDCARD_PREFIX = 2
+
+
+def _check_costly(parsed: query.Query) -> None:
+    """Refuse terms that would make one search scan the whole vocabulary for seconds."""
+    for leaf in [parsed, *parsed.leaves()]:
+        if isinstance(leaf, query.FuzzyTerm) and leaf.maxdist > MAX_EDITS:
+            raise SearchQueryError(
+                f"At most {MAX_EDITS} letter changes in a fuzzy search: {leaf.text}~{MAX_EDITS}."
+            )
+        if isinstance(leaf, query.Wildcard | query.Prefix):
+            pattern = str(leaf.text)
+            head = re.split(r"[*?]", pattern, maxsplit=1)[0]
+            if len(head) < MIN_WILDCARD_PREFIX and isinstance(leaf, query.Wildcard):
+                raise SearchQueryError(
+                    f"A wildcard needs at least {MIN_WILDCARD_PREFIX} letters before * or ?: "
+                    f"{pattern!r}."
+                )
 
 
 def _tokens(text: str) -> list[str]:

@@ -50,7 +50,7 @@ def _known(reader: Any, word: str) -> bool:
 
 
 def _closest(reader: Any, word: str) -> str | None:
-    maxdist = 1 if len(word) < 6 else 2
+    maxdist = 1 if len(word) < 5 else 2  # a swap of two letters is two edits
     candidates: set[str] = set()
     for field in _SPELLING_FIELDS:
         if field in reader.schema:

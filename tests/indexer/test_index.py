@@ -1,4 +1,5 @@
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -143,14 +144,14 @@ def test_result_json_contract(index: ArticleIndex) -> None:
     }
     assert data["total"] == 2 and data["per_page"] == 1 and len(data["results"]) == 1
     hit = data["results"][0]
-    assert set(hit) >= {"id", "title", "section", "edition", "pages", "snippet", "score", "source"}
+    assert set(hit) >= {"id", "title", "section", "edition", "pages", "snippet", "score", "file"}
     assert hit["edition"] == {
         "id": "ed-1",
         "number": 3,
         "title": "Test Bulletin",
         "date": "2019-04",
     }
-    assert hit["pages"] == [1, 2] and hit["source"] == "corpus/ed-1.pdf"
+    assert hit["pages"] == [1, 2] and hit["file"] == "ed-1.pdf"
 
 
 def test_pagination(index: ArticleIndex) -> None:
@@ -261,3 +262,16 @@ def test_sort_and_date_range(shipped_index: ArticleIndex) -> None:
     oldest = shipped_index.search("police", sort="oldest", per_page=100).results
     newest = shipped_index.search("police", sort="newest", per_page=100).results
     assert {h.id for h in oldest} == {h.id for h in newest}
+
+
+def test_date_range_covers_editions_dated_by_year_month_or_day() -> None:
+    ix = ArticleIndex(None)
+    for number, date in ((1, "2017"), (2, "2017-06"), (3, "2017-12-05"), (4, "2018-01")):
+        edition = replace(EDITION, id=f"ed-{number}", number=number, date=date)
+        ix.add_edition(edition, [article(edition, 1, f"Title {number}", "Some text.")])
+    assert ix.search("", date_from="2017", date_to="2017").total == 3
+    assert ix.search("", date_from="2017-06", date_to="2017-12").total == 2
+    assert ix.search("", date_to="2017-06").total == 2
+    assert ix.search("", date_from="2017-12").total == 2
+    years = {f["id"]: f["count"] for f in ix.search("").facets["year"]}
+    assert years == {"2017": 3, "2018": 1}

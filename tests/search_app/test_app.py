@@ -146,8 +146,11 @@ def test_query_text_is_escaped_everywhere(client: FlaskClient) -> None:
 
 
 def test_malformed_query_is_a_400_with_a_message(client: FlaskClient) -> None:
-    page = client.get('/?q="unclosed')
-    assert page.status_code == 400 and "Unclosed quote" in page.get_data(as_text=True)
+    page = client.get('/?q="unclosed&theme=fraud')
+    html = page.get_data(as_text=True)
+    assert page.status_code == 400 and "Unclosed quote" in html
+    assert 'value="&#34;unclosed"' in html  # the search box keeps the query to correct
+    assert 'name="theme" value="fraud"' in html  # and the filters
     api = client.get('/api/search?q="unclosed')
     assert api.status_code == 400
     assert api.get_json() == {
@@ -255,7 +258,8 @@ def test_csv_export_has_every_match_not_one_page(client: FlaskClient) -> None:
     response = client.get("/export.csv?per_page=2")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert response.data.startswith("\ufeff".encode())  # so spreadsheets read UTF-8
+    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert len(rows) == 15
     guardian = next(r for r in rows if r["id"] == GUARDIAN)
     assert guardian["pages"] == "19 20" and guardian["pdf_url"].endswith("#page=19")
@@ -333,3 +337,62 @@ def test_app_sees_a_rebuilt_index_without_restart(tmp_path: Path, corpus_copy: P
     build_index(settings)
     assert client.get("/api/search").get_json()["total"] == 30
     assert client.get("/api/search").get_json()["facets"]["edition"][1]["count"] == 15
+
+
+def test_costly_queries_are_refused_quickly(client: FlaskClient) -> None:
+    for q in ("abcdefghij~9", "*ation", "?ines"):
+        response = client.get("/api/search", query_string={"q": q})
+        assert response.status_code == 400, q
+        assert response.get_json()["error"]["code"] == "invalid-query"
+
+
+def test_facet_counts_of_a_filtered_type_show_what_adding_would_bring(client: FlaskClient) -> None:
+    one = client.get("/api/search?agency=home-office").get_json()
+    others = {f["id"]: f["count"] for f in one["facets"]["agency"]}
+    for agency, count in list(others.items())[:5]:
+        alone = client.get(f"/api/search?agency={agency}").get_json()["total"]
+        assert count == alone, agency  # counted without the agency filter itself
+    both = client.get("/api/search?agency=home-office&agency=hmicfrs").get_json()["total"]
+    assert both >= max(one["total"], others["hmicfrs"])
+
+
+def test_control_characters_are_a_400_everywhere(client: FlaskClient) -> None:
+    for path in ("/", "/api/search", "/feed.atom", "/export.csv"):
+        assert client.get(path, query_string={"q": "fraud\x01"}).status_code == 400, path
+    feed_error = client.get("/feed.atom", query_string={"q": '"x'})
+    assert feed_error.get_json()["error"]["code"] == "invalid-query"
+
+
+def test_feed_and_export_hold_only_full_matches(client: FlaskClient) -> None:
+    assert client.get("/api/search?q=fraud+xylophone").get_json()["match"] == "any"
+    feed = ET.fromstring(client.get("/feed.atom?q=fraud+xylophone").data)
+    assert feed.findall(f"{ATOM}entry") == []
+    rows = client.get("/export.csv?q=fraud+xylophone").data.decode("utf-8-sig").splitlines()
+    assert len(rows) == 1  # the header only
+
+
+def test_article_links_keep_the_whole_search(client: FlaskClient) -> None:
+    html = client.get("/?q=county+lines&region=wales&sort=newest").get_data(as_text=True)
+    link = re.search(r'href="(/articles/[^"]+)"', html)
+    assert link and "region=wales" in link.group(1) and "sort=newest" in link.group(1)
+    article = client.get(link.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    back = re.search(r'href="(/\?[^"]+)">Search results', article)
+    assert back and "region=wales" in back.group(1) and "sort=newest" in back.group(1)
+
+
+def test_region_pages_say_how_many_articles_name_it_directly(client: FlaskClient) -> None:
+    data = client.get("/api/entities/region/united-kingdom").get_json()
+    assert data["direct"] < data["total"]
+    html = client.get("/entities/region/united-kingdom").get_data(as_text=True)
+    assert "a place within it" in html
+
+
+def test_untrusted_host_headers_are_refused(tmp_path: Path, app: Flask) -> None:
+    settings = app.extensions["bulletins"].settings
+    guarded = create_app(settings, trusted_hosts=["localhost", "127.0.0.1"]).test_client()
+    assert guarded.get("/feed.atom", headers={"Host": "evil.example"}).status_code == 400
+    assert guarded.get("/feed.atom", headers={"Host": "127.0.0.1:8000"}).status_code == 200
+
+
+def test_empty_query_reports_the_order_it_applied(client: FlaskClient) -> None:
+    assert client.get("/api/search").get_json()["sort"] == "newest"
