@@ -8,6 +8,7 @@ import logging
 import re
 import socket
 import sys
+import time
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -21,12 +22,13 @@ from indexer.config import (
     Settings,
 )
 from indexer.errors import BulletinsError, SearchQueryError
-from indexer.index import SORTS, ArticleIndex, SearchPage
-from indexer.pipeline import BuildReport, FileOutcome, build_index
+from indexer.index import SORTS, ArticleIndex, IndexLockedError, SearchPage
+from indexer.pipeline import BuildOptions, BuildReport, FileOutcome, build_index, index_status
 from indexer.tagging.evaluate import evaluate
 from indexer.tagging.gazetteer import Gazetteer, resolve_filter
+from indexer.workers import DEFAULT_MEMORY_MB, DEFAULT_SECONDS, Limits, default_workers
 
-EXIT_OK, EXIT_FAILED_FILES, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED_FILES, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 FILTER_TYPES = ("agency", "operation", "region", "theme", "programme", "legislation")
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
 
@@ -71,42 +73,95 @@ def cli() -> None:
 @cli.command("index")
 @corpus_option
 @index_option
-@click.option("--quiet", "-q", is_flag=True, help="Print only failures and the summary.")
 @click.option("--full", is_flag=True, help="Read every PDF again, even unchanged ones.")
-def index_command(corpus_dir: Path | None, index_dir: Path | None, quiet: bool, full: bool) -> None:
-    """Build the index from every PDF in the corpus folder.
-
-    The new index is built beside the live one and swapped in at the end, so searches keep
-    working meanwhile. A PDF that cannot be read is reported and skipped (its previously indexed
-    articles are kept); the batch goes on.
+@click.option(
+    "--workers",
+    "-j",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Extraction processes. Default: the number of cores.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(1, None),
+    default=DEFAULT_SECONDS,
+    show_default=True,
+    help="Seconds one PDF may take before it is stopped (outcome: timeout).",
+)
+@click.option(
+    "--memory",
+    type=click.IntRange(0, None),
+    default=DEFAULT_MEMORY_MB,
+    show_default=True,
+    help="MiB one PDF may use before it is stopped (outcome: out-of-memory); 0: no limit.",
+)
+@click.option(
+    "--report",
+    "report_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write the run's report as JSON to this file.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress: only failures and the summary.")
+def index_command(
+    corpus_dir: Path | None,
+    index_dir: Path | None,
+    full: bool,
+    workers: int | None,
+    timeout: float,
+    memory: int,
+    report_file: Path | None,
+    quiet: bool,
+) -> None:
+    """Bring the index up to date with the PDFs in the corpus folder.
 
     \b
-    Exit status: 0 every file indexed; 1 some files failed (listed); 2 usage or input error.
+    Incremental: new and changed PDFs are read, removed ones dropped, unchanged ones skipped
+    (--full reads everything again). PDFs are read in parallel worker processes, each under a
+    time and a memory limit. The updated index is published atomically: searches, and a
+    running `bulletins serve`, see the old index until the new one is complete. A PDF that
+    cannot be read is reported with its reason and keeps what was indexed for it before; the
+    batch goes on. Only one indexing job runs at a time.
+
+    \b
+    Outcomes: ok, repaired, needs-password, not-a-pdf, corrupt, unreadable, no-text-layer,
+    garbled-text, no-pages, timeout, out-of-memory.
+
+    \b
+    Exit status:
+      0  every file is indexed (ok or repaired)
+      1  some files failed (listed, and in the --report file)
+      2  usage or input error (missing corpus folder, no PDFs, bad editions.toml)
+      3  another indexing job is running on this index (nothing was changed)
     """
     settings = Settings.from_env(corpus_dir=corpus_dir, index_dir=index_dir)
-    report = _build(settings, quiet=quiet, full=full)
+    options = BuildOptions(
+        full=full,
+        workers=workers or default_workers(),
+        limits=Limits(seconds=timeout, memory_mb=memory),
+    )
+    report = _build(settings, quiet=quiet, options=options, report_file=report_file)
     sys.exit(EXIT_FAILED_FILES if report.failed else EXIT_OK)
 
 
-def _build(settings: Settings, *, quiet: bool, full: bool = False) -> BuildReport:
-    def on_file(outcome: FileOutcome) -> None:
-        if outcome.status == "ok" and not quiet and not outcome.extracted:
-            click.echo(f"  same    {outcome.file}: {outcome.articles} articles re-tagged", err=True)
-        elif outcome.status == "ok" and not quiet:
-            click.echo(
-                f"  ok      {outcome.file}: {outcome.articles} articles ({outcome.seconds:.2f}s)",
-                err=True,
-            )
-        elif outcome.status != "ok":
-            click.echo(f"  FAILED  {outcome.file}: [{outcome.reason}] {outcome.message}", err=True)
-
+def _build(
+    settings: Settings,
+    *,
+    quiet: bool,
+    options: BuildOptions | None = None,
+    report_file: Path | None = None,
+) -> BuildReport:
+    progress = _Progress(quiet=quiet)
     if not quiet:
-        click.echo(f"Indexing {settings.corpus_dir} into {settings.index_dir}", err=True)
+        progress.log(f"Indexing {settings.corpus_dir} into {settings.index_dir}")
     try:
-        report = build_index(settings, on_file, full=full)
+        with progress:
+            report = build_index(
+                settings, progress.file_done, options=options, on_start=progress.start
+            )
+    except IndexLockedError as exc:
+        _fail(str(exc), EXIT_LOCKED)
     except BulletinsError as exc:
         _fail(str(exc))
-    ok = len(report.outcomes) - len(report.failed)
     if report.entity_changes:
         click.echo(f"Entities changed in {len(report.entity_changes)} articles:", err=True)
         for change in report.entity_changes:
@@ -115,12 +170,103 @@ def _build(settings: Settings, *, quiet: bool, full: bool = False) -> BuildRepor
             click.echo(f"  {change.title} [{change.article_id}]: {' '.join(marks)}", err=True)
     if not report.outcomes:
         _fail(f"no PDF files found in {settings.corpus_dir}")
+    for outcome in report.failed:
+        click.echo(f"  FAILED  {outcome.file}: [{outcome.reason}] {outcome.message}", err=True)
+    counts = report.counts()
+    summary = ", ".join(f"{counts[k]} {k}" for k in counts)
+    state = "index updated" if report.published else "index unchanged"
     click.echo(
-        f"Indexed {ok} of {len(report.outcomes)} files, {report.articles} articles, "
-        f"in {report.seconds:.2f}s" + (f"; {len(report.failed)} failed" if report.failed else ""),
+        f"Done in {report.seconds:.2f}s: {summary}; {report.articles} articles from "
+        f"{report.editions} edition{'' if report.editions == 1 else 's'} ({state}).",
         err=True,
     )
+    if report_file is not None:
+        try:
+            report_file.write_text(
+                json.dumps(
+                    {"corpus": str(settings.corpus_dir), **report.to_json()},
+                    ensure_ascii=False,
+                    indent=2,
+                ),
+                encoding="utf-8",
+            )
+        except OSError as exc:
+            _fail(f"cannot write the report to {report_file}: {exc.strerror}")
     return report
+
+
+class _Progress:
+    """A progress bar on a terminal; timestamped lines otherwise (cron, CI); nothing if quiet.
+    Failures are always printed."""
+
+    def __init__(self, *, quiet: bool) -> None:
+        self.quiet = quiet
+        self.tty = sys.stderr.isatty()
+        self._bar: Any = None
+
+    def __enter__(self) -> _Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.render_finish()
+            self._bar = None
+
+    def log(self, message: str) -> None:
+        if self.tty:
+            click.echo(message, err=True)
+        else:
+            click.echo(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {message}", err=True)
+
+    def start(self, total: int) -> None:
+        if self.tty and not self.quiet and total:
+            self._bar = click.progressbar(
+                length=total, label="Indexing", file=sys.stderr, show_pos=True, show_eta=True
+            )
+            self._bar.render_progress()
+
+    def file_done(self, outcome: FileOutcome) -> None:
+        if self._bar is not None:
+            self._bar.update(1, outcome.file)
+            return
+        if self.quiet:
+            return
+        if outcome.status == "failed":
+            line = f"FAILED  {outcome.file}: [{outcome.reason}] {outcome.message}"
+        elif not outcome.extracted:
+            line = f"same    {outcome.file}: {outcome.articles} articles"
+        else:
+            line = (
+                f"{outcome.status:<7} {outcome.file}: {outcome.articles} articles "
+                f"({outcome.change}, {outcome.seconds:.2f}s)"
+            )
+        self.log(line)
+
+
+@cli.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@index_option
+def status_command(as_json: bool, index_dir: Path | None) -> None:
+    """Show the index: editions, articles, the last indexing run and the files that failed."""
+    settings = Settings.from_env(index_dir=index_dir)
+    status = index_status(settings.index_dir)
+    if as_json:
+        click.echo(json.dumps(status, ensure_ascii=False, indent=2))
+        return
+    if not status["exists"]:
+        click.echo(f"No index at {settings.index_dir} yet. Build one with: bulletins index")
+        return
+    click.echo(f"Index:     {settings.index_dir}")
+    click.echo(f"Editions:  {status['editions']}")
+    click.echo(f"Articles:  {status['articles']}")
+    run = status.get("last_run")
+    if run:
+        counts = ", ".join(f"{v} {k}" for k, v in run["counts"].items())
+        click.echo(f"Last run:  {run['finished']} ({run['seconds']:.2f}s): {counts}")
+    failed = status["failed"]
+    click.echo(f"Failed:    {len(failed)} file{'s' if len(failed) != 1 else ''}")
+    for item in failed:
+        click.echo(f"  {item['file']}: [{item['reason']}] {item['message']}")
 
 
 def _entity_options(func: Any) -> Any:

@@ -7,14 +7,16 @@ segmentation needs. Every pdfminer failure is wrapped in an ``ExtractionError`` 
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
+import pikepdf
 from pdfminer.converter import PDFPageAggregator
 from pdfminer.layout import LAParams, LTChar, LTFigure, LTPage, LTTextBox, LTTextLine
 from pdfminer.pdfdocument import PDFDocument, PDFPasswordIncorrect, PDFXRefFallback
@@ -79,30 +81,63 @@ class _Block:
 
 
 def extract_pdf(path: str | Path, *, password: str = "") -> ExtractedPdf:
-    """Read every page of the PDF at ``path``.
+    """Read every page of the PDF at ``path``. A damaged file (truncated, broken cross-reference
+    table) is rebuilt with qpdf (through pikepdf) and read again; the result says ``repaired``.
 
-    :raise ExtractionError: with ``reason`` ``not-a-pdf``, ``needs-password`` or ``corrupt``.
+    :raise ExtractionError: with ``reason`` ``not-a-pdf``, ``needs-password``, ``unreadable``
+        or ``corrupt``.
     """
     path = Path(path)
     try:
         with path.open("rb") as handle:
-            if b"%PDF-" not in handle.read(1024):
+            head = handle.read(1024)
+            if not head:
+                raise ExtractionError("the file is empty (0 bytes)", "not-a-pdf")
+            if b"%PDF-" not in head:
                 raise ExtractionError("not a PDF file (no %PDF- header)", "not-a-pdf")
             handle.seek(0)
-            document = PDFDocument(PDFParser(handle), password=password)
-            info = _document_info(document)
-            pages = tuple(_pages(document))
-            repaired = any(isinstance(xref, PDFXRefFallback) for xref in document.xrefs)
-    except ExtractionError:
-        raise
-    except PDFPasswordIncorrect as exc:
-        raise ExtractionError("the PDF needs a password to open", "needs-password") from exc
+            return _extract(handle, str(path), password)
     except OSError as exc:
         raise ExtractionError(f"cannot read the file: {exc.strerror}", "unreadable") from exc
+    except ExtractionError as exc:
+        if exc.reason != "corrupt":
+            raise
+        rebuilt = _repair(path, password)
+        if rebuilt is None:
+            raise
+        try:
+            pdf = _extract(io.BytesIO(rebuilt), str(path), password)
+        except ExtractionError:
+            raise exc from None
+        return replace(pdf, repaired=True)
+
+
+def _extract(handle: BinaryIO, source: str, password: str) -> ExtractedPdf:
+    try:
+        document = PDFDocument(PDFParser(handle), password=password)
+        info = _document_info(document)
+        pages = tuple(_pages(document))
+        repaired = any(isinstance(xref, PDFXRefFallback) for xref in document.xrefs)
+    except PDFPasswordIncorrect as exc:
+        raise ExtractionError("the PDF needs a password to open", "needs-password") from exc
     except _MALFORMED as exc:
         detail = str(exc).strip() or type(exc).__name__
         raise ExtractionError(f"damaged PDF ({detail})", "corrupt") from exc
-    return ExtractedPdf(source=str(path), pages=pages, info=info, repaired=repaired)
+    return ExtractedPdf(source=source, pages=pages, info=info, repaired=repaired)
+
+
+def _repair(path: Path, password: str) -> bytes | None:
+    """The PDF rewritten by qpdf, which reconstructs what a damaged file lost; None if it
+    cannot."""
+    try:
+        with pikepdf.open(path, password=password) as pdf:
+            if not len(pdf.pages):
+                return None
+            out = io.BytesIO()
+            pdf.save(out)
+            return out.getvalue()
+    except (pikepdf.PdfError, pikepdf.PasswordError, OSError, ValueError, RuntimeError):
+        return None
 
 
 def _pages(document: PDFDocument) -> Iterator[Page]:

@@ -39,6 +39,7 @@ from indexer.index import (
     clean_up,
     new_generation,
     publish,
+    read_last_run,
     read_state,
     write_last_run,
     writer_lock,
@@ -585,3 +586,31 @@ def _entity_changes(
                 tuple(sorted(after - before)),
                 tuple(sorted(before - after)),
             )
+
+
+def index_status(root: Path) -> dict[str, Any]:
+    """What ``bulletins status`` and the web status page show: the live index's editions and
+    articles, the last run's report, and the files that currently fail."""
+    state = read_state(root)
+    files = state.get("files") or {}
+    failed = [
+        {"file": name, "reason": r.get("reason"), "message": r.get("message")}
+        for name, r in sorted(files.items())
+        if r.get("status") == "failed"
+    ]
+    status: dict[str, Any] = {
+        "exists": ArticleIndex.exists(root),
+        "editions": _edition_count(files),
+        "articles": 0,
+        "files": len(files),
+        "failed": failed,
+        "last_run": read_last_run(root),
+    }
+    if status["exists"]:
+        index = ArticleIndex(root)
+        try:
+            status["articles"] = index.count()
+            status["editions"] = len(index.facet_table().labels.get("edition", {}))
+        finally:
+            index.close()
+    return status

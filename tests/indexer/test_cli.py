@@ -1,4 +1,5 @@
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -27,8 +28,9 @@ def test_index_reports_each_file_and_a_summary(
         cli, ["index", "--corpus", str(corpus_copy), "--index", str(tmp_path / "ix")]
     )
     assert result.exit_code == 0
-    assert "ok      soc-local-partnerships-bulletin-07.pdf: 15 articles" in result.output
-    assert "Indexed 1 of 1 files, 15 articles" in result.output
+    assert "ok      soc-local-partnerships-bulletin-07.pdf: 15 articles (added" in result.output
+    assert re.search(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d ok ", result.output, re.M)  # log lines
+    assert "1 added, 0 updated, 0 removed, 0 unchanged, 0 failed; 15 articles" in result.output
 
 
 def test_search_prints_ranked_articles(runner: CliRunner, built: Path) -> None:
@@ -123,7 +125,7 @@ def test_bad_file_fails_loudly_but_not_the_batch(
     )
     assert result.exit_code == 1
     assert "FAILED  broken.pdf: [not-a-pdf]" in result.output
-    assert "Indexed 1 of 2 files, 15 articles" in result.output
+    assert "1 added, 0 updated, 0 removed, 0 unchanged, 1 failed; 15 articles" in result.output
 
 
 def test_bad_manifest_is_a_usage_error(
