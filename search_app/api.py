@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, abort, jsonify, request, url_for
 
 from indexer.index import ENTITY_TYPES
+from indexer.pipeline import index_status
 from search_app.openapi import openapi_document
 from search_app.params import SearchParams
 from search_app.views import archive, pdf_url
@@ -59,6 +60,11 @@ def editions() -> Any:
             }
         )
     return jsonify(out)
+
+
+@api.get("/status")
+def status() -> Any:
+    return jsonify(index_status(archive().settings.index_dir))
 
 
 @api.get("/openapi.json")

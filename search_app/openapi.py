@@ -206,6 +206,13 @@ def openapi_document() -> dict[str, Any]:
                     "responses": {"200": _json("EntityView", "The entity."), "404": _ERROR},
                 }
             },
+            "/api/status": {
+                "get": {
+                    "summary": "The index: editions, articles, the last indexing run's report and "
+                    "the files that fail, with their reasons (as `bulletins status --json`).",
+                    "responses": {"200": {"description": "The status."}},
+                }
+            },
             "/api/editions": {
                 "get": {
                     "summary": "Every edition, newest first, with its articles and PDF link.",

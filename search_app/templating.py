@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask, current_app, url_for
 
 from indexer.index import SearchHit, month_name
+from indexer.pipeline import FAILURE_REASONS
 from search_app.params import SearchParams
 
 FACET_NAMES = {
@@ -72,6 +73,7 @@ def register_filters(app: Flask) -> None:
         edition_text=edition_text,
         pages_text=pages_text,
         atom_date=atom_date,
+        FAILURE_REASONS=FAILURE_REASONS,
         pdf_url=pdf_url,
         article_url=article_url,
         FACET_NAMES=FACET_NAMES,

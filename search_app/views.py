@@ -20,6 +20,7 @@ from flask import (
 
 from indexer.errors import SearchQueryError
 from indexer.index import ENTITY_TYPES, SearchHit
+from indexer.pipeline import index_status
 from indexer.tagging.gazetteer import UnknownEntityError
 from search_app.archive import Archive
 from search_app.exports import csv_rows
@@ -104,6 +105,11 @@ def edition_pdf(edition_id: str) -> Response:
         conditional=True,
         max_age=3600,
     )
+
+
+@pages.get("/status")
+def status() -> str:
+    return render_template("status.html", status=index_status(archive().settings.index_dir))
 
 
 @pages.get("/feed.atom")

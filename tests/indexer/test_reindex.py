@@ -1,0 +1,253 @@
+"""Batch reindexing: incremental runs, bad inputs, limits, the lock, and atomic publishing."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import time
+import zlib
+from pathlib import Path
+
+import pikepdf
+import pytest
+from click.testing import CliRunner
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen import canvas
+
+from indexer import pipeline
+from indexer.cli import EXIT_LOCKED, cli
+from indexer.config import Settings
+from indexer.index import ArticleIndex, writer_lock
+from indexer.pipeline import BuildOptions, build_index
+from indexer.workers import JobFailure, Limits, run_isolated
+from tests.conftest import SHIPPED_PDF
+
+SHIPPED = SHIPPED_PDF.name
+
+
+def outcomes(report: pipeline.BuildReport) -> dict[str, str]:
+    return {o.file: o.outcome for o in report.outcomes}
+
+
+# -- generated bad inputs -------------------------------------------------------------------
+
+
+def image_only_pdf(path: Path) -> None:
+    """A 'scan': one page holding only a picture."""
+    pixels = bytes([200, 200, 200] * 64 * 64)
+    ppm = io.BytesIO(b"P6 64 64 255\n" + pixels)
+    page = canvas.Canvas(str(path), pagesize=A4)
+    page.drawImage(ImageReader(_png_from_ppm(ppm)), 50, 400, width=400, height=400)
+    page.save()
+
+
+def _png_from_ppm(ppm: io.BytesIO) -> io.BytesIO:
+    import struct
+
+    raw = ppm.getvalue().split(b"\n", 1)[1]
+    rows = b"".join(b"\x00" + raw[i : i + 64 * 3] for i in range(0, len(raw), 64 * 3))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 64, 64, 8, 2, 0, 0, 0))
+    png += chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+    return io.BytesIO(png)
+
+
+def encrypted(source: Path, target: Path, *, user: str, owner: str) -> None:
+    with pikepdf.open(source) as pdf:
+        pdf.save(target, encryption=pikepdf.Encryption(user=user, owner=owner))
+
+
+def decompression_bomb(path: Path, megabytes: int) -> None:
+    """A one-page PDF whose content stream inflates to ``megabytes`` MiB of spaces."""
+    compressor = zlib.compressobj(9)
+    block = b" " * (1 << 20)
+    data = b"".join(compressor.compress(block) for _ in range(megabytes)) + compressor.flush()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + data + b"\nendstream",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(
+        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    )
+    path.write_bytes(out.getvalue())
+
+
+@pytest.fixture
+def bad_corpus(tmp_path: Path) -> Path:
+    corpus = tmp_path / "bad"
+    corpus.mkdir()
+    data = SHIPPED_PDF.read_bytes()
+    shutil.copy(SHIPPED_PDF, corpus / "good.pdf")
+    (corpus / "truncated.pdf").write_bytes(data[: int(len(data) * 0.9)])
+    (corpus / "cut-short.pdf").write_bytes(data[:3000])
+    encrypted(SHIPPED_PDF, corpus / "user-password.pdf", user="secret", owner="boss")
+    encrypted(SHIPPED_PDF, corpus / "owner-password-only.pdf", user="", owner="boss")
+    (corpus / "zero-bytes.pdf").write_bytes(b"")
+    (corpus / "web-page.pdf").write_text("<!doctype html><html><body>Not found</body></html>")
+    image_only_pdf(corpus / "scan.pdf")
+    decompression_bomb(corpus / "bomb.pdf", megabytes=600)
+    return corpus
+
+
+def test_every_bad_input_gets_its_outcome_and_the_batch_goes_on(
+    bad_corpus: Path, tmp_path: Path
+) -> None:
+    settings = Settings(corpus_dir=bad_corpus, index_dir=tmp_path / "ix")
+    options = BuildOptions(workers=2, limits=Limits(seconds=60, memory_mb=300))
+    report = build_index(settings, options=options)
+    assert outcomes(report) == {
+        "bomb.pdf": "out-of-memory",
+        "cut-short.pdf": "corrupt",
+        "good.pdf": "ok",
+        "owner-password-only.pdf": "ok",  # opens without a password: permissions only
+        "scan.pdf": "no-text-layer",
+        "truncated.pdf": "repaired",  # rebuilt by qpdf
+        "user-password.pdf": "needs-password",
+        "web-page.pdf": "not-a-pdf",
+        "zero-bytes.pdf": "not-a-pdf",
+    }
+    assert all(o.message for o in report.failed)
+    # good and owner-only in full, and what the truncated copy still holds
+    assert 30 < ArticleIndex(settings.index_dir).count() < 45
+
+
+def test_a_job_over_its_time_limit_is_stopped() -> None:
+    started = time.monotonic()
+    done = list(run_isolated([0.0, 30.0], time.sleep, workers=2, limits=Limits(seconds=1)))
+    assert time.monotonic() - started < 10
+    results = {d.job: d.result for d in done}
+    assert results[0.0] is None
+    failure = results[30.0]
+    assert isinstance(failure, JobFailure) and failure.reason == "timeout"
+
+
+def _crash(_: object) -> None:
+    os._exit(7)
+
+
+def test_a_worker_that_dies_is_that_file_s_failure() -> None:
+    [done] = run_isolated(["x"], _crash, workers=1, limits=Limits(seconds=10))
+    assert isinstance(done.result, JobFailure) and done.result.reason == "unreadable"
+
+
+# -- incremental ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def settings(corpus_copy: Path, tmp_path: Path) -> Settings:
+    settings = Settings(corpus_dir=corpus_copy, index_dir=tmp_path / "ix")
+    assert outcomes(build_index(settings)) == {SHIPPED: "ok"}
+    return settings
+
+
+def no_extraction(*args: object, **kwargs: object) -> None:
+    raise AssertionError("a PDF was read again")
+
+
+def test_unchanged_corpus_reads_nothing_and_leaves_the_index(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    live = (settings.index_dir / "CURRENT").read_text()
+    monkeypatch.setattr(pipeline, "extract_pdf", no_extraction)
+    report = build_index(settings)
+    assert not report.published and report.counts()["unchanged"] == 1
+    assert (settings.index_dir / "CURRENT").read_text() == live
+
+
+def test_touched_file_is_not_read_again(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pdf = settings.corpus_dir / SHIPPED
+    os.utime(pdf, (time.time() + 100, time.time() + 100))
+    monkeypatch.setattr(pipeline, "extract_pdf", no_extraction)
+    assert build_index(settings).counts()["unchanged"] == 1
+
+
+def test_modified_added_removed_and_renamed_files(settings: Settings) -> None:
+    corpus = settings.corpus_dir
+    shutil.copy(corpus / SHIPPED, corpus / "second.pdf")
+    report = build_index(settings)
+    assert report.counts() == {"added": 1, "updated": 0, "removed": 0, "unchanged": 1, "failed": 0}
+    assert ArticleIndex(settings.index_dir).count() == 30
+
+    (corpus / "second.pdf").write_bytes((corpus / SHIPPED).read_bytes() + b"\n% edited\n")
+    assert build_index(settings).counts()["updated"] == 1
+
+    (corpus / "second.pdf").rename(corpus / "renamed.pdf")
+    report = build_index(settings)
+    assert report.removed == ("second.pdf",) and report.counts()["added"] == 1
+    index = ArticleIndex(settings.index_dir)
+    assert index.search("", filters={"edition": ["second"]}).total == 0
+    assert index.search("", filters={"edition": ["renamed"]}).total == 15
+
+    (corpus / "renamed.pdf").unlink()
+    report = build_index(settings)
+    assert report.removed == ("renamed.pdf",)
+    assert ArticleIndex(settings.index_dir).count() == 15
+
+
+def test_a_new_splitting_version_reuses_the_cached_extraction(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pipeline, "PIPELINE_VERSION", "next")
+    monkeypatch.setattr(pipeline, "extract_pdf", no_extraction)
+    report = build_index(settings)
+    assert report.published and outcomes(report) == {SHIPPED: "ok"}
+    assert [o.extracted for o in report.outcomes] == [True]  # split again, pdfminer not run
+
+
+def test_a_file_that_breaks_keeps_its_articles_in_an_incremental_run(settings: Settings) -> None:
+    pdf = settings.corpus_dir / SHIPPED
+    pdf.write_bytes(b"%PDF-1.4 garbage")
+    report = build_index(settings)
+    assert [o.outcome for o in report.failed] == ["corrupt"]
+    assert ArticleIndex(settings.index_dir).count() == 15
+
+
+# -- the lock, the CLI ------------------------------------------------------------------------
+
+
+def test_a_second_job_exits_at_once_with_the_lock_code(settings: Settings) -> None:
+    args = ["index", "--corpus", str(settings.corpus_dir), "--index", str(settings.index_dir)]
+    with writer_lock(settings.index_dir):
+        started = time.monotonic()
+        result = CliRunner().invoke(cli, args)
+    assert result.exit_code == EXIT_LOCKED == 3
+    assert "Another indexing job is running" in result.output
+    assert time.monotonic() - started < 5
+    assert CliRunner().invoke(cli, args).exit_code == 0  # released
+
+
+def test_report_file_and_status(settings: Settings, tmp_path: Path) -> None:
+    (settings.corpus_dir / "broken.pdf").write_bytes(b"<html></html>")
+    args = ["index", "--corpus", str(settings.corpus_dir), "--index", str(settings.index_dir)]
+    result = CliRunner().invoke(cli, [*args, "--report", str(tmp_path / "r.json"), "--quiet"])
+    assert result.exit_code == 1
+    import json
+
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert report["counts"]["failed"] == 1
+    assert report["failed"][0]["file"] == "broken.pdf"
+    assert report["failed"][0]["outcome"] == "not-a-pdf"
+    status = CliRunner().invoke(cli, ["status", "--index", str(settings.index_dir)])
+    assert "Articles:  15" in status.output and "broken.pdf: [not-a-pdf]" in status.output
+    assert "1 failed" in status.output
