@@ -23,6 +23,7 @@ from indexer.config import (
 )
 from indexer.errors import BulletinsError, SearchQueryError
 from indexer.index import SORTS, ArticleIndex, IndexLockedError, SearchPage
+from indexer.ocr import INSTALL_HINT, missing_tools
 from indexer.pipeline import BuildOptions, BuildReport, FileOutcome, build_index, index_status
 from indexer.tagging.evaluate import evaluate
 from indexer.tagging.gazetteer import Gazetteer, resolve_filter
@@ -101,6 +102,12 @@ def cli() -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Also write the run's report as JSON to this file.",
 )
+@click.option(
+    "--ocr",
+    is_flag=True,
+    help="Read scanned pages (no text layer) and garbled text with Tesseract "
+    "(Debian: apt-get install tesseract-ocr poppler-utils).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress: only failures and the summary.")
 def index_command(
     corpus_dir: Path | None,
@@ -110,6 +117,7 @@ def index_command(
     timeout: float,
     memory: int,
     report_file: Path | None,
+    ocr: bool,
     quiet: bool,
 ) -> None:
     """Bring the index up to date with the PDFs in the corpus folder.
@@ -138,7 +146,14 @@ def index_command(
         full=full,
         workers=workers or default_workers(),
         limits=Limits(seconds=timeout, memory_mb=memory),
+        ocr=ocr,
     )
+    if ocr and missing_tools():
+        click.echo(
+            f"warning: --ocr needs {', '.join(missing_tools())}, which are not installed "
+            f"({INSTALL_HINT}); scanned PDFs will be reported as no-text-layer.",
+            err=True,
+        )
     report = _build(settings, quiet=quiet, options=options, report_file=report_file)
     sys.exit(EXIT_FAILED_FILES if report.failed else EXIT_OK)
 

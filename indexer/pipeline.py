@@ -45,6 +45,7 @@ from indexer.index import (
     writer_lock,
 )
 from indexer.models import Article, Edition, ExtractedPdf
+from indexer.ocr import INSTALL_HINT, ocr_pdf
 from indexer.split import split_edition
 from indexer.tagging.gazetteer import Gazetteer
 from indexer.tagging.tagger import TAGGER_VERSION, Tagged, tag_article
@@ -213,7 +214,9 @@ def check_text(pdf: ExtractedPdf) -> None:
         raise ExtractionError("the PDF has no pages", "no-pages")
     if pdf.char_count == 0:
         raise ExtractionError(
-            "no text layer (a scan, or text drawn as shapes); it needs OCR", "no-text-layer"
+            "no text layer (a scan, or text drawn as shapes): index it with "
+            f"`bulletins index --ocr` (needs {INSTALL_HINT})",
+            "no-text-layer",
         )
     text = "".join(line.text for page in pdf.pages for line in page.lines)
     letters = len(text) - text.count(" ")
@@ -222,7 +225,7 @@ def check_text(pdf: ExtractedPdf) -> None:
     if letters and unmapped / letters > GARBLED_SHARE:
         raise ExtractionError(
             f"{unmapped / letters:.0%} of the text is unmapped glyphs (fonts without a Unicode "
-            "map); it needs OCR",
+            "map): index it with `bulletins index --ocr`",
             "garbled-text",
         )
 
@@ -256,6 +259,7 @@ class BuildOptions:
     full: bool = False
     workers: int = field(default_factory=default_workers)
     limits: Limits = field(default_factory=Limits)
+    ocr: bool = False  # read pages without usable text with Tesseract
 
 
 @dataclass(frozen=True)
@@ -338,7 +342,8 @@ def _build(
         # unchanged bytes: not read again, unless --full or splitting changed since (a file
         # that failed stays failed until it changes or --full)
         current = state.get("pipeline") == PIPELINE_VERSION
-        keep = record is not None and change == "unchanged" and not options.full
+        retry_ocr = options.ocr and record is not None and record.get("reason") in _OCR_REASONS
+        keep = record is not None and change == "unchanged" and not options.full and not retry_ocr
         if record is not None and keep and (current or record.get("status") == "failed"):
             unchanged.append((path, relative, {**record, "sha256": sha}))
             continue
@@ -383,6 +388,7 @@ def _build(
                 manifest=manifest,
                 gazetteer=gazetteer,
                 cache=root / CACHE_DIR,
+                ocr=options.ocr,
             )
             done = run_isolated(jobs, work, workers=options.workers, limits=options.limits)
             for finished in done:
@@ -514,14 +520,31 @@ def _ingest_job(
     manifest: dict[str, dict[str, Any]],
     gazetteer: Gazetteer,
     cache: Path,
+    ocr: bool = False,
 ) -> Ingested:
-    """In a worker: extract (or take the cached extraction), split, describe and tag."""
-    pdf = _cached_extraction(job.path, job.sha256, cache)
+    """In a worker: extract (or take the cached extraction), split, describe and tag; with
+    ``ocr``, pages without usable text are read by Tesseract first."""
+    pdf = _cached(cache / f"{job.sha256}-{EXTRACT_CACHE_VERSION}.pickle", job.path, extract_pdf)
+    if ocr:
+        try:
+            check_text(pdf)
+        except ExtractionError as exc:
+            if exc.reason not in _OCR_REASONS:
+                raise
+            garbled = exc.reason == "garbled-text"
+            pdf = _cached(
+                cache / f"{job.sha256}-{EXTRACT_CACHE_VERSION}-ocr.pickle",
+                job.path,
+                lambda path: ocr_pdf(path, pdf, every_page=garbled),
+            )
     return _ingest_extracted(job.path, job.relative, pdf, manifest, gazetteer, corpus, job.sha256)
 
 
-def _cached_extraction(path: Path, sha256: str, cache: Path) -> ExtractedPdf:
-    entry = cache / f"{sha256}-{EXTRACT_CACHE_VERSION}.pickle"
+_OCR_REASONS = ("no-text-layer", "garbled-text")
+
+
+def _cached(entry: Path, path: Path, produce: Callable[[Path], ExtractedPdf]) -> ExtractedPdf:
+    """``produce(path)``, or what it gave for the same bytes before (cached as ``entry``)."""
     try:
         with entry.open("rb") as handle:
             cached = pickle.load(handle)
@@ -529,9 +552,9 @@ def _cached_extraction(path: Path, sha256: str, cache: Path) -> ExtractedPdf:
             return replace(cached, source=str(path))
     except (OSError, pickle.PickleError, EOFError, AttributeError, TypeError, ValueError):
         pass
-    pdf = extract_pdf(path)
+    pdf = produce(path)
     with contextlib.suppress(OSError):
-        cache.mkdir(parents=True, exist_ok=True)
+        entry.parent.mkdir(parents=True, exist_ok=True)
         temporary = entry.with_name(f"{entry.name}.{os.getpid()}.tmp")
         with temporary.open("wb") as handle:
             pickle.dump(pdf, handle, protocol=pickle.HIGHEST_PROTOCOL)

@@ -1,0 +1,112 @@
+"""Text for scanned pages: render each page (poppler's ``pdftoppm``) and read it with Tesseract.
+
+Both are optional system tools (Debian: ``apt-get install tesseract-ocr poppler-utils``);
+``missing_tools()`` names the ones that are not installed. Tesseract's TSV output gives every
+word with its box, so the recognised lines keep their positions and heights, and the usual
+layout rules (headings by size, columns by position) apply to them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import subprocess
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+from indexer.errors import ExtractionError
+from indexer.models import ExtractedPdf, Line, Page
+from indexer.textnorm import normalize_line
+
+TOOLS = {"tesseract": "tesseract-ocr", "pdftoppm": "poppler-utils"}
+INSTALL_HINT = "apt-get install tesseract-ocr poppler-utils"
+DPI = 200
+POINTS_PER_INCH = 72
+
+
+def missing_tools() -> list[str]:
+    """The Debian packages to install for OCR (empty when everything is there)."""
+    return [package for tool, package in TOOLS.items() if shutil.which(tool) is None]
+
+
+def ocr_pdf(
+    path: Path, pdf: ExtractedPdf, *, every_page: bool = False, language: str = "eng"
+) -> ExtractedPdf:
+    """``pdf`` with every page that has no text (or every page: for garbled text) replaced by
+    its recognised text.
+
+    :raise ExtractionError: ``no-text-layer`` when the tools are missing or read nothing.
+    """
+    missing = missing_tools()
+    if missing:
+        raise ExtractionError(
+            f"no text layer, and OCR needs {', '.join(missing)}: {INSTALL_HINT}", "no-text-layer"
+        )
+    pages = []
+    with tempfile.TemporaryDirectory(prefix="bulletins-ocr-") as folder:
+        for page in pdf.pages:
+            if page.lines and not every_page:
+                pages.append(page)
+                continue
+            image = _render(path, page.number, Path(folder))
+            pages.append(_recognise(image, page, language))
+    result = ExtractedPdf(
+        source=pdf.source, pages=tuple(pages), info=pdf.info, repaired=pdf.repaired
+    )
+    if result.char_count == 0:
+        raise ExtractionError("no text layer, and OCR found no text either", "no-text-layer")
+    return result
+
+
+def _render(path: Path, number: int, folder: Path) -> Path:
+    prefix = folder / f"page-{number}"
+    _run(
+        [
+            "pdftoppm",
+            "-r",
+            str(DPI),
+            "-gray",
+            "-png",
+            "-singlefile",
+            "-f",
+            str(number),
+            "-l",
+            str(number),
+            str(path),
+            str(prefix),
+        ]
+    )
+    return prefix.with_suffix(".png")
+
+
+def _recognise(image: Path, page: Page, language: str) -> Page:
+    tsv = _run(["tesseract", str(image), "stdout", "-l", language, "--psm", "3", "tsv"])
+    scale = POINTS_PER_INCH / DPI
+    words: dict[tuple[int, int, int], list[dict[str, str]]] = defaultdict(list)
+    for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
+        if row.get("level") == "5" and (row.get("text") or "").strip():
+            words[(int(row["block_num"]), int(row["par_num"]), int(row["line_num"]))].append(row)
+    lines = []
+    for (block, _, _), items in sorted(words.items()):
+        left = min(int(w["left"]) for w in items) * scale
+        top = min(int(w["top"]) for w in items) * scale
+        right = max(int(w["left"]) + int(w["width"]) for w in items) * scale
+        bottom = max(int(w["top"]) + int(w["height"]) for w in items) * scale
+        text = normalize_line(" ".join(w["text"] for w in items))
+        if text:
+            size = round((bottom - top) * 0.8, 1)  # a line box is about 1.25 times the font size
+            lines.append(Line(text, left, top, right, bottom, size, False, "ocr", block))
+    return Page(page.number, page.width, page.height, tuple(lines))
+
+
+def _run(command: list[str]) -> str:
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=True)
+    except subprocess.CalledProcessError as exc:
+        detail = (exc.stderr or "").strip().splitlines()[-1:] or [str(exc.returncode)]
+        raise ExtractionError(f"OCR failed ({command[0]}: {detail[0]})", "no-text-layer") from exc
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise ExtractionError(f"OCR failed ({command[0]}: {exc})", "no-text-layer") from exc
+    return done.stdout
