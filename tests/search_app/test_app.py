@@ -396,3 +396,19 @@ def test_untrusted_host_headers_are_refused(tmp_path: Path, app: Flask) -> None:
 
 def test_empty_query_reports_the_order_it_applied(client: FlaskClient) -> None:
     assert client.get("/api/search").get_json()["sort"] == "newest"
+
+
+def test_status_page_and_api(client: FlaskClient) -> None:
+    data = client.get("/api/status").get_json()
+    assert data["exists"] and data["articles"] == 15 and data["editions"] == 1
+    assert data["failed"] == [] and data["last_run"]["counts"]["added"] == 1
+    html = client.get("/status").get_data(as_text=True)
+    assert "Last indexing run" in html and "<dd>15</dd>" in html
+
+
+def test_status_lists_failing_files(tmp_path: Path, corpus_copy: Path) -> None:
+    (corpus_copy / "broken.pdf").write_bytes(b"<html></html>")
+    settings = Settings(corpus_dir=corpus_copy, index_dir=tmp_path / "index")
+    build_index(settings)
+    html = create_app(settings).test_client().get("/status").get_data(as_text=True)
+    assert "broken.pdf" in html and "not-a-pdf" in html
