@@ -389,6 +389,7 @@ def _build(
                 gazetteer=gazetteer,
                 cache=root / CACHE_DIR,
                 ocr=options.ocr,
+                fresh=options.full,
             )
             done = run_isolated(jobs, work, workers=options.workers, limits=options.limits)
             for finished in done:
@@ -521,10 +522,12 @@ def _ingest_job(
     gazetteer: Gazetteer,
     cache: Path,
     ocr: bool = False,
+    fresh: bool = False,
 ) -> Ingested:
-    """In a worker: extract (or take the cached extraction), split, describe and tag; with
-    ``ocr``, pages without usable text are read by Tesseract first."""
-    pdf = _cached(cache / f"{job.sha256}-{EXTRACT_CACHE_VERSION}.pickle", job.path, extract_pdf)
+    """In a worker: extract (or take the cached extraction, unless ``fresh``), split, describe
+    and tag; with ``ocr``, pages without usable text are read by Tesseract first."""
+    entry = cache / f"{job.sha256}-{EXTRACT_CACHE_VERSION}.pickle"
+    pdf = _cached(entry, job.path, extract_pdf, fresh)
     if ocr:
         try:
             check_text(pdf)
@@ -536,6 +539,7 @@ def _ingest_job(
                 cache / f"{job.sha256}-{EXTRACT_CACHE_VERSION}-ocr.pickle",
                 job.path,
                 lambda path: ocr_pdf(path, pdf, every_page=garbled),
+                fresh,
             )
     return _ingest_extracted(job.path, job.relative, pdf, manifest, gazetteer, corpus, job.sha256)
 
@@ -543,15 +547,19 @@ def _ingest_job(
 _OCR_REASONS = ("no-text-layer", "garbled-text")
 
 
-def _cached(entry: Path, path: Path, produce: Callable[[Path], ExtractedPdf]) -> ExtractedPdf:
-    """``produce(path)``, or what it gave for the same bytes before (cached as ``entry``)."""
-    try:
-        with entry.open("rb") as handle:
-            cached = pickle.load(handle)
-        if isinstance(cached, ExtractedPdf):
-            return replace(cached, source=str(path))
-    except (OSError, pickle.PickleError, EOFError, AttributeError, TypeError, ValueError):
-        pass
+def _cached(
+    entry: Path, path: Path, produce: Callable[[Path], ExtractedPdf], fresh: bool = False
+) -> ExtractedPdf:
+    """``produce(path)``, or what it gave for the same bytes before (cached as ``entry``);
+    ``fresh`` produces it again and replaces the cached copy."""
+    if not fresh:
+        try:
+            with entry.open("rb") as handle:
+                cached = pickle.load(handle)
+            if isinstance(cached, ExtractedPdf):
+                return replace(cached, source=str(path))
+        except (OSError, pickle.PickleError, EOFError, AttributeError, TypeError, ValueError):
+            pass
     pdf = produce(path)
     with contextlib.suppress(OSError):
         entry.parent.mkdir(parents=True, exist_ok=True)
