@@ -8,6 +8,7 @@ loaded data (the gazetteer) without pickling it; results come back through a pip
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import resource
@@ -17,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from indexer.errors import BulletinsError, ExtractionError
 
@@ -62,27 +63,34 @@ def run_isolated(
     """Run ``work(job)`` for every job, at most ``workers`` at a time, each in its own process;
     yield each as it finishes (not in order)."""
     context = multiprocessing.get_context("fork")
+    # Objects that exist now are left alone by the collector, in the parent and in the forked
+    # workers, so a worker does not touch (and copy) every page of the parent's heap.
+    gc.freeze()
     pending = list(jobs)
     pending.reverse()
     running: dict[Connection, tuple[J, Any, float]] = {}
+
+    def start(job: J) -> None:
+        receiver, sender = context.Pipe(duplex=False)
+        process = context.Process(
+            target=_child, args=(work, job, sender, limits.memory_mb), daemon=True
+        )
+        process.start()
+        sender.close()
+        running[receiver] = (job, process, time.monotonic())
+
     try:
         while pending or running:
             while pending and len(running) < max(1, workers):
-                job = pending.pop()
-                receiver, sender = context.Pipe(duplex=False)
-                process = context.Process(
-                    target=_child, args=(work, job, sender, limits.memory_mb), daemon=True
-                )
-                process.start()
-                sender.close()
-                running[receiver] = (job, process, time.monotonic())
+                start(pending.pop())
             now = time.monotonic()
             soonest = min(started + limits.seconds for _, _, started in running.values())
-            ready = wait(list(running), timeout=max(0.0, soonest - now))
-            for ready_one in ready:
-                receiver = ready_one  # type: ignore[assignment]
+            finished: list[Done[J, R]] = []
+            for ready in wait(list(running), timeout=max(0.0, soonest - now)):
+                receiver = cast(Connection, ready)
                 job, process, started = running.pop(receiver)
-                yield Done(job, _receive(receiver, process), round(time.monotonic() - started, 3))
+                result = _receive(receiver, process)
+                finished.append(Done(job, result, round(time.monotonic() - started, 3)))
             now = time.monotonic()
             for receiver, (job, process, started) in list(running.items()):
                 if now - started >= limits.seconds:
@@ -93,12 +101,17 @@ def run_isolated(
                     failure = JobFailure(
                         "timeout", f"stopped after {limits.seconds:g}s (the per-file time limit)"
                     )
-                    yield Done(job, failure, round(now - started, 3))
+                    finished.append(Done(job, failure, round(now - started, 3)))
+            # keep the workers busy while the caller indexes what came back
+            while pending and len(running) < max(1, workers):
+                start(pending.pop())
+            yield from finished
     finally:
         for receiver, (_, process, _) in running.items():
             process.kill()
             process.join()
             receiver.close()
+        gc.unfreeze()
 
 
 def _receive(receiver: Connection, process: Any) -> Any:
