@@ -619,9 +619,10 @@ def _entity_changes(
             )
 
 
-def index_status(root: Path) -> dict[str, Any]:
+def index_status(root: Path, index: ArticleIndex | None = None) -> dict[str, Any]:
     """What ``bulletins status`` and the web status page show: the live index's editions and
-    articles, the last run's report, and the files that currently fail."""
+    articles, the last run's report, and the files that currently fail. ``index``: one already
+    open on ``root`` (the web app's), so its cached searcher and facet table are reused."""
     state = read_state(root)
     files = state.get("files") or {}
     failed = [
@@ -638,10 +639,11 @@ def index_status(root: Path) -> dict[str, Any]:
         "last_run": read_last_run(root),
     }
     if status["exists"]:
-        index = ArticleIndex(root)
+        opened = index or ArticleIndex(root)
         try:
-            status["articles"] = index.count()
-            status["editions"] = len(index.facet_table().labels.get("edition", {}))
+            status["articles"] = opened.count()
+            status["editions"] = len(opened.facet_table().labels.get("edition", {}))
         finally:
-            index.close()
+            if index is None:
+                opened.close()
     return status

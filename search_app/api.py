@@ -7,7 +7,6 @@ from typing import Any
 from flask import Blueprint, abort, jsonify, request, url_for
 
 from indexer.index import ENTITY_TYPES
-from indexer.pipeline import index_status
 from search_app.openapi import openapi_document
 from search_app.params import SearchParams
 from search_app.views import archive, pdf_url
@@ -64,7 +63,7 @@ def editions() -> Any:
 
 @api.get("/status")
 def status() -> Any:
-    return jsonify(index_status(archive().settings.index_dir))
+    return jsonify(archive().status())
 
 
 @api.get("/openapi.json")

@@ -5,10 +5,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from indexer.config import Settings
 from indexer.errors import BulletinsError, IndexNotFoundError
 from indexer.index import ENTITY_TYPES, ArticleIndex, SearchHit, SearchPage
+from indexer.pipeline import index_status
 from indexer.tagging.gazetteer import Gazetteer, resolve_filter
 from search_app.params import SearchParams
 
@@ -105,6 +107,14 @@ class Archive:
             if section.casefold() == value.casefold():
                 return section
         return value
+
+    def status(self) -> dict[str, Any]:
+        """The index's status (see ``index_status``), using the open index when there is one."""
+        try:
+            index: ArticleIndex | None = self.index
+        except IndexUnavailableError:
+            index = None
+        return index_status(self.settings.index_dir, index)
 
     def pdf_path(self, edition_id: str) -> Path | None:
         """The PDF of an indexed edition, if it is still in the corpus folder."""

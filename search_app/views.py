@@ -20,7 +20,6 @@ from flask import (
 
 from indexer.errors import SearchQueryError
 from indexer.index import ENTITY_TYPES, SearchHit
-from indexer.pipeline import index_status
 from indexer.tagging.gazetteer import UnknownEntityError
 from search_app.archive import Archive
 from search_app.exports import csv_rows
@@ -109,7 +108,7 @@ def edition_pdf(edition_id: str) -> Response:
 
 @pages.get("/status")
 def status() -> str:
-    return render_template("status.html", status=index_status(archive().settings.index_dir))
+    return render_template("status.html", status=archive().status())
 
 
 @pages.get("/feed.atom")
