@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from nltk.metrics.distance import edit_distance
+
 from indexer.errors import BulletinsError
 from indexer.tagging.tokens import key, stem_key
 
@@ -77,6 +79,7 @@ class Gazetteer:
     _acronyms: dict[str, list[tuple[Entity, str, str]]] = field(default_factory=dict)
     _vocabulary: dict[tuple[str, ...], list[Entity]] = field(default_factory=dict)
     _theme_acronyms: dict[str, list[Entity]] = field(default_factory=dict)
+    _close_cache: dict[str, Entity | None] = field(default_factory=dict, compare=False)
 
     @classmethod
     def load(cls, directory: Path = DATA_DIR) -> Gazetteer:
@@ -161,6 +164,25 @@ class Gazetteer:
                 if entity.type in ("place", "agency"):
                     out.setdefault(word[0], []).append(entity)
         return out
+
+    def close_name(self, word: str) -> Entity | None:
+        """The one place or agency with a one-word name within 1 edit of ``word`` (2 edits
+        from 10 letters), else None; remembered per word, as the same words recur."""
+        cache = self._close_cache
+        if word not in cache:
+            if len(cache) > 100_000:
+                cache.clear()
+            limit = 1 if len(word) < 10 else 2
+            close = {
+                entity.key: entity
+                for entity in self.single_word_names.get(word[0], [])
+                for name in entity.names
+                if abs(len(name) - len(word)) <= limit
+                and name.lower() != word
+                and edit_distance(word, name.lower()) <= limit
+            }
+            cache[word] = next(iter(close.values())) if len(close) == 1 else None
+        return cache[word]
 
     # -- questions about entities -------------------------------------------------------------
     def get(self, type_: str, id_: str) -> Entity | None:

@@ -14,12 +14,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from nltk.metrics.distance import edit_distance
-
 from indexer.tagging.gazetteer import INTERNAL_TYPE, PUBLIC_TYPE, Entity, Gazetteer
 from indexer.tagging.tokens import Token, stem, tokenize
 
-TAGGER_VERSION = "1"  # bump when the rules change, so stored articles are re-tagged
+TAGGER_VERSION = "2"  # bump when the rules change, so stored articles are re-tagged
 TYPE_PRIORITY = ("operation", "legislation", "programme", "agency", "place")
 PLACE_KINDS = (
     "nation", "region", "county", "unitary", "metropolitan-district", "london-borough",
@@ -105,12 +103,20 @@ def _label(
 
 
 def _search_names(entities: dict[str, list[tuple[str, str]]], gazetteer: Gazetteer) -> str:
+    """Every name of the entities, so a search for any of them finds the article. A theme is
+    found by its label and acronyms only: its other phrases are related wording ("cuckooing"
+    for county lines), which would match articles that never use the words searched for."""
     names: list[str] = []
     for type_, items in entities.items():
         for id_, label in items:
             entity = gazetteer.get(_internal(type_), id_)
-            names.extend((*entity.names, *entity.acronyms) if entity else (label,))
-    return " | ".join(names)
+            if entity is None:
+                names.append(label)
+            elif entity.type == "theme":
+                names.extend((entity.label, *entity.acronyms))
+            else:
+                names.extend((*entity.names, *entity.acronyms))
+    return " | ".join(dict.fromkeys(names))
 
 
 def _public(type_: str) -> str:
@@ -293,6 +299,14 @@ def _windows(
 def _longest(
     tokens: list[Token], i: int, text: str, gazetteer: Gazetteer, defined: dict[str, Entity]
 ) -> _Match | None:
+    first = tokens[i]
+    if (
+        not gazetteer.is_prefix((first.norm,))
+        and not gazetteer.names((first.norm,))
+        and not gazetteer.acronym(first.text)
+        and first.text not in defined
+    ):
+        return None  # most words start no name: skip building windows
     for window, consumed, inserted in _windows(tokens, i, gazetteer, text):
         candidates = [
             (entity, how)
@@ -328,16 +342,7 @@ def _fuzzy(
         for n in neighbours
     ):
         return None
-    limit = 1 if len(word) < 10 else 2
-    close = {
-        entity.key: entity
-        for entity in gazetteer.single_word_names.get(word[0], [])
-        for name in entity.names
-        if abs(len(name) - len(word)) <= limit
-        and name.lower() != word
-        and edit_distance(word, name.lower()) <= limit
-    }
-    return next(iter(close.values())) if len(close) == 1 else None
+    return gazetteer.close_name(word)
 
 
 def _themes(tokens: list[Token], text: str, field: str, gazetteer: Gazetteer) -> Iterable[Mention]:
