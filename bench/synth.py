@@ -68,17 +68,37 @@ class TextModel:
     """Sentences in the bulletin's style, from a seeded random source."""
 
     def __init__(self, manuscript: Path = MANUSCRIPT, gazetteer: Path = GAZETTEER) -> None:
-        text = _prose(manuscript.read_text(encoding="utf-8"))
-        tokens = _TOKEN.findall(text)
-        self._next: dict[str, list[str]] = {}
-        for left, right in zip(tokens, tokens[1:], strict=False):
-            self._next.setdefault(left, []).append(right)
-        self._starts = [
-            right
-            for left, right in zip(tokens, tokens[1:], strict=False)
-            if left == _SENTENCE_END and right[:1].isupper()
-        ]
+        # One bigram table per paragraph of the source: an article draws on a few of them, so
+        # its words are topical (a word common in one article is absent from most others).
+        self._paragraphs = [_TOKEN.findall(p) for p in _prose(manuscript.read_text("utf-8"))]
+        self._paragraphs = [p for p in self._paragraphs if len(p) > 30]
         self._names = _names(gazetteer)
+        self._chain: dict[str, list[str]] = {}
+        self._starts: list[str] = []
+
+    def topic(self, rng: random.Random, paragraphs: int = 4) -> TextModel:
+        """This model narrowed to a few source paragraphs (and an article's own entities)."""
+        narrowed = TextModel.__new__(TextModel)
+        narrowed._paragraphs = self._paragraphs
+        narrowed._names = {
+            t: names[: max(1, len(names) // 8)] if t != "theme" else names
+            for t, names in self._names.items()
+        }
+        # the article's own few entities come first, and most mentions name them
+        for type_, names in self._names.items():
+            chosen = [names[_zipf(rng, len(names), 1.1)] for _ in range(3)]
+            narrowed._names[type_] = chosen + narrowed._names[type_]
+        chain: dict[str, list[str]] = {}
+        starts: list[str] = []
+        for tokens in rng.sample(self._paragraphs, min(paragraphs, len(self._paragraphs))):
+            for left, right in zip(tokens, tokens[1:], strict=False):
+                chain.setdefault(left, []).append(right)
+                if left == _SENTENCE_END and right[:1].isupper():
+                    starts.append(right)
+            starts.append(tokens[0])
+        narrowed._chain, narrowed._starts = chain, starts
+        narrowed.__dict__["rare_words"] = self.rare_words
+        return narrowed
 
     @cached_property
     def rare_words(self) -> list[str]:
@@ -101,7 +121,7 @@ class TextModel:
         word = rng.choice(self._starts)
         out = [word]
         while len(out) < 40:
-            choices = self._next.get(word)
+            choices = self._chain.get(word)
             if not choices:
                 break
             word = rng.choice(choices)
@@ -118,7 +138,7 @@ class TextModel:
     def mention(self, rng: random.Random, type_: str) -> str:
         """A name of an entity of ``type_``, popular ones far more often than the rest."""
         names = self.names(type_)
-        name = names[_zipf(rng, len(names), 1.1)]
+        name = names[rng.randrange(3)] if rng.random() < 0.7 else names[_zipf(rng, len(names))]
         return rng.choice(name.variants)
 
     def entity_sentence(self, rng: random.Random) -> str:
@@ -204,6 +224,7 @@ def editions_for(count: int, seed: int) -> Iterator[tuple[Edition, list[Article]
             page = 1
             for ordinal in range(1, min(count - made, rng.randint(14, 36)) + 1):
                 words = article_words(rng)
+                topic = model.topic(rng)
                 pages = (page,) if words < 500 else (page, page + 1)
                 page = pages[-1] + rng.choice((0, 1, 1))
                 articles.append(
@@ -211,11 +232,11 @@ def editions_for(count: int, seed: int) -> Iterator[tuple[Edition, list[Article]
                         id=f"{edition_id}#{ordinal}",
                         edition_id=edition_id,
                         ordinal=ordinal,
-                        title=model.heading(rng),
+                        title=topic.heading(rng),
                         title_from="heading",
                         section=rng.choice(SECTIONS) if rng.random() < 0.8 else None,
                         pages=pages,
-                        body="\n\n".join(model.body(rng, words)),
+                        body="\n\n".join(topic.body(rng, words)),
                     )
                 )
             made += len(articles)
@@ -231,7 +252,7 @@ def manuscript(model: TextModel, rng: random.Random, number: int, pages: int = 1
         "@masthead SYNTHETIC PARTNERSHIPS BULLETIN",
         "@tagline Working together to tackle serious and organised crime",
         f"# Welcome to edition {number}",
-        *model.body(rng, rng.randint(150, 260)),
+        *model.topic(rng).body(rng, rng.randint(150, 260)),
     ]
     for _ in range(2, pages + 1):
         out.append("@page")
@@ -240,10 +261,11 @@ def manuscript(model: TextModel, rng: random.Random, number: int, pages: int = 1
         budget = rng.randint(260, 400)
         while budget > 80:
             words = min(budget, rng.randint(120, 260))
-            out.append(f"# {model.heading(rng)}")
-            paragraphs = model.body(rng, words)
+            topic = model.topic(rng)
+            out.append(f"# {topic.heading(rng)}")
+            paragraphs = topic.body(rng, words)
             if rng.random() < 0.15:
-                items = [model.sentence(rng)[:90] for _ in range(rng.randint(2, 4))]
+                items = [topic.sentence(rng)[:90] for _ in range(rng.randint(2, 4))]
                 paragraphs.insert(1, "\n".join(f"- {item}" for item in items))
             out.extend(paragraphs)
             budget -= words + 20
@@ -253,15 +275,15 @@ def manuscript(model: TextModel, rng: random.Random, number: int, pages: int = 1
 # -- helpers -----------------------------------------------------------------------------------
 
 
-def _prose(manuscript: str) -> str:
+def _prose(manuscript: str) -> list[str]:
     """The manuscript's paragraphs, without directives, titles, links or e-mail addresses."""
-    keep = []
+    keep: list[str] = []
     for block in manuscript.split("\n\n"):
         block = block.strip()
         if not block or block.startswith(("@", "#", "- ")) or "@" in block:
             continue
         keep.append(re.sub(r"\[([^\]]*)\]\([^)]*\)|<[^>]+>|\*\*", r"\1", block))
-    return " ".join(keep)
+    return keep
 
 
 def _names(directory: Path) -> dict[str, list[Name]]:

@@ -608,3 +608,7 @@ def main() -> None:
     # pdfminer logs every recoverable oddity of a PDF as a warning; the outcome per file is ours.
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     cli(prog_name="bulletins")
+
+
+if __name__ == "__main__":
+    main()

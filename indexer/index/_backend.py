@@ -10,9 +10,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
 from whoosh import index, query, sorting
 from whoosh.filedb.filestore import RamStorage
-from whoosh.searching import Hit, Results, Searcher
+from whoosh.searching import Hit, Searcher
 
 from indexer.errors import IndexNotFoundError, SearchQueryError
 from indexer.index._entity import EntityView, entity_view
@@ -27,6 +29,7 @@ from indexer.index._schema import (
     SORTS,
     build_schema,
 )
+from indexer.index._sets import DocSets, Mask
 from indexer.index._spelling import suggest
 from indexer.index._store import live_dir
 from indexer.models import Article, Edition
@@ -117,13 +120,14 @@ class ArticleView:
 @dataclass(frozen=True)
 class _Match:
     parsed: query.Query
-    results: Results  # every match, in order: one pass serves the page and the facet counts
+    mask: Mask  # every match, filters applied
     match: str
     sort: str  # as applied: an empty query is listed newest first
+    restricted: bool  # filters or dates narrowed the matches
 
     @property
-    def docnums(self) -> list[int]:
-        return [docnum for _, docnum in self.results.top_n]
+    def total(self) -> int:
+        return int(np.count_nonzero(self.mask))
 
 
 def article_document(
@@ -182,6 +186,8 @@ class ArticleIndex:
         self._searcher: Searcher | None = None
         self._retired: Searcher | None = None
         self._facets: FacetTable | None = None
+        self._sets: DocSets | None = None
+        self._orders: dict[str, NDArray[np.int64]] = {}
         self._generation: tuple[str, int] | None = None
         if path is None:
             self._live: Path | None = None
@@ -281,6 +287,8 @@ class ArticleIndex:
                 previous = self._searcher
                 self._searcher = self._ix.searcher()
                 self._facets = None
+                self._sets = None
+                self._orders = {}
                 self._generation = key
                 if self._retired is not None:
                     self._retired.close()
@@ -298,11 +306,41 @@ class ArticleIndex:
         return (str(self._live or ""), self._ix.latest_generation())
 
     def facet_table(self) -> FacetTable:
+        sets = self.doc_sets()
         searcher = self.searcher()
         with self._lock:
             if self._facets is None:
-                self._facets = FacetTable.build(searcher)
+                self._facets = FacetTable.build(sets, searcher.stored_fields)
             return self._facets
+
+    def doc_sets(self) -> DocSets:
+        """Unscored match sets over the current generation (see _sets)."""
+        searcher = self.searcher()
+        with self._lock:
+            if self._sets is None:
+                self._sets = DocSets(searcher)
+            return self._sets
+
+    def _order(self, sort: str) -> NDArray[np.int64]:
+        """Each document's position when listed newest (or oldest) first, then in edition
+        order."""
+        searcher = self.searcher()
+        with self._lock:
+            if sort not in self._orders:
+                reader = searcher.reader()
+                size = reader.doc_count_all()
+                dates = [""] * size
+                ordinals = np.zeros(size, dtype=np.int64)
+                for docnum, stored in _sort_fields(reader):
+                    dates[docnum], ordinals[docnum] = stored
+                _, date_rank = np.unique(np.array(dates, dtype=object), return_inverse=True)
+                date_rank = date_rank.astype(np.int64)
+                primary = -date_rank if sort == "newest" else date_rank
+                by = np.lexsort((np.arange(size), ordinals, primary))
+                position = np.empty(size, dtype=np.int64)
+                position[by] = np.arange(size)
+                self._orders[sort] = position
+            return self._orders[sort]
 
     def close(self) -> None:
         with self._lock:
@@ -343,18 +381,21 @@ class ArticleIndex:
         match = self._match(text, filters, sort, date_from, date_to, relax)
         terms = self._terms(match.parsed)["body"]
         analyzer = self._ix.schema["body"].analyzer
-        hits = [
-            _hit_from_stored(hit.fields(), snippet(hit["body"], terms, analyzer), _score(hit))
-            for hit in match.results[(page - 1) * per_page : page * per_page]
-        ]
-        docnums = match.docnums
+        searcher = self.searcher()
+        hits = []
+        for docnum, score in self._ranked(match, (page - 1) * per_page, page * per_page):
+            stored = searcher.stored_fields(docnum)
+            hits.append(
+                _hit_from_stored(stored, snippet(stored.get("body", ""), terms, analyzer), score)
+            )
+        total = match.total
         facets = self._facets_for(match, filters, date_from, date_to, facet_limit)
         did_you_mean = None
-        if match.match == "any" or not docnums:
+        if match.match == "any" or not total:
             did_you_mean = self._did_you_mean(text, filters, date_from, date_to)
         return SearchPage(
             text,
-            len(docnums),
+            total,
             page,
             per_page,
             hits,
@@ -378,14 +419,16 @@ class ArticleIndex:
         if limit == 0:
             return {}
         table = self.facet_table()
+        sets = self.doc_sets()
         active = [t for t, values in (filters or {}).items() if values]
-        facets = table.counts(match.docnums, limit, [t for t in FACET_TYPES if t not in active])
-        searcher = self.searcher()
+        facets = table.counts(match.mask, limit, [t for t in FACET_TYPES if t not in active])
         for type_ in active:
             others = {t: v for t, v in (filters or {}).items() if t != type_}
             restrict = _restriction(others, date_from, date_to)
-            wanted = match.parsed if restrict is None else query.And([match.parsed, restrict])
-            facets.update(table.counts(searcher.docs_for_query(wanted), limit, [type_]))
+            wanted = sets.of(match.parsed)
+            if restrict is not None:
+                wanted &= sets.of(restrict)
+            facets.update(table.counts(wanted, limit, [type_]))
         return {t: facets[t] for t in FACET_TYPES if t in facets}
 
     def matches(
@@ -403,7 +446,23 @@ class ArticleIndex:
         The query is checked before this returns, so a malformed one raises here, not midway.
         """
         match = self._match(text, filters, sort, date_from, date_to, relax)
-        return (_hit_from_stored(hit.fields(), "", _score(hit)) for hit in match.results)
+        searcher = self.searcher()
+        return (
+            _hit_from_stored(searcher.stored_fields(docnum), "", score)
+            for docnum, score in self._ranked(match, 0, None)
+        )
+
+    def _ranked(self, match: _Match, start: int, stop: int | None) -> list[tuple[int, float]]:
+        """(document number, score) of the matches from ``start`` to ``stop`` in order: by
+        relevance, Whoosh's top-N search (skipping postings that cannot make the cut); by
+        date, from the generation's precomputed order."""
+        if match.sort != "relevance":
+            ids = np.flatnonzero(match.mask)
+            ranked = ids[np.argsort(self._order(match.sort)[ids], kind="stable")]
+            return [(int(d), 0.0) for d in ranked[start:stop]]
+        allowed = set(np.flatnonzero(match.mask).tolist()) if match.restricted else None
+        results = self.searcher().search(match.parsed, limit=stop, filter=allowed)
+        return [(int(docnum), float(score)) for score, docnum in results.top_n[start:stop]]
 
     def _match(
         self,
@@ -417,23 +476,32 @@ class ArticleIndex:
         if sort not in SORTS:
             raise SearchQueryError(f"Unknown sort {sort!r}: use one of {', '.join(SORTS)}.")
         restrict = _restriction(filters, date_from, date_to)
-        searcher = self.searcher()
+        sets = self.doc_sets()
+        allowed = sets.of(restrict) if restrict is not None else None
         parsed = parse_query(text, self._ix.schema, DEFAULT_FIELDS, QUERY_FIELDS)
         if sort == "relevance" and isinstance(parsed, query.Every):
             sort = "newest"
-        sortedby = None
-        if sort != "relevance":
-            sortedby = [
-                sorting.FieldFacet("date", reverse=sort == "newest"),
-                sorting.FieldFacet("ordinal"),
-            ]
         how = "all"
-        results = searcher.search(parsed, limit=None, sortedby=sortedby, filter=restrict)
-        if relax and results.is_empty() and is_plain(text):  # no article has every word
+        mask = sets.of(parsed)
+        if allowed is not None:
+            mask &= allowed
+        if relax and not mask.any() and is_plain(text):  # no article has every word
             parsed = parse_query(text, self._ix.schema, DEFAULT_FIELDS, QUERY_FIELDS, any_word=True)
-            results = searcher.search(parsed, limit=None, sortedby=sortedby, filter=restrict)
+            mask = sets.of(parsed)
+            if allowed is not None:
+                mask &= allowed
             how = "any"
-        return _Match(parsed, results, how, sort)
+        return _Match(parsed, mask, how, sort, allowed is not None)
+
+    def bare_top(
+        self, text: str, filters: Mapping[str, Sequence[str]] | None = None, limit: int = 10
+    ) -> list[str]:
+        """The ids of the best ``limit`` matches by Whoosh alone: no count, facets, snippets or
+        relaxation (the baseline that benchmarks compare ``search`` with)."""
+        parsed = parse_query(text, self._ix.schema, DEFAULT_FIELDS, QUERY_FIELDS)
+        restrict = _restriction(filters, None, None)
+        results = self.searcher().search(parsed, limit=limit, filter=restrict)
+        return [hit["id"] for hit in results]
 
     def _did_you_mean(
         self,
@@ -449,11 +517,11 @@ class ArticleIndex:
             again = self._match(corrected, filters, "relevance", date_from, date_to)
         except SearchQueryError:
             return None
-        return corrected if again.match == "all" and not again.results.is_empty() else None
+        return corrected if again.match == "all" and again.total else None
 
     def entity_counts(self) -> dict[str, list[dict[str, Any]]]:
         """Every entity with the number of articles filed under it, by type."""
-        return self.facet_table().counts(self.searcher().reader().all_doc_ids(), types=ENTITY_TYPES)
+        return self.facet_table().counts(self.doc_sets().live, types=ENTITY_TYPES)
 
     def label(self, type_: str, id_: str) -> str | None:
         """The display name of a filter value the index knows, else None."""
@@ -685,6 +753,21 @@ def _wanted_leaves(q: query.Query) -> Iterator[query.Query]:
     else:
         for child in q.children():
             yield from _wanted_leaves(child)
+
+
+def _sort_fields(reader: Any) -> Iterator[tuple[int, tuple[str, int]]]:
+    """(docnum, (date, ordinal)) of every document, from the sortable columns."""
+    dates = reader.column_reader("date")
+    ordinals = reader.column_reader("ordinal")
+    for docnum in range(reader.doc_count_all()):
+        date = dates[docnum]
+        yield (
+            docnum,
+            (
+                date.decode() if isinstance(date, bytes) else str(date or ""),
+                int(ordinals[docnum] or 0),
+            ),
+        )
 
 
 def _score(hit: Hit) -> float:

@@ -1,81 +1,114 @@
-"""Facet counts from a table built once per index generation (no per-query field scans)."""
+"""Facet counts from arrays built once per index generation from the filter fields' postings.
+
+For every facet type: a code per value, and the (document, value code) pairs, so counting the
+values of a match set is one numpy gather and one bincount, however many documents match.
+"""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from whoosh.searching import Searcher
+import numpy as np
+from numpy.typing import NDArray
 
 from indexer.index._schema import ENTITY_TYPES, FACET_TYPES
+from indexer.index._sets import DocSets, Mask
 
 # Facets listed newest first rather than by count.
 _BY_VALUE = ("edition", "year")
+# The index field each facet type is read from.
+_FIELD = {**{t: t for t in ENTITY_TYPES}, "edition": "edition_id", "section": "section_key"}
+
+
+@dataclass(frozen=True)
+class _Column:
+    values: list[str]  # value ids, by code
+    docs: NDArray[np.int64]  # document number of each (document, value) pair
+    codes: NDArray[np.int64]  # value code of each pair
 
 
 @dataclass(frozen=True)
 class FacetTable:
-    """Per document number, the values it is filed under for every facet type."""
+    """Every facet type's values, labels and (document, value) pairs."""
 
-    ids: dict[int, dict[str, list[str]]]
+    columns: dict[str, _Column]
     labels: dict[str, dict[str, str]]
     order: dict[str, dict[str, str]]  # for edition and year: a sort key per value (its date)
 
     @classmethod
-    def build(cls, searcher: Searcher) -> FacetTable:
-        ids: dict[int, dict[str, list[str]]] = {}
+    def build(cls, sets: DocSets, stored: Any) -> FacetTable:
+        """From the index's terms; ``stored(docnum)`` gives a document's stored fields (read
+        once per value, for its label)."""
+        columns: dict[str, _Column] = {}
         labels: dict[str, dict[str, str]] = {t: {} for t in FACET_TYPES}
         order: dict[str, dict[str, str]] = {t: {} for t in _BY_VALUE}
-        for docnum, stored in searcher.reader().iter_docs():
-            doc_labels = stored.get("filter_labels") or {}
-            values = {t: list(doc_labels.get(t, {})) for t in ENTITY_TYPES}
-            for type_, mapping in doc_labels.items():
-                labels.setdefault(type_, {}).update(mapping)
-            edition_id = stored.get("edition_id", "")
-            date = stored.get("date") or ""
-            values["edition"] = [edition_id]
-            labels["edition"][edition_id] = edition_label(stored)
-            order["edition"][edition_id] = f"{date}\t{stored.get('edition') or 0:09d}"
-            values["year"] = [date[:4]] if date else []
-            if date:
-                labels["year"][date[:4]] = date[:4]
-                order["year"][date[:4]] = date[:4]
-            section = stored.get("section") or ""
-            values["section"] = [section] if section else []
-            if section:
-                labels["section"][section] = section
-            ids[docnum] = values
-        return cls(ids, labels, order)
+        for type_ in FACET_TYPES:
+            field = "date" if type_ == "year" else _FIELD[type_]
+            grouped: dict[str, list[Mask]] = {}
+            for text in sets.terms(field):
+                if not text:
+                    continue
+                value = text[:4] if type_ == "year" else text
+                grouped.setdefault(value, []).append(sets.term(field, text) & sets.live)
+            values: list[str] = []
+            docs: list[NDArray[np.int64]] = []
+            codes: list[NDArray[np.int64]] = []
+            for value, masks in grouped.items():
+                ids = np.flatnonzero(np.logical_or.reduce(masks))
+                if not len(ids):
+                    continue
+                first = stored(int(ids[0]))
+                labels[type_][value] = _label(type_, value, first)
+                if type_ == "edition":
+                    order["edition"][value] = (
+                        f"{first.get('date') or ''}\t{first.get('edition') or 0:09d}"
+                    )
+                elif type_ == "year":
+                    order["year"][value] = value
+                docs.append(ids)
+                codes.append(np.full(len(ids), len(values), dtype=np.int64))
+                values.append(value)
+            columns[type_] = _Column(
+                values,
+                np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64),
+                np.concatenate(codes) if codes else np.zeros(0, dtype=np.int64),
+            )
+        return cls(columns, labels, order)
 
     def label(self, type_: str, id_: str) -> str | None:
         return self.labels.get(type_, {}).get(id_)
 
     def counts(
-        self, docnums: Iterable[int], limit: int | None = None, types: Iterable[str] = FACET_TYPES
+        self, matched: Mask, limit: int | None = None, types: Iterable[str] = FACET_TYPES
     ) -> dict[str, list[dict[str, Any]]]:
-        """{type: [{id, label, count}]} over ``docnums``: most frequent first (editions and
-        years newest first), at most ``limit`` values per type."""
-        wanted = tuple(types)
-        tallies: dict[str, Counter[str]] = {t: Counter() for t in wanted}
-        for docnum in docnums:
-            values = self.ids.get(docnum, {})
-            for type_ in wanted:
-                tallies[type_].update(values.get(type_, ()))
+        """{type: [{id, label, count}]} over the documents in ``matched``: most frequent first
+        (editions and years newest first), at most ``limit`` values per type."""
         out: dict[str, list[dict[str, Any]]] = {}
-        for type_, tally in tallies.items():
+        for type_ in types:
+            column = self.columns[type_]
+            tally = np.bincount(column.codes[matched[column.docs]], minlength=len(column.values))
+            present = [(column.values[i], int(tally[i])) for i in np.flatnonzero(tally)]
             names = self.labels.get(type_, {})
             if type_ in _BY_VALUE:
                 keys = self.order[type_]
-                ranked = sorted(tally.items(), key=lambda kv: keys.get(kv[0], ""), reverse=True)
+                ranked = sorted(present, key=lambda kv: keys.get(kv[0], ""), reverse=True)
             else:
-                ranked = sorted(tally.items(), key=lambda kv: (-kv[1], names.get(kv[0], kv[0])))
+                ranked = sorted(present, key=lambda kv: (-kv[1], names.get(kv[0], kv[0])))
             out[type_] = [
                 {"id": id_, "label": names.get(id_, id_), "count": count}
                 for id_, count in ranked[:limit]
             ]
         return out
+
+
+def _label(type_: str, value: str, stored: dict[str, Any]) -> str:
+    if type_ == "edition":
+        return edition_label(stored)
+    if type_ in ENTITY_TYPES:
+        return str((stored.get("filter_labels") or {}).get(type_, {}).get(value, value))
+    return value
 
 
 def edition_label(stored: dict[str, Any]) -> str:

@@ -1,0 +1,374 @@
+"""The measurements: each returns rows of (measure, value, target, met)."""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import json
+import multiprocessing
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.fts import FtsSearcher, build_fts
+from bench.pdfs import render_corpus
+from bench.queries import KINDS, Query, query_mix
+from bench.records import build_index_from, records_file
+from indexer.config import Settings
+from indexer.index import ArticleIndex
+from indexer.pipeline import BuildOptions, build_index
+from search_app.archive import Archive
+from search_app.params import SearchParams
+
+
+@dataclass(frozen=True)
+class Row:
+    section: str
+    measure: str
+    value: str
+    target: str = ""
+    met: bool | None = None  # None: no target
+
+
+@dataclass(frozen=True)
+class Scale:
+    name: str
+    editions: int  # PDFs for ingest
+    pages: int  # pages per edition
+    incremental: int  # PDFs for the no-change reindex
+    articles: tuple[int, ...]  # record counts for index and search
+    queries: int
+    http_seconds: float
+
+
+FULL = Scale("full", 200, 12, 1000, (15_000, 100_000), 300, 30.0)
+SMALL = Scale("small", 4, 4, 12, (300, 600), 25, 2.0)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _pdfminer_alone(paths: list[Path]) -> int:
+    """pdfminer.six layout analysis of every page, with the pipeline's own parameters."""
+    from pdfminer.high_level import extract_pages
+
+    from indexer.extract import LAYOUT
+
+    pages = 0
+    for path in paths:
+        for _ in extract_pages(path, laparams=LAYOUT):
+            pages += 1
+    return pages
+
+
+def _in_processes(paths: list[Path], processes: int) -> tuple[int, float]:
+    """(pages, seconds) for pdfminer alone over ``paths`` in ``processes`` processes."""
+    shares = [paths[i::processes] for i in range(processes)]
+    started = time.perf_counter()
+    with multiprocessing.get_context("fork").Pool(processes) as pool:
+        pages = sum(pool.map(_pdfminer_alone, shares))
+    return pages, time.perf_counter() - started
+
+
+def ingest(work: Path, scale: Scale, seed: int, log: Callable[[str], None]) -> list[Row]:
+    corpus = render_corpus(work / "ingest-corpus", scale.editions, seed, scale.pages)
+    paths = sorted(corpus.glob("*.pdf"))
+    rows: list[Row] = []
+    alone: dict[int, float] = {}
+    ends: dict[int, float] = {}
+    for workers in (1, 2):
+        pages, seconds = _in_processes(paths, workers)
+        alone[workers] = pages / seconds
+        log(f"pdfminer alone, {workers} process(es): {pages} pages in {seconds:.1f} s")
+        index_dir = work / f"ingest-index-{workers}"
+        shutil.rmtree(index_dir, ignore_errors=True)
+        started = time.perf_counter()
+        report = build_index(
+            Settings(corpus_dir=corpus, index_dir=index_dir),
+            options=BuildOptions(full=True, workers=workers),
+        )
+        seconds = time.perf_counter() - started
+        failed = report.counts().get("failed", 0)
+        ends[workers] = pages / seconds
+        log(f"bulletins index, {workers} worker(s): {report.articles} articles in {seconds:.1f} s")
+        rows.append(
+            Row(
+                "ingest",
+                f"end to end, {workers} worker{'s' if workers > 1 else ''}: pages/s "
+                f"({len(paths)} PDFs, {pages} pages, {report.articles} articles, "
+                f"{failed} failed)",
+                f"{ends[workers]:.1f}",
+            )
+        )
+        rows.append(
+            Row("ingest", f"pdfminer.six alone, {workers} process(es): pages/s", f"{alone[workers]:.1f}")
+        )
+    for workers in (1, 2):
+        ratio = ends[workers] / alone[1]
+        rows.append(
+            Row(
+                "ingest",
+                f"end to end with {workers} worker(s) / pdfminer.six alone (1 process)",
+                f"{ratio:.2f}x",
+                "≥ 0.8x",
+                ratio >= 0.8,
+            )
+        )
+    ratio = ends[2] / alone[2]
+    rows.append(
+        Row("ingest", "end to end, 2 workers / pdfminer.six alone, 2 processes", f"{ratio:.2f}x")
+    )
+    scaling = ends[2] / ends[1]
+    rows.append(
+        Row("ingest", "end to end, 2 workers / 1 worker", f"{scaling:.2f}x", "≥ 1.7x", scaling >= 1.7)
+    )
+    return rows
+
+
+def incremental(work: Path, scale: Scale, seed: int, log: Callable[[str], None]) -> list[Row]:
+    """A no-change reindex of ``scale.incremental`` PDFs: the ingest editions plus short ones."""
+    corpus = work / "incremental-corpus"
+    editions = render_corpus(work / "ingest-corpus", scale.editions, seed, scale.pages)
+    corpus.mkdir(parents=True, exist_ok=True)
+    for path in editions.glob("*.pdf"):
+        target = corpus / path.name
+        if not target.exists():
+            os.link(path, target)
+    extra = scale.incremental - scale.editions
+    render_corpus(corpus, extra, seed, pages=2, start=scale.editions + 1)
+    index_dir = work / "incremental-index"
+    settings = Settings(corpus_dir=corpus, index_dir=index_dir)
+    started = time.perf_counter()
+    first = build_index(settings, options=BuildOptions(workers=2))
+    log(f"first index of {len(first.outcomes)} PDFs: {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    again = build_index(settings, options=BuildOptions(workers=2))
+    in_process = time.perf_counter() - started
+    command = [sys.executable, "-m", "indexer.cli", "index", "--corpus", str(corpus)]
+    command += ["--index", str(index_dir), "--quiet"]
+    started = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True)
+    wall = time.perf_counter() - started
+    unchanged = again.counts().get("unchanged", 0)
+    log(f"no-change reindex: {in_process:.2f} s in process, {wall:.2f} s as a command")
+    return [
+        Row(
+            "incremental",
+            f"no-change reindex of {len(again.outcomes)} PDFs ({unchanged} unchanged), "
+            "`bulletins index` as a command (process start included)",
+            f"{wall:.2f} s",
+            "< 2 s",
+            wall < 2.0,
+        ),
+        Row("incremental", "the same, inside the process (build_index)", f"{in_process:.2f} s"),
+    ]
+
+
+def _build_child(records: Path, root: Path, out: Path) -> None:
+    started = time.perf_counter()
+    count = build_index_from(records, root)
+    out.write_text(json.dumps({"count": count, "seconds": time.perf_counter() - started}))
+
+
+def index_and_search(
+    work: Path, scale: Scale, seed: int, log: Callable[[str], None], http_at: int | None
+) -> list[Row]:
+    rows: list[Row] = []
+    for count in scale.articles:
+        records = records_file(work, count, seed)
+        root = work / f"index-{count}"
+        shutil.rmtree(root, ignore_errors=True)
+        out = work / f"build-{count}.json"
+        # in a child process, so its peak memory is the build's alone
+        child = multiprocessing.get_context("spawn").Process(
+            target=_build_child, args=(records, root, out)
+        )
+        child.start()
+        _, status, usage = os.wait4(child.pid, 0)
+        child.join()
+        if status != 0:
+            raise RuntimeError(f"index build of {count} records failed (status {status})")
+        built = json.loads(out.read_text())
+        size = sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
+        peak = usage.ru_maxrss / 1024
+        log(f"index of {count} articles: {built['seconds']:.1f} s, {size / 2**20:.0f} MB")
+        rows += [
+            Row("index", f"build {count:,} articles: time", f"{built['seconds']:.1f} s"),
+            Row("index", f"build {count:,} articles: size on disk", f"{size / 2**20:.0f} MB"),
+            Row(
+                "index",
+                f"build {count:,} articles: peak memory (RSS)",
+                f"{peak:.0f} MB",
+                "< 1 GB" if count >= 100_000 else "",
+                peak < 1024 if count >= 100_000 else None,
+            ),
+        ]
+        rows += search(work, root, records, count, scale, seed, log)
+        if http_at == count:
+            rows += http_load(root, work, count, scale, seed, log)
+    return rows
+
+
+def _percentiles(seconds: list[float]) -> tuple[float, float, float]:
+    cuts = statistics.quantiles(seconds, n=100, method="inclusive")
+    return cuts[49] * 1000, cuts[94] * 1000, cuts[98] * 1000
+
+
+def search(
+    work: Path, root: Path, records: Path, count: int, scale: Scale, seed: int, log: Callable[[str], None]
+) -> list[Row]:
+    archive = Archive(Settings(corpus_dir=work, index_dir=root))
+    index = archive.index
+    queries = query_mix(index, scale.queries, seed)
+    fts_path = work / f"fts-{count}.sqlite"
+    started = time.perf_counter()
+    build_fts(records, fts_path)
+    fts_build = time.perf_counter() - started
+    fts = FtsSearcher(fts_path)
+    for q in queries[:10]:  # warm up: facet table, sort order, file caches
+        archive.search(_params(q))
+        index.bare_top(q.text, q.filters)
+        fts.search(q)
+    served: dict[str, list[float]] = {k: [] for k in KINDS}
+    bare: list[float] = []
+    sqlite: list[float] = []
+    for q in queries:
+        started = time.perf_counter()
+        archive.search(_params(q))
+        served[q.kind].append(time.perf_counter() - started)
+        started = time.perf_counter()
+        index.bare_top(q.text, q.filters)
+        bare.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        fts.search(q)
+        sqlite.append(time.perf_counter() - started)
+    every = [s for times in served.values() for s in times]
+    p50, p95, p99 = _percentiles(every)
+    b50, b95, b99 = _percentiles(bare)
+    f50, f95, f99 = _percentiles(sqlite)
+    target = 50 if count <= 15_000 else 150
+    log(f"search at {count}: served p95 {p95:.1f} ms, bare p95 {b95:.1f} ms, fts p95 {f95:.1f}")
+    name = f"{count:,} articles"
+    rows = [
+        Row(
+            "search",
+            f"{name}, as served (top 10, highlights, 9 facets): p50 / p95 / p99",
+            f"{p50:.1f} / {p95:.1f} / {p99:.1f} ms",
+            f"p95 < {target} ms" if count in (15_000, 100_000) else "",
+            p95 < target if count in (15_000, 100_000) else None,
+        ),
+        Row("search", f"{name}, bare Whoosh top 10: p50 / p95 / p99", f"{b50:.1f} / {b95:.1f} / {b99:.1f} ms"),
+        Row("search", f"{name}, as served / bare Whoosh (p95)", f"{p95 / b95:.2f}x", "≤ 3x", p95 / b95 <= 3),
+        Row(
+            "search",
+            f"{name}, SQLite FTS5 reference (top 10, snippets, total): p50 / p95 / p99",
+            f"{f50:.1f} / {f95:.1f} / {f99:.1f} ms (built in {fts_build:.1f} s)",
+        ),
+    ]
+    for kind in KINDS:
+        k50, k95, _ = _percentiles(served[kind] * 2 if len(served[kind]) < 2 else served[kind])
+        rows.append(Row("search", f"{name}, as served, {kind} queries: p50 / p95", f"{k50:.1f} / {k95:.1f} ms"))
+    index.close()
+    return rows
+
+
+def _params(q: Query) -> SearchParams:
+    return SearchParams(q=q.text, filters=tuple((t, tuple(v)) for t, v in q.filters.items()))
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def _server(root: Path, corpus: Path) -> Iterator[int]:
+    port = _free_port()
+    command = [sys.executable, "-m", "indexer.cli", "serve", "--index", str(root)]
+    command += ["--corpus", str(corpus), "--port", str(port), "--threads", "8"]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError):
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                connection.request("GET", "/api/status")
+                if connection.getresponse().status == 200:
+                    break
+            time.sleep(0.2)
+        else:
+            raise RuntimeError("the server did not start within 60 s")
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def http_load(
+    root: Path, work: Path, count: int, scale: Scale, seed: int, log: Callable[[str], None]
+) -> list[Row]:
+    """8 clients on loopback, each sending the query mix to /api/search for the set time."""
+    index = ArticleIndex(root)
+    queries = query_mix(index, scale.queries, seed + 1)
+    index.close()
+    paths = []
+    for q in queries:
+        args = [("q", q.text)] + [(t, v) for t, values in q.filters.items() for v in values]
+        paths.append("/api/search?" + urllib.parse.urlencode(args))
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    with _server(root, work) as port:
+        stop = time.monotonic() + scale.http_seconds
+
+        def client(start: int) -> None:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            i = start
+            mine: list[float] = []
+            while time.monotonic() < stop and len(mine) < 100_000:
+                path = paths[i % len(paths)]
+                i += 1
+                began = time.perf_counter()
+                try:
+                    connection.request("GET", path)
+                    response = connection.getresponse()
+                    response.read()
+                    if response.status != 200:
+                        with lock:
+                            errors.append(f"{response.status} {path}")
+                except (OSError, http.client.HTTPException) as exc:
+                    with lock:
+                        errors.append(f"{type(exc).__name__} {path}")
+                    connection.close()
+                    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                mine.append(time.perf_counter() - began)
+            connection.close()
+            with lock:
+                latencies.extend(mine)
+
+        began = time.monotonic()
+        threads = [threading.Thread(target=client, args=(i * 37,)) for i in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.monotonic() - began
+    rate = len(latencies) / elapsed
+    _, p95, _ = _percentiles(latencies) if len(latencies) > 1 else (0.0, 0.0, 0.0)
+    log(f"http at {count}: {rate:.0f} req/s, p95 {p95:.0f} ms, {len(errors)} errors")
+    name = f"/api/search at {count:,} articles, 8 clients, {scale.http_seconds:.0f} s"
+    return [
+        Row("http", f"{name}: requests/s", f"{rate:.0f}", "≥ 100" if count == 15_000 else "",
+            rate >= 100 if count == 15_000 else None),
+        Row("http", f"{name}: p95 latency", f"{p95:.0f} ms"),
+        Row("http", f"{name}: errors ({len(latencies)} requests)", str(len(errors)), "0", not errors),
+    ]
