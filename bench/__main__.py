@@ -17,6 +17,7 @@ from bench.measure import FULL, ROOT, SMALL, Row, incremental, index_and_search,
 from bench.report import markdown, table
 
 SECTIONS = ("ingest", "incremental", "index")
+ANALYSIS = "## Analysis"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -79,7 +80,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(table(rows))
     if out is not None:
         command = "python -m bench " + " ".join(argv if argv is not None else sys.argv[1:])
-        out.write_text(markdown(rows, command.strip(), time.monotonic() - started), "utf-8")
+        kept = ""  # the hand-written analysis below the table survives a new run
+        if out.exists():
+            text = out.read_text(encoding="utf-8")
+            if ANALYSIS in text:
+                kept = text[text.index(ANALYSIS) :]
+        table_md = markdown(rows, command.strip(), time.monotonic() - started)
+        out.write_text(table_md + ("\n" + kept if kept else ""), "utf-8")
         log(f"wrote {out}")
     return 0
 

@@ -66,5 +66,6 @@ def _render(job: tuple[Path, int, int, int]) -> None:
 
 
 _MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip

@@ -7,6 +7,7 @@ seed and index give the same queries. Each query is written for both engines: Wh
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
 from dataclasses import dataclass, field
@@ -79,7 +80,7 @@ def _words() -> list[str]:
 def _bigrams() -> list[str]:
     text = " ".join(_prose(MANUSCRIPT.read_text(encoding="utf-8"))).lower()
     tokens = re.findall(r"[a-z]{4,}", text)
-    return sorted({f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)})[::37]
+    return sorted({f"{a} {b}" for a, b in itertools.pairwise(tokens)})[::37]
 
 
 _COMMON = {"their", "there", "which", "these", "those", "where", "would", "could", "about"}

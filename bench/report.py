@@ -6,6 +6,7 @@ import os
 import platform
 import time
 from importlib.metadata import version
+from pathlib import Path
 
 from bench.measure import Row
 
@@ -32,7 +33,7 @@ def table(rows: list[Row]) -> str:
 def machine() -> list[str]:
     cpu = platform.processor() or platform.machine()
     try:
-        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+        with Path("/proc/cpuinfo").open(encoding="utf-8") as handle:
             for line in handle:
                 if line.startswith("model name"):
                     cpu = line.split(":", 1)[1].strip()

@@ -13,6 +13,7 @@ Everything is a pure function of the seed: the same seed gives the same archive 
 from __future__ import annotations
 
 import csv
+import itertools
 import random
 import re
 from collections.abc import Iterator
@@ -48,11 +49,7 @@ SECTIONS = (
 )
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d+(?:[.,]\d+)?%?|[.,;:]")
 _SENTENCE_END = "."
-_SYLLABLES = (
-    "ab ac ad al an ar as ba be bi bo ca ce ci co da de di do el en er es fa fe fi fo ga ge gi "
-    "go ha he hi ho il in ir is ka la le li lo lu ma me mi mo na ne ni no or os pa pe pi po ra "
-    "re ri ro sa se si so ta te ti to ul un ur va ve vi vo wa we wi ya ze"
-).split()
+_SYLLABLES = tuple(a + b for a in "bcdfghklmnprstvwz" for b in "aeiou")  # open syllables
 
 
 @dataclass(frozen=True)
@@ -91,7 +88,7 @@ class TextModel:
         chain: dict[str, list[str]] = {}
         starts: list[str] = []
         for tokens in rng.sample(self._paragraphs, min(paragraphs, len(self._paragraphs))):
-            for left, right in zip(tokens, tokens[1:], strict=False):
+            for left, right in itertools.pairwise(tokens):
                 chain.setdefault(left, []).append(right)
                 if left == _SENTENCE_END and right[:1].isupper():
                     starts.append(right)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import logging
+import os
 import re
+import signal
 import socket
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -441,6 +445,15 @@ def entities_command(
     "--threads", type=click.IntRange(1, 64), default=8, show_default=True, help="Worker threads."
 )
 @click.option(
+    "--processes",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Server processes sharing the port (each with --threads threads). Searching is "
+    "CPU-bound Python: on a machine with N cores, N processes answer about N times as many "
+    "requests per second as one.",
+)
+@click.option(
     "--trusted-host",
     "trusted_hosts",
     multiple=True,
@@ -454,6 +467,7 @@ def serve_command(
     host: str,
     port: int,
     threads: int,
+    processes: int,
     trusted_hosts: tuple[str, ...],
     index_dir: Path | None,
     corpus_dir: Path | None,
@@ -480,7 +494,55 @@ def serve_command(
     app = create_app(settings, trusted_hosts=trusted)
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"Bulletin Archive on http://{shown}:{port}/ (Ctrl+C to stop)", err=True)
-    serve(app, sockets=[listener], threads=threads, ident="bulletins")
+    if processes == 1:
+        serve(app, sockets=[listener], threads=threads, ident="bulletins")
+        return
+    _prefork(processes, lambda: serve(app, sockets=[listener], threads=threads, ident="bulletins"))
+
+
+def _prefork(processes: int, run: Callable[[], None]) -> None:
+    """Run ``run`` in ``processes`` forked children sharing the listening socket; a child that
+    dies is replaced (unless children keep dying at once), and Ctrl+C or SIGTERM stops all."""
+    children: dict[int, float] = {}
+
+    def start() -> None:
+        pid = os.fork()
+        if pid == 0:  # the child serves until it is told to stop
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            try:
+                run()
+            finally:
+                os._exit(0)
+        children[pid] = time.monotonic()
+
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    for _ in range(processes):
+        start()
+    quick_deaths = 0
+    try:
+        while children:
+            pid, status = os.wait()
+            started = children.pop(pid, None)
+            if started is None:
+                continue
+            quick_deaths = quick_deaths + 1 if time.monotonic() - started < 2 else 0
+            if quick_deaths >= 3:
+                _fail(f"server processes keep exiting (last status {status}); stopping")
+            click.echo(f"server process {pid} exited (status {status}); starting another", err=True)
+            start()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+        for pid in list(children):
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
 
 
 def _loopback_names(host: str) -> list[str] | None:

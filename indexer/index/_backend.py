@@ -29,7 +29,7 @@ from indexer.index._schema import (
     SORTS,
     build_schema,
 )
-from indexer.index._sets import DocSets, Mask
+from indexer.index._sets import DocSets, Mask, without_positions
 from indexer.index._spelling import suggest
 from indexer.index._store import live_dir
 from indexer.models import Article, Edition
@@ -188,6 +188,7 @@ class ArticleIndex:
         self._facets: FacetTable | None = None
         self._sets: DocSets | None = None
         self._orders: dict[str, NDArray[np.int64]] = {}
+        self._closest: dict[str, str | None] = {}  # "did you mean", remembered per word
         self._generation: tuple[str, int] | None = None
         if path is None:
             self._live: Path | None = None
@@ -289,6 +290,7 @@ class ArticleIndex:
                 self._facets = None
                 self._sets = None
                 self._orders = {}
+                self._closest = {}
                 self._generation = key
                 if self._retired is not None:
                     self._retired.close()
@@ -460,8 +462,11 @@ class ArticleIndex:
             ids = np.flatnonzero(match.mask)
             ranked = ids[np.argsort(self._order(match.sort)[ids], kind="stable")]
             return [(int(d), 0.0) for d in ranked[start:stop]]
-        allowed = set(np.flatnonzero(match.mask).tolist()) if match.restricted else None
-        results = self.searcher().search(match.parsed, limit=stop, filter=allowed)
+        ranking = without_positions(match.parsed)
+        allowed = None
+        if match.restricted or ranking is not match.parsed:
+            allowed = set(np.flatnonzero(match.mask).tolist())
+        results = self.searcher().search(ranking, limit=stop, filter=allowed)
         return [(int(docnum), float(score)) for score, docnum in results.top_n[start:stop]]
 
     def _match(
@@ -510,7 +515,10 @@ class ArticleIndex:
         date_from: str | None,
         date_to: str | None,
     ) -> str | None:
-        corrected = suggest(self.searcher(), text)
+        searcher = self.searcher()
+        with self._lock:
+            closest = self._closest
+        corrected = suggest(searcher, text, closest)
         if corrected is None:
             return None
         try:

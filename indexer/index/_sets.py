@@ -122,11 +122,29 @@ class DocSets:
         return self._remember(key, mask)
 
     def _by_whoosh(self, q: query.Query) -> Mask:
-        """Phrases and anything else that needs positions: Whoosh's own matcher."""
+        """Phrases and anything else that needs positions: Whoosh's own matcher (remembered,
+        as a phrase costs far more than a word)."""
+        key = ("query", repr(q))
+        with self._lock:
+            found = self._cache.get(key)
+        if found is not None:
+            return found
         mask = self.none()
         ids = np.fromiter(self._searcher.docs_for_query(q), dtype=np.int64)
         mask[ids] = True
-        return mask
+        return self._remember(key, mask)
+
+
+def without_positions(q: query.Query) -> query.Query:
+    """``q`` with each phrase as all of its words: for ranking matches already known to hold
+    the phrase, without Whoosh checking positions in every candidate again."""
+    if isinstance(q, query.Phrase):
+        return query.And([query.Term(q.fieldname, word, boost=q.boost) for word in q.words])
+    if isinstance(q, query.CompoundQuery):
+        return q.__class__([without_positions(child) for child in q.subqueries], boost=q.boost)
+    if isinstance(q, query.BinaryQuery):
+        return q.__class__(without_positions(q.a), without_positions(q.b))
+    return q
 
 
 def _posting_ids(matcher: Any) -> NDArray[np.int64]:

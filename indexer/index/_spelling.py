@@ -17,9 +17,13 @@ _SPELLING_FIELDS = ("spell_body", "spell_title")
 MIN_LENGTH = 4
 
 
-def suggest(searcher: Searcher, text: str) -> str | None:
+def suggest(
+    searcher: Searcher, text: str, remembered: dict[str, str | None] | None = None
+) -> str | None:
     """``text`` with each unknown word replaced by the closest, most common indexed word, or
-    ``None`` when every word is known or none has a close match."""
+    ``None`` when every word is known or none has a close match. ``remembered`` keeps the
+    closest word found for each word (for one index generation)."""
+    memo = remembered if remembered is not None else {}
     reader = searcher.reader()
     changed = False
 
@@ -28,7 +32,12 @@ def suggest(searcher: Searcher, text: str) -> str | None:
         word = match.group(1)
         if word in _OPERATORS or len(word) < MIN_LENGTH or _known(reader, word):
             return word
-        best = _closest(reader, word.lower())
+        lower = word.lower()
+        if lower not in memo:
+            if len(memo) > 10_000:
+                memo.clear()
+            memo[lower] = _closest(reader, lower)
+        best = memo[lower]
         if best is None:
             return word
         changed = True
@@ -50,11 +59,14 @@ def _known(reader: Any, word: str) -> bool:
 
 
 def _closest(reader: Any, word: str) -> str | None:
-    maxdist = 1 if len(word) < 5 else 2  # a swap of two letters is two edits
     candidates: set[str] = set()
-    for field in _SPELLING_FIELDS:
-        if field in reader.schema:
-            candidates.update(reader.terms_within(field, word, maxdist))
+    # one edit first (cheap); two (a swap of two letters is two) only if that finds nothing
+    for maxdist in (1, 2) if len(word) >= 5 else (1,):
+        for field in _SPELLING_FIELDS:
+            if field in reader.schema:
+                candidates.update(reader.terms_within(field, word, maxdist))
+        if candidates:
+            break
     if not candidates:
         return None
 

@@ -89,3 +89,37 @@ def test_serve_reports_a_port_in_use(corpus_copy: Path, tmp_path: Path) -> None:
 def test_serve_help_names_the_pages(tmp_path: Path) -> None:
     text = CliRunner().invoke(cli, ["serve", "--help"]).output
     assert "--port" in text and "/api/search" in text and "waitress" in text
+
+
+def test_serve_with_two_processes_answers_and_stops_them_all(
+    corpus_copy: Path, tmp_path: Path
+) -> None:
+    port = free_port()
+    command = [sys.executable, "-c", "from indexer.cli import main; main()"]
+    command += [*serve_args(port, corpus_copy, tmp_path / "index"), "--processes", "2"]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env)
+    assert process.stderr is not None
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(
+        target=lambda: [lines.put(line) for line in process.stderr or ()], daemon=True
+    ).start()
+    seen: list[str] = []
+    try:
+        assert read_until(lines, seen, "Serving on", 60), "".join(seen)
+        time.sleep(0.5)  # both processes listening
+        children = subprocess.run(
+            ["pgrep", "-P", str(process.pid)], capture_output=True, text=True, check=False
+        ).stdout.split()
+        assert len(children) == 2, children
+        for _ in range(6):
+            url = f"http://127.0.0.1:{port}/api/search?q=county+lines"
+            with urllib.request.urlopen(url, timeout=10) as response:
+                assert json.load(response)["results"][0]["title"] == "Op GUARDIAN"
+    finally:
+        process.terminate()
+        assert process.wait(timeout=15) == 0
+        process.stderr.close()
+    for pid in children:
+        with pytest.raises(ProcessLookupError):
+            os.kill(int(pid), 0)
