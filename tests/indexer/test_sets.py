@@ -53,7 +53,7 @@ def test_facet_counts_equal_counting_stored_fields(shipped_index: ArticleIndex) 
         if doc["id"] not in hits:
             continue
         for type_, ids in (doc.get("filter_labels") or {}).items():
-            expected.setdefault(type_, Counter()).update(ids)
+            expected.setdefault(type_, Counter()).update(list(ids))
         expected.setdefault("edition", Counter())[doc["edition_id"]] += 1
         if doc.get("section"):
             expected.setdefault("section", Counter())[doc["section"]] += 1
