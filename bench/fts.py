@@ -44,6 +44,9 @@ class FtsSearcher:
     def __init__(self, path: Path) -> None:
         self._db = sqlite3.connect(path, check_same_thread=False)
 
+    def close(self) -> None:
+        self._db.close()
+
     def search(self, q: Query) -> tuple[int, list[tuple[str, str]]]:
         """Total and top 10 (id, snippet) by BM25, filters applied; newest first without words."""
         where, args = [], []

@@ -310,6 +310,7 @@ def search(
             )
         )
     index.close()
+    fts.close()
     return rows
 
 
@@ -333,11 +334,15 @@ def _server(root: Path, corpus: Path) -> Iterator[int]:
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            with contextlib.suppress(OSError):
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            try:
                 connection.request("GET", "/api/status")
                 if connection.getresponse().status == 200:
                     break
+            except OSError:
+                pass
+            finally:
+                connection.close()
             time.sleep(0.2)
         else:
             raise RuntimeError("the server did not start within 60 s")
