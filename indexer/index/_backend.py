@@ -21,6 +21,7 @@ from indexer.index._entity import EntityView, entity_view
 from indexer.index._facets import FacetTable, edition_label
 from indexer.index._highlight import highlight_whole, lead, snippet
 from indexer.index._query import is_plain, parse_query
+from indexer.index._rank import Ranker
 from indexer.index._schema import (
     DEFAULT_FIELDS,
     ENTITY_TYPES,
@@ -30,8 +31,8 @@ from indexer.index._schema import (
     build_schema,
 )
 from indexer.index._sets import DocSets, Mask, without_positions
-from indexer.index._spelling import suggest
-from indexer.index._store import live_dir
+from indexer.index._spelling import Speller
+from indexer.index._store import live_dir, named_live
 from indexer.models import Article, Edition
 from indexer.tagging.tagger import Tagged
 
@@ -187,8 +188,9 @@ class ArticleIndex:
         self._retired: Searcher | None = None
         self._facets: FacetTable | None = None
         self._sets: DocSets | None = None
+        self._ranker: Ranker | None = None
         self._orders: dict[str, NDArray[np.int64]] = {}
-        self._closest: dict[str, str | None] = {}  # "did you mean", remembered per word
+        self._speller: Speller | None = None  # "did you mean"
         self._generation: tuple[str, int] | None = None
         if path is None:
             self._live: Path | None = None
@@ -289,8 +291,9 @@ class ArticleIndex:
                 self._searcher = self._ix.searcher()
                 self._facets = None
                 self._sets = None
+                self._ranker = None
                 self._orders = {}
-                self._closest = {}
+                self._speller = None
                 self._generation = key
                 if self._retired is not None:
                     self._retired.close()
@@ -298,13 +301,12 @@ class ArticleIndex:
             return self._searcher
 
     def _key(self) -> tuple[str, int]:
-        if self.path is not None:
-            live = live_dir(self.path)
+        if self.path is not None and named_live(self.path) != self._live:
+            live = live_dir(self.path)  # a new generation is live: check it holds an index
             if live is None:
                 raise FileNotFoundError(f"no live index under {self.path}")
-            if live != self._live:
-                self._ix = index.open_dir(str(live))
-                self._live = live
+            self._ix = index.open_dir(str(live))
+            self._live = live
         return (str(self._live or ""), self._ix.latest_generation())
 
     def facet_table(self) -> FacetTable:
@@ -322,6 +324,15 @@ class ArticleIndex:
             if self._sets is None:
                 self._sets = DocSets(searcher)
             return self._sets
+
+    def ranker(self) -> Ranker:
+        """Relevance scores over the current generation (see _rank)."""
+        sets = self.doc_sets()
+        searcher = self.searcher()
+        with self._lock:
+            if self._ranker is None:
+                self._ranker = Ranker(searcher, sets)
+            return self._ranker
 
     def _order(self, sort: str) -> NDArray[np.int64]:
         """Each document's position when listed newest (or oldest) first, then in edition
@@ -456,13 +467,17 @@ class ArticleIndex:
 
     def _ranked(self, match: _Match, start: int, stop: int | None) -> list[tuple[int, float]]:
         """(document number, score) of the matches from ``start`` to ``stop`` in order: by
-        relevance, Whoosh's top-N search (skipping postings that cannot make the cut); by
-        date, from the generation's precomputed order."""
+        relevance, BM25F over every match at once (see _rank), or Whoosh's own top-N search
+        for the query shapes that does not score; by date, from the generation's precomputed
+        order."""
         if match.sort != "relevance":
             ids = np.flatnonzero(match.mask)
             ranked = ids[np.argsort(self._order(match.sort)[ids], kind="stable")]
             return [(int(d), 0.0) for d in ranked[start:stop]]
         ranking = without_positions(match.parsed)
+        ranker = self.ranker()
+        if ranker.supports(ranking):
+            return ranker.top(ranking, match.mask, start, stop)
         allowed = None
         if match.restricted or ranking is not match.parsed:
             allowed = set(np.flatnonzero(match.mask).tolist())
@@ -517,8 +532,10 @@ class ArticleIndex:
     ) -> str | None:
         searcher = self.searcher()
         with self._lock:
-            closest = self._closest
-        corrected = suggest(searcher, text, closest)
+            if self._speller is None:
+                self._speller = Speller(searcher)
+            speller = self._speller
+        corrected = speller.suggest(text)
         if corrected is None:
             return None
         try:

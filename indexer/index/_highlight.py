@@ -1,13 +1,22 @@
-"""Highlighting: escaped text with <mark> around the query's terms, as snippets or whole."""
+"""Highlighting: escaped text with <mark> around the query's terms, as snippets or whole.
+
+Whoosh's highlighter runs every word of the text through the analyzer's filter chain, which
+costs more than the search itself for ten results. The analyzers of the text fields work one
+word at a time (tokenise, lowercase, stem, fold accents), so here the tokenizer's pattern
+finds the words and each distinct word is analysed once and remembered; Whoosh's fragmenter,
+scorer and formatter then work on those tokens as on its own.
+"""
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-from whoosh import highlight
+from whoosh import analysis, highlight
+from whoosh.lang import porter
 
 SNIPPET_CHARS = 240
 _ADJACENT_MARKS = re.compile(r"</mark>(\s+)<mark>")
@@ -48,7 +57,7 @@ def snippet(text: str, terms: Iterable[str], analyzer: Any, top: int = 2) -> str
         out = highlight.highlight(
             text,
             wanted,
-            analyzer,
+            _for_terms(analyzer, wanted),
             highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=70),
             MarkFormatter(),
             top=top,
@@ -83,7 +92,7 @@ def highlight_whole(text: str, terms: Iterable[str], analyzer: Any) -> str:
         out = highlight.highlight(
             text,
             wanted,
-            analyzer,
+            _for_terms(analyzer, wanted),
             highlight.WholeFragmenter(charlimit=None),
             _WholeFormatter(),
             top=1,
@@ -91,3 +100,96 @@ def highlight_whole(text: str, terms: Iterable[str], analyzer: Any) -> str:
         if out:
             return _ADJACENT_MARKS.sub(r"\1", str(out))
     return html.escape(text, quote=False)
+
+
+_PER_WORD = (analysis.LowercaseFilter, analysis.StemFilter, analysis.CharsetFilter)
+_WORDS_KEPT = 200_000  # analysed words remembered per analyzer
+_analyzers: dict[int, tuple[Any, Any]] = {}
+_analyzers_lock = threading.Lock()
+
+
+def word_analyzer(analyzer: Any) -> Any:
+    """``analyzer`` for highlighting: the same tokens, each distinct word analysed once. An
+    analyzer with a filter that looks beyond one word is returned as it is."""
+    items = getattr(analyzer, "items", None)
+    if not items or not isinstance(items[0], analysis.RegexTokenizer) or items[0].gaps:
+        return analyzer
+    if not all(isinstance(item, _PER_WORD) for item in items[1:]):
+        return analyzer
+    with _analyzers_lock:
+        found = _analyzers.get(id(analyzer))
+        if found is None or found[0] is not analyzer:
+            found = _analyzers[id(analyzer)] = (analyzer, _WordAnalyzer(analyzer))
+    return found[1]
+
+
+def _for_terms(analyzer: Any, wanted: frozenset[str]) -> Any:
+    fast = word_analyzer(analyzer)
+    return fast.for_terms(wanted) if isinstance(fast, _WordAnalyzer) else analyzer
+
+
+class _WordAnalyzer:
+    """Yields the tokens a per-word analyzer would, from a memo of analysed words."""
+
+    def __init__(self, analyzer: Any) -> None:
+        self._analyzer = analyzer
+        self._pattern = analyzer.items[0].expression
+        self._words: dict[str, str | None] = {}
+        # The Porter stemmer keeps a word's first letter, so with it (or no stemmer) a word
+        # whose first letter starts no wanted term cannot match and need not be analysed.
+        self._keeps_initial = all(
+            not isinstance(item, analysis.StemFilter)
+            or (not item.lang and item.stemfn is porter.stem and not item.ignore)
+            for item in analyzer.items[1:]
+        )
+
+    def for_terms(self, wanted: frozenset[str]) -> Any:
+        """This analyzer, told the terms that will be looked for (so as to skip the others)."""
+        if not self._keeps_initial:
+            return self
+        initials = frozenset(term[:1] for term in wanted)
+
+        def analyse(text: str, **kwargs: Any) -> Iterator[Any]:
+            return self(text, initials=initials, **kwargs)
+
+        return analyse
+
+    def _analysed(self, word: str) -> str | None:
+        found = self._words.get(word, "")
+        if found != "":
+            return found
+        texts = [t.text for t in self._analyzer(word, mode="query", removestops=False)]
+        result = texts[0] if len(texts) == 1 else None  # None: analyse in context instead
+        if len(self._words) >= _WORDS_KEPT:
+            self._words.clear()
+        self._words[word] = result
+        return result
+
+    def __call__(
+        self, text: str, initials: frozenset[str] | None = None, **kwargs: Any
+    ) -> Iterator[Any]:
+        words = list(self._pattern.finditer(text))
+        texts = [
+            "" if initials is not None and _cannot_start(found.group(), initials)
+            else self._analysed(found.group())
+            for found in words
+        ]  # fmt: skip
+        if None in texts:  # a word that is not one token alone: analyse the text as usual
+            yield from self._analyzer(text, **kwargs)
+            return
+        token = analysis.Token(chars=True, removestops=False, mode=kwargs.get("mode", ""))
+        for position, (found, analysed) in enumerate(zip(words, texts, strict=True)):
+            token.original = found.group()
+            token.text = analysed
+            token.startchar, token.endchar = found.start(), found.end()
+            token.pos = position
+            token.stopped = False
+            token.boost = 1.0
+            yield token
+
+
+def _cannot_start(word: str, initials: frozenset[str]) -> bool:
+    """Whether ``word`` (an ASCII letter or digit first) cannot analyse to a term starting
+    with one of ``initials``."""
+    first = word[0].lower()
+    return first.isascii() and first.isalnum() and first not in initials

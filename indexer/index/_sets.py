@@ -5,18 +5,22 @@ counting every match, and the facet values of every match, goes one posting at a
 Python. Here a query is evaluated unscored, a whole posting block at a time, into numpy arrays
 combined with vector operations; each term's array is remembered (per index generation, up to
 a memory bound), so the words and filters that recur across searches cost nothing the second
-time. Query types with positions (phrases, proximity) are handed back to Whoosh.
+time. Phrases are checked against word positions decoded only for the documents holding every
+word; other query types with positions (proximity, slop) are handed back to Whoosh.
 """
 
 from __future__ import annotations
 
+import pickle
 import threading
 from collections import OrderedDict
+from itertools import chain
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 from whoosh import query
+from whoosh.formats import Positions
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
@@ -77,6 +81,8 @@ class DocSets:
             return self.none()
         if isinstance(q, query.MultiTerm) and not isinstance(q, query.NumericRange):
             return self._expanded(q)
+        if isinstance(q, query.Phrase) and q.slop == 1 and len(q.words) > 1:
+            return self._phrase(q)
         return self._by_whoosh(q)
 
     def term(self, fieldname: str, text: Any) -> Mask:
@@ -93,7 +99,7 @@ class DocSets:
                 matcher = reader.postings(fieldname, text)
             except TermNotFound:
                 continue
-            mask[_posting_ids(matcher) + offset] = True
+            mask[posting_arrays(matcher)[0] + offset] = True
         return self._remember(key, mask)
 
     def _remember(self, key: tuple[str, Any], mask: Mask) -> Mask:
@@ -118,8 +124,81 @@ class DocSets:
                     matcher = reader.postings(q.fieldname, btext)
                 except TermNotFound:
                     continue
-                mask[_posting_ids(matcher) + offset] = True
+                mask[posting_arrays(matcher)[0] + offset] = True
         return self._remember(key, mask)
+
+    def _phrase(self, q: query.Phrase) -> Mask:
+        """The documents with the phrase's words at consecutive positions (remembered).
+
+        Each word's positions are decoded only in the documents still in the running (those
+        holding every word, then those where the words so far are consecutive), and the check
+        is a vectorised intersection of (document, start position) keys.
+        """
+        try:
+            field = self._searcher.schema[q.fieldname]
+        except KeyError:
+            return self.none()
+        if not field.format.supports("positions"):
+            return self._by_whoosh(q)
+        key = ("query", repr(q))
+        with self._lock:
+            found = self._cache.get(key)
+        if found is not None:
+            return found
+        words = list(q.words)
+        wanted = np.logical_and.reduce([self.term(q.fieldname, w) for w in words]) & self.live
+        starts: NDArray[np.int64] | None = None  # (document << 32) + where the phrase starts
+        for shift, word in enumerate(words):
+            if not wanted.any():
+                break
+            docs, positions = self._positions(q.fieldname, word, wanted, field.format)
+            keep = positions >= shift
+            keys = (docs[keep] << 32) + (positions[keep] - shift)
+            starts = np.unique(keys) if starts is None else np.intersect1d(starts, keys)
+            wanted = self.none()
+            wanted[starts >> 32] = True
+        return self._remember(key, wanted)
+
+    def _positions(
+        self, fieldname: str, text: Any, wanted: Mask, format_: Any
+    ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """Every (document, position) of a word in the ``wanted`` documents."""
+        docs: list[int] = []
+        values: list[bytes] = []
+        for reader, offset in self._leaves:
+            try:
+                matcher = reader.postings(fieldname, text)
+            except TermNotFound:
+                continue
+            if isinstance(matcher, FilterMatcher):
+                matcher = matcher.child
+            if not hasattr(matcher, "_read_ids"):  # a short list kept inline in the term index
+                while matcher.is_active():
+                    if wanted[matcher.id() + offset]:
+                        docs.append(matcher.id() + offset)
+                        values.append(matcher.value())
+                    matcher.next()
+                continue
+            while matcher.is_active():
+                matcher._read_ids()
+                ids = np.asarray(matcher._ids, dtype=np.int64) + offset
+                chosen = np.flatnonzero(wanted[ids]).tolist()
+                if chosen:
+                    matcher._read_values()
+                    block = matcher._values
+                    docs.extend(ids[chosen].tolist())
+                    values.extend(block[i] for i in chosen)
+                matcher._next_block()
+        lists = _decoded_deltas(values) if type(format_) is Positions else None
+        if lists is None:  # another format: its own decoder, one posting at a time
+            lists = [_deltas(format_.decode_positions(v)) for v in values]
+        counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+        total = int(counts.sum())
+        deltas = np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=total)
+        running = np.cumsum(deltas)
+        before = np.repeat(np.concatenate(([0], running[np.cumsum(counts)[:-1] - 1])), counts)
+        doc_ids = np.repeat(np.array(docs, dtype=np.int64), counts)
+        return doc_ids, running - before if total else running
 
     def _by_whoosh(self, q: query.Query) -> Mask:
         """Phrases and anything else that needs positions: Whoosh's own matcher (remembered,
@@ -147,15 +226,55 @@ def without_positions(q: query.Query) -> query.Query:
     return q
 
 
-def _posting_ids(matcher: Any) -> NDArray[np.int64]:
-    """Every document number in a posting list (deleted ones included), a block at a time."""
+def posting_arrays(
+    matcher: Any, *, weights: bool = False
+) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
+    """Every document number in a posting list (deleted ones included), a block at a time, and
+    with ``weights`` each posting's weight (term frequency times field boost; else empty)."""
     if isinstance(matcher, FilterMatcher):
         matcher = matcher.child
+    id_blocks: list[NDArray[np.int64]] = []
+    weight_blocks: list[NDArray[np.float32]] = []
     if not hasattr(matcher, "_read_ids"):  # a short list kept inline in the term index
-        return np.fromiter(matcher.all_ids(), dtype=np.int64)
-    blocks = []
-    while matcher.is_active():
-        matcher._read_ids()
-        blocks.append(np.asarray(matcher._ids, dtype=np.int64))
-        matcher._next_block()
-    return np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.int64)
+        while matcher.is_active():
+            id_blocks.append(np.array([matcher.id()], dtype=np.int64))
+            if weights:
+                weight_blocks.append(np.array([matcher.weight()], dtype=np.float32))
+            matcher.next()
+    else:
+        while matcher.is_active():
+            matcher._read_ids()
+            id_blocks.append(np.asarray(matcher._ids, dtype=np.int64))
+            if weights:
+                matcher._read_weights()
+                weight_blocks.append(np.asarray(matcher._weights, dtype=np.float32))
+            matcher._next_block()
+    ids = np.concatenate(id_blocks) if id_blocks else np.zeros(0, dtype=np.int64)
+    found = np.concatenate(weight_blocks) if weight_blocks else np.zeros(0, dtype=np.float32)
+    return ids, found
+
+
+def _decoded_deltas(values: list[bytes]) -> list[list[int]] | None:
+    """The position deltas of many postings stored by Whoosh's ``Positions`` format (a count,
+    then a pickled list), unpickled as one list of lists; None if one is not in that form."""
+    if not values:
+        return []
+    parts = [b"\x80\x02]("]
+    for value in values:
+        if value[4:6] != b"\x80\x02":
+            return None
+        parts.append(value[6:-1] if value.endswith(b".") else value[6:])
+    parts.append(b"e.")
+    try:
+        lists = pickle.loads(b"".join(parts))  # Whoosh's own index data
+    except Exception:  # any surprise: decode one by one instead
+        return None
+    if not isinstance(lists, list) or len(lists) != len(values):
+        return None
+    if not all(isinstance(item, list) for item in lists):
+        return None
+    return lists
+
+
+def _deltas(positions: list[int]) -> list[int]:
+    return [b - a for a, b in zip([0, *positions], positions, strict=False)]

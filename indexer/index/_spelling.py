@@ -1,11 +1,19 @@
-"""'Did you mean': replace query words the index has never seen with close words it has."""
+"""'Did you mean': replace query words the index has never seen with close words it has.
+
+The close words are found by comparing with every word of the spelling fields in compiled
+code (rapidfuzz), which takes milliseconds where Whoosh's Levenshtein automaton over its term
+index takes a fifth of a second for two edits at tens of thousands of articles.
+"""
 
 from __future__ import annotations
 
 import re
+import threading
 from typing import Any
 
 from nltk.metrics.distance import edit_distance
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 from whoosh.searching import Searcher
 
 from indexer.index._schema import DEFAULT_FIELDS, TEXT_ANALYZER
@@ -17,14 +25,45 @@ _SPELLING_FIELDS = ("spell_body", "spell_title")
 MIN_LENGTH = 4
 
 
+class Speller:
+    """The spelling words of one index generation, and the closest word found for each word
+    asked about."""
+
+    def __init__(self, searcher: Searcher) -> None:
+        self._searcher = searcher
+        self._words: list[str] | None = None
+        self.memo: dict[str, str | None] = {}
+        self._lock = threading.Lock()
+
+    def words(self) -> list[str]:
+        with self._lock:
+            if self._words is None:
+                reader = self._searcher.reader()
+                found: set[str] = set()
+                for field in _SPELLING_FIELDS:
+                    if field in reader.schema:
+                        found.update(
+                            reader.schema[field].from_bytes(b) for b in reader.lexicon(field)
+                        )
+                self._words = sorted(found)
+            return self._words
+
+    def suggest(self, text: str) -> str | None:
+        return suggest(self._searcher, text, self.memo, self)
+
+
 def suggest(
-    searcher: Searcher, text: str, remembered: dict[str, str | None] | None = None
+    searcher: Searcher,
+    text: str,
+    remembered: dict[str, str | None] | None = None,
+    speller: Speller | None = None,
 ) -> str | None:
     """``text`` with each unknown word replaced by the closest, most common indexed word, or
     ``None`` when every word is known or none has a close match. ``remembered`` keeps the
     closest word found for each word (for one index generation)."""
     memo = remembered if remembered is not None else {}
     reader = searcher.reader()
+    words = (speller or Speller(searcher)).words
     changed = False
 
     def replace(match: re.Match[str]) -> str:
@@ -36,7 +75,7 @@ def suggest(
         if lower not in memo:
             if len(memo) > 10_000:
                 memo.clear()
-            memo[lower] = _closest(reader, lower)
+            memo[lower] = _closest(reader, lower, words())
         best = memo[lower]
         if best is None:
             return word
@@ -58,13 +97,14 @@ def _known(reader: Any, word: str) -> bool:
     )
 
 
-def _closest(reader: Any, word: str) -> str | None:
+def _closest(reader: Any, word: str, words: list[str]) -> str | None:
     candidates: set[str] = set()
-    # one edit first (cheap); two (a swap of two letters is two) only if that finds nothing
+    # one edit first; two (a swap of two letters is two) only if that finds nothing
     for maxdist in (1, 2) if len(word) >= 5 else (1,):
-        for field in _SPELLING_FIELDS:
-            if field in reader.schema:
-                candidates.update(reader.terms_within(field, word, maxdist))
+        found = process.extract(
+            word, words, scorer=Levenshtein.distance, score_cutoff=maxdist, limit=None
+        )
+        candidates.update(choice for choice, _, _ in found)
         if candidates:
             break
     if not candidates:

@@ -51,6 +51,13 @@ class IndexLockedError(BulletinsError):
 
 def live_dir(root: Path) -> Path | None:
     """The folder of the live index generation under ``root``, or None if there is none."""
+    named = named_live(root)
+    return named if named is not None and index.exists_in(str(named)) else None
+
+
+def named_live(root: Path) -> Path | None:
+    """The folder ``CURRENT`` names (``root`` itself in the earlier layout), without checking
+    that it holds an index: cheap enough to ask on every search."""
     try:
         name = (root / CURRENT).read_text(encoding="utf-8").strip()
     except FileNotFoundError:
@@ -58,9 +65,8 @@ def live_dir(root: Path) -> Path | None:
     except NotADirectoryError:
         return None
     if name:
-        candidate = root / name
-        return candidate if index.exists_in(str(candidate)) else None
-    return root if root.is_dir() and index.exists_in(str(root)) else None  # earlier layout
+        return root / name
+    return root if root.is_dir() else None
 
 
 def read_state(root: Path) -> dict[str, Any]:

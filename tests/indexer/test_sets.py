@@ -24,16 +24,21 @@ def _query(words: list[str], ops: list[str]) -> str:
     return out
 
 
+phrases = st.lists(st.sampled_from([*WORDS, "and", "the", "of"]), min_size=2, max_size=4).map(
+    lambda words: '"' + " ".join(words) + '"'
+)
 queries = st.builds(
     _query,
     st.lists(st.sampled_from(WORDS), min_size=1, max_size=4),
     st.lists(st.sampled_from(["and", "or", "not", "space"]), max_size=3),
-) | st.sampled_from(['"county lines"', '"organised crime" OR fraud', "exploit*", "title:op*",
-                     "polise~1", "*", "agency:nca", "year:2017"])  # fmt: skip
+) | phrases | st.sampled_from(['"county lines"', '"organised crime" OR fraud', "exploit*",
+                     "title:op*", "polise~1", "*", "agency:nca", "year:2017",
+                     '"organised crime groups"', '"crime crime"',
+                     '"serious and organised crime"'])  # fmt: skip
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(text=queries)
 def test_match_sets_equal_whoosh(shipped_index: ArticleIndex, text: str) -> None:
