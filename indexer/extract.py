@@ -7,6 +7,7 @@ segmentation needs. Every pdfminer failure is wrapped in an ``ExtractionError`` 
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 import re
@@ -176,17 +177,21 @@ def _line(item: LTTextLine, block: int, figure_share: float, page_top: float) ->
     text = normalize_line(item.get_text())
     if not text:
         return None
+    styles = Counter(  # (font, size) of each visible character: a line has few of them
+        (char.fontname, char.size)
+        for char in item
+        if isinstance(char, LTChar) and char.get_text().strip()
+    )
     sizes: Counter[float] = Counter()
     fonts: Counter[str] = Counter()
     bold = 0
     total = 0
-    for char in item:
-        if isinstance(char, LTChar) and char.get_text().strip():
-            total += 1
-            sizes[round(char.size * 2) / 2] += 1
-            font = _font_name(char.fontname)
-            fonts[font] += 1
-            bold += bool(_BOLD.search(font))
+    for (fontname, size), count in styles.items():
+        total += count
+        sizes[round(size * 2) / 2] += count
+        font = _font_name(fontname)
+        fonts[font] += count
+        bold += count if _BOLD.search(font) else 0
     if not total:
         return None
     return Line(
@@ -203,6 +208,7 @@ def _line(item: LTTextLine, block: int, figure_share: float, page_top: float) ->
     )
 
 
+@functools.lru_cache(maxsize=1024)
 def _font_name(name: Any) -> str:
     text = decode_text(name) if isinstance(name, bytes) else str(name)
     return text.split("+", 1)[1] if re.match(r"^[A-Z]{6}\+", text) else text
