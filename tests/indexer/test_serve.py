@@ -13,6 +13,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -42,11 +43,13 @@ def read_until(lines: queue.Queue[str], seen: list[str], text: str, seconds: flo
     return True
 
 
-def test_serve_builds_the_index_on_first_run_and_answers(corpus_copy: Path, tmp_path: Path) -> None:
-    port = free_port()
-    index_dir = tmp_path / "index"
-    command = [sys.executable, "-c", "from indexer.cli import main; main()"]
-    command += serve_args(port, corpus_copy, index_dir)
+@contextlib.contextmanager
+def server(
+    args: list[str],
+) -> Iterator[tuple[subprocess.Popen[str], queue.Queue[str], list[str]]]:
+    """``bulletins`` with ``args`` in a process, until it logs that it is serving: the process,
+    its log lines as they come and those seen so far. Terminated at the end of the block."""
+    command = [sys.executable, "-c", "from indexer.cli import main; main()", *args]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env)
     assert process.stderr is not None
@@ -57,6 +60,17 @@ def test_serve_builds_the_index_on_first_run_and_answers(corpus_copy: Path, tmp_
     seen: list[str] = []
     try:
         assert read_until(lines, seen, "Serving on", 60), "".join(seen)
+        yield process, lines, seen
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=15)
+        process.stderr.close()
+
+
+def test_serve_builds_the_index_on_first_run_and_answers(corpus_copy: Path, tmp_path: Path) -> None:
+    port = free_port()
+    with server(serve_args(port, corpus_copy, tmp_path / "index")) as (_, lines, seen):
         assert any("building it (first run)" in line for line in seen), "".join(seen)
         url = f"http://127.0.0.1:{port}/api/search?q=county+lines"
         with urllib.request.urlopen(url, timeout=10) as response:
@@ -67,10 +81,6 @@ def test_serve_builds_the_index_on_first_run_and_answers(corpus_copy: Path, tmp_
         assert error.value.code == 400
         error.value.close()
         assert read_until(lines, seen, "GET /api/search?q=county+lines 200", 5), "request log"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        process.stderr.close()
 
 
 def test_serve_reports_a_port_in_use(corpus_copy: Path, tmp_path: Path) -> None:
@@ -95,18 +105,8 @@ def test_serve_with_two_processes_answers_and_stops_them_all(
     corpus_copy: Path, tmp_path: Path
 ) -> None:
     port = free_port()
-    command = [sys.executable, "-c", "from indexer.cli import main; main()"]
-    command += [*serve_args(port, corpus_copy, tmp_path / "index"), "--processes", "2"]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env)
-    assert process.stderr is not None
-    lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(
-        target=lambda: [lines.put(line) for line in process.stderr or ()], daemon=True
-    ).start()
-    seen: list[str] = []
-    try:
-        assert read_until(lines, seen, "Serving on", 60), "".join(seen)
+    args = [*serve_args(port, corpus_copy, tmp_path / "index"), "--processes", "2"]
+    with server(args) as (process, _, _):
         time.sleep(0.5)  # both processes listening
         children = subprocess.run(
             ["pgrep", "-P", str(process.pid)], capture_output=True, text=True, check=False
@@ -116,10 +116,8 @@ def test_serve_with_two_processes_answers_and_stops_them_all(
             url = f"http://127.0.0.1:{port}/api/search?q=county+lines"
             with urllib.request.urlopen(url, timeout=10) as response:
                 assert json.load(response)["results"][0]["title"] == "Op GUARDIAN"
-    finally:
         process.terminate()
         assert process.wait(timeout=15) == 0
-        process.stderr.close()
     for pid in children:
         with pytest.raises(ProcessLookupError):
             os.kill(int(pid), 0)
