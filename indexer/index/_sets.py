@@ -154,7 +154,9 @@ class DocSets:
             docs, positions = self._positions(q.fieldname, word, wanted, field.format)
             keep = positions >= shift
             keys = (docs[keep] << 32) + (positions[keep] - shift)
-            starts = np.unique(keys) if starts is None else np.intersect1d(starts, keys)
+            if keys.size > 1 and not bool(np.all(keys[1:] > keys[:-1])):
+                keys = np.unique(keys)  # postings come in order; this is only a safeguard
+            starts = keys if starts is None else _common(starts, keys)
             wanted = self.none()
             wanted[starts >> 32] = True
         return self._remember(key, wanted)
@@ -252,6 +254,16 @@ def posting_arrays(
     ids = np.concatenate(id_blocks) if id_blocks else np.zeros(0, dtype=np.int64)
     found = np.concatenate(weight_blocks) if weight_blocks else np.zeros(0, dtype=np.float32)
     return ids, found
+
+
+def _common(a: NDArray[np.int64], b: NDArray[np.int64]) -> NDArray[np.int64]:
+    """The values in both of two ascending arrays of distinct values, ascending."""
+    if not a.size or not b.size:
+        return a[:0]
+    at = np.searchsorted(a, b)
+    inside = at < a.size
+    found = b[inside]
+    return np.asarray(found[a[at[inside]] == found], dtype=np.int64)
 
 
 def _decoded_deltas(values: list[bytes]) -> list[list[int]] | None:
