@@ -15,7 +15,6 @@ wildcards, ranges) report ``supports() == False`` and are ranked by Whoosh itsel
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from typing import Any
 
 import numpy as np
@@ -25,7 +24,7 @@ from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
-from indexer.index._sets import DocSets, Mask, posting_arrays
+from indexer.index._sets import ArrayCache, DocSets, Mask, posting_arrays
 
 Scores = NDArray[np.float64]
 CACHE_BYTES = 64 * 1024 * 1024  # remembered per-word scores, per index generation
@@ -44,9 +43,7 @@ class Ranker:
         weighting = searcher.weighting
         self._bm25 = weighting if type(weighting) is scoring.BM25F else None
         self._lengths: dict[str, Scores] = {}
-        self._cache: OrderedDict[tuple[str, Any], tuple[NDArray[np.int64], Scores]] = OrderedDict()
-        self._cached_bytes = 0
-        self._cache_bytes = cache_bytes
+        self._cache = ArrayCache(cache_bytes)
         self._lock = threading.Lock()
 
     # -- what can be ranked here ---------------------------------------------------------------
@@ -135,18 +132,10 @@ class Ranker:
     def term(self, fieldname: str, text: Any) -> tuple[NDArray[np.int64], Scores]:
         """The documents holding a word (deleted included) and their BM25F scores for it."""
         key = (fieldname, text)
-        with self._lock:
-            found = self._cache.get(key)
-            if found is not None:
-                self._cache.move_to_end(key)
-                return found
-        found = self._term(fieldname, text)
-        with self._lock:
-            self._cache[key] = found
-            self._cached_bytes += found[0].nbytes + found[1].nbytes
-            while self._cached_bytes > self._cache_bytes and len(self._cache) > 1:
-                _, (ids, values) = self._cache.popitem(last=False)
-                self._cached_bytes -= ids.nbytes + values.nbytes
+        found: tuple[NDArray[np.int64], Scores] | None = self._cache.get(key)
+        if found is None:
+            found = self._term(fieldname, text)
+            self._cache.put(key, found, found[0].nbytes + found[1].nbytes)
         return found
 
     def _term(self, fieldname: str, text: Any) -> tuple[NDArray[np.int64], Scores]:

@@ -29,6 +29,36 @@ Mask = NDArray[np.bool_]
 CACHE_BYTES = 64 * 1024 * 1024  # remembered term arrays, per index generation
 
 
+class ArrayCache:
+    """Arrays remembered by key, least recently used first out, bounded in bytes."""
+
+    def __init__(self, limit_bytes: int) -> None:
+        self._items: OrderedDict[Any, tuple[Any, int]] = OrderedDict()
+        self._bytes = 0
+        self._limit = limit_bytes
+        self._lock = threading.Lock()
+
+    def get(self, key: Any) -> Any:
+        with self._lock:
+            found = self._items.get(key)
+            if found is None:
+                return None
+            self._items.move_to_end(key)
+            return found[0]
+
+    def put(self, key: Any, value: Any, nbytes: int) -> Any:
+        with self._lock:
+            previous = self._items.pop(key, None)
+            if previous is not None:
+                self._bytes -= previous[1]
+            self._items[key] = (value, nbytes)
+            self._bytes += nbytes
+            while self._bytes > self._limit and len(self._items) > 1:
+                _, (_, size) = self._items.popitem(last=False)
+                self._bytes -= size
+        return value
+
+
 class DocSets:
     """Query → boolean array over the document numbers of one searcher's index."""
 
@@ -40,9 +70,7 @@ class DocSets:
         live = np.zeros(self.size, dtype=bool)
         live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
         self.live: Mask = live
-        self._cache: OrderedDict[tuple[str, Any], Mask] = OrderedDict()
-        self._cache_limit = max(1, cache_bytes // max(1, self.size))
-        self._lock = threading.Lock()
+        self._cache = ArrayCache(cache_bytes)
 
     def none(self) -> Mask:
         return np.zeros(self.size, dtype=bool)
@@ -88,11 +116,9 @@ class DocSets:
     def term(self, fieldname: str, text: Any) -> Mask:
         """The documents holding one term (all of them, deleted included; see ``of``)."""
         key = (fieldname, text)
-        with self._lock:
-            found = self._cache.get(key)
-            if found is not None:
-                self._cache.move_to_end(key)
-                return found
+        found = self._cached(key)
+        if found is not None:
+            return found
         mask = self.none()
         for reader, offset in self._leaves:
             try:
@@ -102,19 +128,19 @@ class DocSets:
             mask[posting_arrays(matcher)[0] + offset] = True
         return self._remember(key, mask)
 
+    def _cached(self, key: tuple[str, Any]) -> Mask | None:
+        found: Mask | None = self._cache.get(key)
+        return found
+
     def _remember(self, key: tuple[str, Any], mask: Mask) -> Mask:
         mask.setflags(write=False)
-        with self._lock:
-            self._cache[key] = mask
-            while len(self._cache) > self._cache_limit:
-                self._cache.popitem(last=False)
-        return mask
+        remembered: Mask = self._cache.put(key, mask, mask.nbytes)
+        return remembered
 
     def _expanded(self, q: query.MultiTerm) -> Mask:
         """Prefix, wildcard, fuzzy and range queries: every term they stand for, any of them."""
         key = ("expanded", repr(q))
-        with self._lock:
-            found = self._cache.get(key)
+        found = self._cached(key)
         if found is not None:
             return found
         mask = self.none()
@@ -141,8 +167,7 @@ class DocSets:
         if not field.format.supports("positions"):
             return self._by_whoosh(q)
         key = ("query", repr(q))
-        with self._lock:
-            found = self._cache.get(key)
+        found = self._cached(key)
         if found is not None:
             return found
         words = list(q.words)
@@ -206,8 +231,7 @@ class DocSets:
         """Phrases and anything else that needs positions: Whoosh's own matcher (remembered,
         as a phrase costs far more than a word)."""
         key = ("query", repr(q))
-        with self._lock:
-            found = self._cache.get(key)
+        found = self._cached(key)
         if found is not None:
             return found
         mask = self.none()
