@@ -19,7 +19,15 @@ from typing import Any, BinaryIO
 
 import pikepdf
 from pdfminer.converter import PDFPageAggregator
-from pdfminer.layout import LAParams, LTChar, LTFigure, LTPage, LTTextBox, LTTextLine
+from pdfminer.layout import (
+    LAParams,
+    LTChar,
+    LTFigure,
+    LTPage,
+    LTText,
+    LTTextBox,
+    LTTextLine,
+)
 from pdfminer.pdfdocument import PDFDocument, PDFPasswordIncorrect, PDFXRefFallback
 from pdfminer.pdfexceptions import PDFException
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
@@ -174,14 +182,24 @@ def _blocks(container: Any, page_area: float, figure_share: float = 0.0) -> Iter
 
 
 def _line(item: LTTextLine, block: int, figure_share: float, page_top: float) -> Line | None:
-    text = normalize_line(item.get_text())
+    # one pass over the characters for the text and for the (font, size) of each visible
+    # character (a line has few distinct ones)
+    pieces: list[str] = []
+    styles: dict[tuple[Any, float], int] = {}
+    for char in item:
+        if isinstance(char, LTChar):
+            piece = char.get_text()
+            if piece and not piece.isspace():
+                style = (char.fontname, char.size)
+                styles[style] = styles.get(style, 0) + 1
+        elif isinstance(char, LTText):
+            piece = char.get_text()
+        else:
+            continue
+        pieces.append(piece)
+    text = normalize_line("".join(pieces))
     if not text:
         return None
-    styles = Counter(  # (font, size) of each visible character: a line has few of them
-        (char.fontname, char.size)
-        for char in item
-        if isinstance(char, LTChar) and char.get_text().strip()
-    )
     sizes: Counter[float] = Counter()
     fonts: Counter[str] = Counter()
     bold = 0

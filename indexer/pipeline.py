@@ -204,6 +204,7 @@ def _ingest_extracted(
 
 
 _CID = re.compile(r"\(cid:\d+\)")
+_UNMAPPED = re.compile("[\ufffd\ue000-\uf8ff]")  # replacement and private-use characters
 GARBLED_SHARE = 0.3
 
 
@@ -221,7 +222,7 @@ def check_text(pdf: ExtractedPdf) -> None:
     text = "".join(line.text for page in pdf.pages for line in page.lines)
     letters = len(text) - text.count(" ")
     unmapped = sum(len(m) for m in _CID.findall(text))
-    unmapped += sum(1 for ch in text if ch == "\ufffd" or 0xE000 <= ord(ch) <= 0xF8FF)
+    unmapped += len(_UNMAPPED.findall(text))
     if letters and unmapped / letters > GARBLED_SHARE:
         raise ExtractionError(
             f"{unmapped / letters:.0%} of the text is unmapped glyphs (fonts without a Unicode "

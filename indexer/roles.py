@@ -95,17 +95,13 @@ def _role(line: Line, page: Page, body: float, running: frozenset[str]) -> Role:
     if _is_furniture(line, page, running):
         return Role.FURNITURE
     words = line.text.split()
-    if not _LETTERS.search(line.text) or len(_LETTERS.findall(line.text)) < 2:
+    letters = _LETTERS.findall(line.text)
+    if len(letters) < 2:
         return Role.BODY
     big = line.size >= body * HEADING_RATIO or (
         line.bold and line.size >= body * BOLD_HEADING_RATIO
     )
-    if (
-        is_all_caps(line.text)
-        and len(words) <= 6
-        and (big or line.bold)
-        and line.size >= body * 0.95
-    ):
+    if _all_upper(letters) and len(words) <= 6 and (big or line.bold) and line.size >= body * 0.95:
         return Role.BANNER
     if big and len(words) <= MAX_HEADING_WORDS:
         return Role.HEADING
@@ -117,7 +113,10 @@ def _role(line: Line, page: Page, body: float, running: frozenset[str]) -> Role:
 
 
 def is_all_caps(text: str) -> bool:
-    letters = _LETTERS.findall(text)
+    return _all_upper(_LETTERS.findall(text))
+
+
+def _all_upper(letters: list[str]) -> bool:
     return len(letters) >= 3 and all(ch.isupper() for ch in letters)
 
 

@@ -10,7 +10,7 @@ _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff]")
 # Presentation forms that NFKC should fold; everything else keeps its typography (quotes, dashes,
 # ellipses, fractions) because a full NFKC pass would rewrite the publication's words.
-_LIGATURES = {chr(c) for c in range(0xFB00, 0xFB07)}
+_LIGATURES = re.compile("[\ufb00-\ufb06]")
 _CID_BULLET = re.compile(r"^\(cid:\d+\) ")
 _WORD_END = re.compile(r"(\w+)-$")
 _WORD_START = re.compile(r"^([a-z]\w*)")
@@ -24,7 +24,7 @@ def normalize_line(text: str) -> str:
     A glyph with no Unicode mapping (pdfminer's "(cid:N)") that starts a line before a space
     is a list bullet drawn from a symbol font.
     """
-    text = "".join(unicodedata.normalize("NFKC", ch) if ch in _LIGATURES else ch for ch in text)
+    text = _LIGATURES.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
     text = _SPACES.sub(" ", _INVISIBLE.sub("", text)).strip()
     return _CID_BULLET.sub("• ", text)
 
@@ -53,7 +53,9 @@ def join_lines(lines: Sequence[str], vocab: frozenset[str] = frozenset()) -> str
         if not out:
             out = line
             continue
-        head = _WORD_END.search(out)
+        # (only a line that ends in a hyphen is searched: searching ``out`` every time would
+        # take time quadratic in the paragraph's length)
+        head = _WORD_END.search(out) if out.endswith("-") else None
         tail = _WORD_START.match(line)
         if head and tail:
             joined = (head.group(1) + tail.group(1)).lower()

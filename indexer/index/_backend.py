@@ -31,10 +31,13 @@ from indexer.index._schema import (
     build_schema,
 )
 from indexer.index._sets import DocSets, Mask, without_positions
-from indexer.index._spelling import Speller
+from indexer.index._spelling import Speller, spelling_words, write_vocabulary
 from indexer.index._store import live_dir, named_live
+from indexer.index._whoosh_fixes import apply as _apply_whoosh_fixes
 from indexer.models import Article, Edition
 from indexer.tagging.tagger import Tagged
+
+_apply_whoosh_fixes()
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
 MORE_LIKE_TERMS = 25
@@ -220,7 +223,10 @@ class ArticleIndex:
         Whoosh sees fit)."""
         writer = self._ix.writer(limitmb=256)
         try:
-            yield Batch(writer)
+            batch = Batch(writer)
+            yield batch
+            # named after the generation the commit makes, so it is there before the commit
+            write_vocabulary(self._ix.storage, writer.generation, batch.words)
         except BaseException:
             writer.cancel()
             raise
@@ -533,7 +539,7 @@ class ArticleIndex:
         searcher = self.searcher()
         with self._lock:
             if self._speller is None:
-                self._speller = Speller(searcher)
+                self._speller = Speller(searcher, self._ix.storage)
             speller = self._speller
         corrected = speller.suggest(text)
         if corrected is None:
@@ -677,6 +683,7 @@ class Batch:
 
     def __init__(self, writer: Any) -> None:
         self._writer = writer
+        self.words: set[str] = set()  # the spelling vocabulary of what was added
 
     def add_edition(
         self,
@@ -704,7 +711,12 @@ class Batch:
         return len(docs)
 
     def add_document(self, doc: dict[str, Any]) -> None:
+        self._learn(doc)
         self._writer.update_document(**doc)
+
+    def _learn(self, doc: dict[str, Any]) -> None:
+        for name in ("title", "body"):
+            self.words.update(spelling_words(doc.get(name) or ""))
 
     def add_stored(self, stored: dict[str, Any]) -> None:
         """Re-add a document from its stored fields (derived fields recomputed)."""
@@ -714,7 +726,7 @@ class Batch:
         doc["section_key"] = doc.get("section") or ""
         for type_, ids in (doc.get("filter_labels") or {}).items():
             doc[type_] = ",".join(ids)
-        self._writer.update_document(**doc)
+        self.add_document(doc)
 
     def delete_edition(self, edition_id: str) -> None:
         self._writer.delete_by_term("edition_id", edition_id)

@@ -25,6 +25,7 @@ from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
 from indexer.index._sets import ArrayCache, DocSets, Mask, posting_arrays
+from indexer.index._whoosh_fixes import LengthCodes
 
 Scores = NDArray[np.float64]
 CACHE_BYTES = 64 * 1024 * 1024  # remembered per-word scores, per index generation
@@ -190,26 +191,24 @@ def _leaf_lengths(reader: Any, fieldname: str) -> Scores:
     codes = np.zeros(size, dtype=np.uint8)
     column = _length_column(reader, fieldname)
     if column is not None:  # the column's bytes, read at once
-        count = min(size, int(column._count))
-        raw = column._dbfile.get(column._basepos, count)
-        codes[:count] = np.frombuffer(raw, dtype=np.uint8)
+        count = min(size, len(column.codes))
+        codes[:count] = np.frombuffer(column.codes, dtype=np.uint8, count=count)
         return _LENGTHS[codes]
     return np.array(  # another codec: one document at a time
         [reader.doc_field_length(d, fieldname, 0) or 0 for d in range(size)], dtype=np.float64
     )
 
 
-def _length_column(reader: Any, fieldname: str) -> Any:
-    """Whoosh 2.7's per-document length column for ``fieldname``, if that is what it uses."""
+def _length_column(reader: Any, fieldname: str) -> LengthCodes | None:
+    """Whoosh 2.7's per-document length column for ``fieldname``, in memory (see
+    ``_whoosh_fixes``), if that is what the segment uses."""
     from whoosh.codec import whoosh3
 
     perdoc = getattr(reader, "_perdoc", None)
     if not isinstance(perdoc, whoosh3.W3PerDocReader):
         return None
     column = perdoc._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
-    if column is None or not all(hasattr(column, a) for a in ("_dbfile", "_basepos", "_count")):
-        return None
-    return column
+    return column if isinstance(column, LengthCodes) else None
 
 
 def _only_words(q: query.Query) -> bool:

@@ -9,7 +9,7 @@ from whoosh.support.charset import accent_map
 TEXT_ANALYZER = analysis.StemmingAnalyzer(stoplist=None, minsize=1) | analysis.CharsetFilter(
     accent_map
 )
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4  # 4: the spelling words are a vocabulary file, not postings
 
 # Fields a user may name in a query ("title:guardian"), mapped to schema fields.
 QUERY_FIELDS = {
@@ -53,10 +53,10 @@ def build_schema() -> fields.Schema:
         ordinal=fields.NUMERIC(int, stored=True, sortable=True),
         section=fields.TEXT(analyzer=analysis.SimpleAnalyzer(), stored=True),
         section_key=fields.ID,  # the section exactly as printed, for filters
-        # spelling=True also indexes the unstemmed words, for "did you mean"
-        title=fields.TEXT(analyzer=TEXT_ANALYZER, stored=True, field_boost=3.0, spelling=True),
+        # the unstemmed words, for "did you mean", are kept in a vocabulary file (_spelling)
+        title=fields.TEXT(analyzer=TEXT_ANALYZER, stored=True, field_boost=3.0),
         title_from=fields.STORED,
-        body=fields.TEXT(analyzer=TEXT_ANALYZER, stored=True, spelling=True),
+        body=fields.TEXT(analyzer=TEXT_ANALYZER, stored=True),
         pages=fields.KEYWORD(stored=True, commas=True),
         entity_names=fields.TEXT(
             analyzer=TEXT_ANALYZER, field_boost=0.5, stored=True

@@ -1,12 +1,18 @@
 """'Did you mean': replace query words the index has never seen with close words it has.
 
-The close words are found by comparing with every word of the spelling fields in compiled
-code (rapidfuzz), which takes milliseconds where Whoosh's Levenshtein automaton over its term
-index takes a fifth of a second for two edits at tens of thousands of articles.
+The words as written (unstemmed) of every title and body are kept in a vocabulary file beside
+each index generation, written with it by the index module. Whoosh's own spelling fields
+would post every distinct word of every article, a third of all postings, to give the same
+word list.
+
+The close words are found by comparing with every word of the vocabulary in compiled code
+(rapidfuzz), which takes milliseconds where Whoosh's Levenshtein automaton over its term index
+takes a fifth of a second for two edits at tens of thousands of articles.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 from typing import Any
@@ -14,23 +20,66 @@ from typing import Any
 from nltk.metrics.distance import edit_distance
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
+from whoosh.filedb.filestore import Storage
 from whoosh.searching import Searcher
+from whoosh.support.charset import accent_map
 
 from indexer.index._schema import DEFAULT_FIELDS, TEXT_ANALYZER
 
 _OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"})
 # A word, unless it names a field ("title:") or is a field's value ("title:gaurdian" is left).
 _WORD = re.compile(r"(?<![\w:*?])([^\W\d_][\w'’-]*)(?![\w:*?])")
-_SPELLING_FIELDS = ("spell_body", "spell_title")
 MIN_LENGTH = 4
+# the words of TEXT_ANALYZER before stemming: its tokenizer's pattern, lower case, accents folded
+_SPELLING_WORD = re.compile(r"\w+(?:\.\w+)*")
+_VOCABULARY = "spelling-{}.words"  # per Whoosh generation; not a name Whoosh cleans up
+
+
+def spelling_words(text: str) -> set[str]:
+    """The distinct words of ``text`` as a search would spell them, before stemming."""
+    return {word.lower().translate(accent_map) for word in set(_SPELLING_WORD.findall(text))}
+
+
+def write_vocabulary(storage: Storage, generation: int, words: set[str]) -> None:
+    """Write the vocabulary of ``generation``: ``words`` and the previous generation's (the
+    words of deleted articles stay until the index is rebuilt, as in Whoosh's own spelling
+    fields until a merge). Generations older than the previous one lose theirs."""
+    words = words | set(read_vocabulary(storage, generation - 1))
+    name = _VOCABULARY.format(generation)
+    temporary = f"{name}.tmp"
+    handle = storage.create_file(temporary)
+    try:
+        handle.write("\n".join(sorted(words)).encode("utf-8"))
+    finally:
+        handle.close()
+    storage.rename_file(temporary, name)
+    for old in list(storage.list()):
+        match = re.fullmatch(r"spelling-(\d+)\.words", old)
+        if match and int(match.group(1)) < generation - 1:
+            with contextlib.suppress(OSError):
+                storage.delete_file(old)
+
+
+def read_vocabulary(storage: Storage, generation: int) -> list[str]:
+    """The sorted vocabulary of ``generation`` (empty if it has none)."""
+    name = _VOCABULARY.format(generation)
+    if not storage.file_exists(name):
+        return []
+    handle = storage.open_file(name)
+    try:
+        text = bytes(handle.read()).decode("utf-8")
+    finally:
+        handle.close()
+    return text.split("\n") if text else []
 
 
 class Speller:
-    """The spelling words of one index generation, and the closest word found for each word
-    asked about."""
+    """The vocabulary of one index generation, and the closest word found for each word asked
+    about."""
 
-    def __init__(self, searcher: Searcher) -> None:
+    def __init__(self, searcher: Searcher, storage: Storage) -> None:
         self._searcher = searcher
+        self._storage = storage
         self._words: list[str] | None = None
         self.memo: dict[str, str | None] = {}
         self._lock = threading.Lock()
@@ -38,52 +87,36 @@ class Speller:
     def words(self) -> list[str]:
         with self._lock:
             if self._words is None:
-                reader = self._searcher.reader()
-                found: set[str] = set()
-                for field in _SPELLING_FIELDS:
-                    if field in reader.schema:
-                        found.update(
-                            reader.schema[field].from_bytes(b) for b in reader.lexicon(field)
-                        )
-                self._words = sorted(found)
+                generation = self._searcher.reader().generation()
+                self._words = read_vocabulary(self._storage, generation)
             return self._words
 
     def suggest(self, text: str) -> str | None:
-        return suggest(self._searcher, text, self.memo, self)
+        """``text`` with each unknown word replaced by the closest, most common word of the
+        vocabulary, or ``None`` when every word is known or none has a close match. The
+        closest word found for each word is remembered (for this generation)."""
+        reader = self._searcher.reader()
+        memo = self.memo
+        changed = False
 
+        def replace(match: re.Match[str]) -> str:
+            nonlocal changed
+            word = match.group(1)
+            if word in _OPERATORS or len(word) < MIN_LENGTH or _known(reader, word):
+                return word
+            lower = word.lower()
+            if lower not in memo:
+                if len(memo) > 10_000:
+                    memo.clear()
+                memo[lower] = _closest(reader, lower, self.words())
+            best = memo[lower]
+            if best is None:
+                return word
+            changed = True
+            return _same_case(word, best)
 
-def suggest(
-    searcher: Searcher,
-    text: str,
-    remembered: dict[str, str | None] | None = None,
-    speller: Speller | None = None,
-) -> str | None:
-    """``text`` with each unknown word replaced by the closest, most common indexed word, or
-    ``None`` when every word is known or none has a close match. ``remembered`` keeps the
-    closest word found for each word (for one index generation)."""
-    memo = remembered if remembered is not None else {}
-    reader = searcher.reader()
-    words = (speller or Speller(searcher)).words
-    changed = False
-
-    def replace(match: re.Match[str]) -> str:
-        nonlocal changed
-        word = match.group(1)
-        if word in _OPERATORS or len(word) < MIN_LENGTH or _known(reader, word):
-            return word
-        lower = word.lower()
-        if lower not in memo:
-            if len(memo) > 10_000:
-                memo.clear()
-            memo[lower] = _closest(reader, lower, words())
-        best = memo[lower]
-        if best is None:
-            return word
-        changed = True
-        return _same_case(word, best)
-
-    corrected = _WORD.sub(replace, text)
-    return corrected if changed else None
+        corrected = _WORD.sub(replace, text)
+        return corrected if changed else None
 
 
 def _stems(word: str) -> list[str]:

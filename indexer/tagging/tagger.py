@@ -135,14 +135,19 @@ def _tag_field(text: str, field: str, gazetteer: Gazetteer) -> list[Mention]:
     found = list(_operations(text, field, gazetteer))
     skipped = [(m.start, m.end) for m in found]
     skipped += [(m.start(), m.end()) for m in _ADDRESS.finditer(text)]  # e-mail and web addresses
-    all_tokens = [
-        t for t in tokenize(text) if not any(s <= t.start < e for s, e in skipped[len(found) :])
-    ]
-    tokens = [t for t in all_tokens if not any(s <= t.start < e for s, e in skipped)]
+    all_tokens = _outside(tokenize(text), skipped[len(found) :])
+    tokens = _outside(all_tokens, skipped[: len(found)])
     lowercase = {t.text for t in all_tokens if t.text.islower()}
     found.extend(_names(tokens, text, field, gazetteer, lowercase))
     found.extend(_themes(all_tokens, text, field, gazetteer))
     return sorted(found, key=lambda m: (m.start, m.type))
+
+
+def _outside(tokens: list[Token], spans: list[tuple[int, int]]) -> list[Token]:
+    """The tokens that start in none of the (start, end) spans."""
+    if not spans:
+        return tokens
+    return [t for t in tokens if not any(s <= t.start < e for s, e in spans)]
 
 
 def _operations(text: str, field: str, gazetteer: Gazetteer) -> Iterable[Mention]:

@@ -1,0 +1,42 @@
+"""The fixes to Whoosh's per-document reader give the same field lengths, from memory, and ask
+the file system about a missing length column once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from whoosh.codec import whoosh3
+from whoosh.util.numeric import byte_to_length, length_to_byte
+
+from indexer.index import ArticleIndex
+from indexer.index._whoosh_fixes import LengthCodes
+from tests.indexer.test_index import EDITION, article
+
+
+def test_field_lengths_from_memory_and_a_missing_column_asked_once(tmp_path: Path) -> None:
+    index = ArticleIndex.create(tmp_path / "ix")
+    bodies = ["one two three", "one", "", "word " * 300]
+    index.add_edition(
+        EDITION, [article(EDITION, i, "Title", body) for i, body in enumerate(bodies, 1)]
+    )
+    reader = index.searcher().reader()
+    perdoc = reader._perdoc
+    storage = perdoc._storage
+    asked: list[str] = []
+    real = storage.file_exists
+    storage.file_exists = lambda name: asked.append(name) or real(name)  # type: ignore[method-assign]
+    try:
+        for docnum in range(reader.doc_count_all()):
+            ordinal = int(reader.stored_fields(docnum)["id"].split(":")[1])
+            expected = len(bodies[ordinal - 1].split())
+            # (Whoosh answers None, not 0, for an empty field)
+            assert (reader.doc_field_length(docnum, "body") or 0) == byte_to_length(
+                length_to_byte(expected)
+            )
+            assert reader.doc_field_length(docnum, "edition_id", 7) == 7  # no length column
+    finally:
+        storage.file_exists = real  # type: ignore[method-assign]
+    assert len(asked) == len(set(asked)) == 3  # stored, body and edition_id lengths: once each
+    assert isinstance(perdoc._cached_reader(whoosh3._lenfield("body"), None), LengthCodes)
+    assert reader.max_field_length("body") == byte_to_length(length_to_byte(300))  # quantised
+    assert reader.min_field_length("body") == 0
