@@ -5,11 +5,14 @@ from __future__ import annotations
 from whoosh import analysis, fields
 from whoosh.support.charset import accent_map
 
+from indexer.index._analysis import StemmedText, text_field
+
 # English stemming, no stop words (so phrases stay exact), accents folded.
-TEXT_ANALYZER = analysis.StemmingAnalyzer(stoplist=None, minsize=1) | analysis.CharsetFilter(
-    accent_map
+TEXT_ANALYZER = StemmedText(
+    analysis.StemmingAnalyzer(stoplist=None, minsize=1), analysis.CharsetFilter(accent_map)
 )
-SCHEMA_VERSION = 4  # 4: the spelling words are a vocabulary file, not postings
+# 4: the spelling words are a vocabulary file, not postings; 5: one term per number
+SCHEMA_VERSION = 5
 
 # Fields a user may name in a query ("title:guardian"), mapped to schema fields.
 QUERY_FIELDS = {
@@ -46,19 +49,19 @@ def build_schema() -> fields.Schema:
         **entity_fields,
         id=fields.ID(stored=True, unique=True),
         edition_id=fields.ID(stored=True),
-        edition=fields.NUMERIC(int, stored=True),  # the edition's number, when known
+        edition=fields.NUMERIC(int, stored=True, shift_step=0),  # the edition's number, when known
         edition_title=fields.STORED,
         date=fields.ID(stored=True, sortable=True),  # "YYYY-MM", "" when unknown
-        year=fields.NUMERIC(int),
-        ordinal=fields.NUMERIC(int, stored=True, sortable=True),
+        year=fields.NUMERIC(int, shift_step=0),
+        ordinal=fields.NUMERIC(int, stored=True, sortable=True, shift_step=0),
         section=fields.TEXT(analyzer=analysis.SimpleAnalyzer(), stored=True),
         section_key=fields.ID,  # the section exactly as printed, for filters
         # the unstemmed words, for "did you mean", are kept in a vocabulary file (_spelling)
-        title=fields.TEXT(analyzer=TEXT_ANALYZER, stored=True, field_boost=3.0),
+        title=text_field(analyzer=TEXT_ANALYZER, stored=True, field_boost=3.0),
         title_from=fields.STORED,
-        body=fields.TEXT(analyzer=TEXT_ANALYZER, stored=True),
+        body=text_field(analyzer=TEXT_ANALYZER, stored=True),
         pages=fields.KEYWORD(stored=True, commas=True),
-        entity_names=fields.TEXT(
+        entity_names=text_field(
             analyzer=TEXT_ANALYZER, field_boost=0.5, stored=True
         ),  # labels and aliases
         entities=fields.STORED,  # {type: [[id, label], ...]} as mentioned

@@ -216,7 +216,7 @@ class DocSets:
                     docs.extend(ids[chosen].tolist())
                     values.extend(block[i] for i in chosen)
                 matcher._next_block()
-        lists = _decoded_deltas(values) if type(format_) is Positions else None
+        lists = _decoded_deltas(values) if isinstance(format_, Positions) else None
         if lists is None:  # another format: its own decoder, one posting at a time
             lists = [_deltas(format_.decode_positions(v)) for v in values]
         counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))

@@ -145,6 +145,14 @@ class Gazetteer:
 
         return prefixes(self._names), prefixes(self._vocabulary)
 
+    @cached_property
+    def first_words(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The first word of every name, and the first stem of every theme phrase: a token
+        that is neither (nor an acronym) starts no match."""
+        return frozenset(k[0] for k in self._names if k), frozenset(
+            k[0] for k in self._vocabulary if k
+        )
+
     def is_prefix(self, tokens: tuple[str, ...], *, themes: bool = False) -> bool:
         """Is ``tokens`` the start of a longer name (or theme phrase)?"""
         return tokens in self._prefixes[1 if themes else 0]

@@ -306,8 +306,7 @@ def _longest(
 ) -> _Match | None:
     first = tokens[i]
     if (
-        not gazetteer.is_prefix((first.norm,))
-        and not gazetteer.names((first.norm,))
+        first.norm not in gazetteer.first_words[0]
         and not gazetteer.acronym(first.text)
         and first.text not in defined
     ):
@@ -352,10 +351,14 @@ def _fuzzy(
 
 def _themes(tokens: list[Token], text: str, field: str, gazetteer: Gazetteer) -> Iterable[Mention]:
     stems = [stem(t.norm) for t in tokens]
+    starts = gazetteer.first_words[1]
     i = 0
     while i < len(tokens):
         for theme in gazetteer.theme_acronym(tokens[i].text):
             yield _mention(theme, field, text, tokens[i].start, tokens[i].end, "acronym")
+        if stems[i] not in starts:  # most words start no theme phrase
+            i += 1
+            continue
         n_max = 1
         while i + n_max < len(tokens) and gazetteer.is_prefix(
             tuple(stems[i : i + n_max]), themes=True

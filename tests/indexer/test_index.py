@@ -105,6 +105,11 @@ def test_field_queries(index: ArticleIndex) -> None:
     assert ids(index, "title:fraud") == ["ed-1:2"]
     assert ids(index, "edition:2") == ["ed-0:1"]
     assert sorted(ids(index, "year:2019")) == ["ed-1:1", "ed-1:2", "ed-1:3"]
+    assert sorted(ids(index, "year:[2019 TO 2020]")) == ["ed-1:1", "ed-1:2", "ed-1:3"]
+    assert len(ids(index, "year:[2018 TO 2019]")) == 4
+    assert ids(index, "edition:[1 TO 2]") == ["ed-0:1"]
+    assert len(ids(index, "edition:[2 TO 3]")) == 4
+    assert ids(index, "year:[2020 TO 2030]") == []
     assert ids(index, "section:news title:older") == ["ed-0:1"]
 
 
