@@ -20,11 +20,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 from whoosh import query, scoring
-from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
-from indexer.index._sets import ArrayCache, DocSets, Mask, posting_arrays
+from indexer.index._sets import ArrayCache, DocSets, Mask
 from indexer.index._whoosh_fixes import LengthCodes
 
 Scores = NDArray[np.float64]
@@ -149,19 +148,10 @@ class Ranker:
             btext = field.to_bytes(text)
         except ValueError:
             return empty
-        id_parts, weight_parts = [], []
-        for reader, offset in self._leaves:
-            try:
-                matcher = reader.postings(fieldname, btext)
-            except TermNotFound:
-                continue
-            ids, weights = posting_arrays(matcher, weights=True)
-            id_parts.append(ids + offset)
-            weight_parts.append(weights)
-        if not id_parts:
+        ids, found = self._sets.weighted(fieldname, text)
+        if not ids.size:
             return empty
-        ids = np.concatenate(id_parts)
-        weights = np.concatenate(weight_parts).astype(np.float64)
+        weights = found.astype(np.float64)
         if not field.scorable:  # Whoosh scores unscorable fields by the posting's weight
             return ids, weights.astype(np.float64)
         assert self._bm25 is not None

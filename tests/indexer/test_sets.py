@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -99,3 +100,48 @@ def test_phrase_ranking_keeps_only_phrase_matches(shipped_index: ArticleIndex, t
                 for d in shipped_index.searcher().docs_for_query(parsed)}  # fmt: skip
     page = shipped_index.search(text, per_page=100, relax=False)
     assert {h.id for h in page.results} == expected
+
+
+_PHRASE_WORDS = ["alpha", "beta", "gamma", "delta", "rare", "omega"]
+
+
+@pytest.fixture(scope="module")
+def long_postings() -> ArticleIndex:
+    """Three segments of documents whose common words have many posting blocks (Whoosh
+    writes 128 postings a block), a rare word in few of them, and deleted documents."""
+    import random
+
+    rng = random.Random(7)
+    index = ArticleIndex(None)
+    for n in (1, 2, 3):
+        edition = _edition(n)
+        articles = []
+        for i in range(300):
+            words = rng.choices(_PHRASE_WORDS[:4], k=rng.randint(3, 12))
+            if rng.random() < 0.004:
+                words.insert(rng.randint(0, len(words)), "rare")
+            body = " ".join(words)
+            articles.append(Article(f"e{n}:{i}", edition.id, i, "T", "heading", None, (1,), body))
+        index.add_edition(edition, articles)
+    with index.batch(optimize=False) as batch:
+        for i in range(0, 300, 7):
+            batch.add_stored({**index.get(f"e2:{i}"), "body": "alpha beta rare"})  # replaced
+    return index
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    words=st.lists(st.sampled_from(_PHRASE_WORDS), min_size=2, max_size=4),
+    known=st.lists(st.sampled_from(_PHRASE_WORDS), max_size=2),
+)
+def test_phrases_over_many_blocks_equal_whoosh(
+    long_postings: ArticleIndex, words: list[str], known: list[str]
+) -> None:
+    from whoosh import query
+
+    sets = long_postings.doc_sets()
+    for word in known:  # some words' sets already remembered, as after earlier searches
+        sets.term("body", word)
+    phrase = query.Phrase("body", words)
+    expected = set(long_postings.searcher().docs_for_query(phrase))
+    assert set(np.flatnonzero(sets.of(phrase)).tolist()) == expected
