@@ -58,6 +58,13 @@ class StemmedText(analysis.CompositeAnalyzer):  # type: ignore[misc]  # Whoosh i
             out.append(term)
         return out
 
+    def spelling_words(self, text: str) -> set[str]:
+        """The distinct words of ``text`` before stemming (lower case, accents folded), as
+        Whoosh's ``spellable_words`` gives them."""
+        charmap = self.items[3].charmap
+        found = {match.group(0) for match in self.items[0].expression.finditer(text)}
+        return {word.lower().translate(charmap) for word in found}
+
     def _term(self, word: str) -> str:
         _, _, stemmer, charset = self.items
         word = word.lower()

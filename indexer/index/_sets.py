@@ -226,8 +226,7 @@ class DocSets:
                 break
             docs, values = postings[word]
             chosen = np.flatnonzero(wanted[docs])
-            positions = _positions(docs[chosen], [values[i] for i in chosen], field.format)
-            doc_ids, where = positions
+            doc_ids, where = _positions(docs[chosen], [values[i] for i in chosen], field.format)
             keep = where >= shift
             keys = (doc_ids[keep] << 32) + (where[keep] - shift)
             if keys.size > 1 and not bool(np.all(keys[1:] > keys[:-1])):

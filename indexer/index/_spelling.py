@@ -22,7 +22,6 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 from whoosh.filedb.filestore import Storage
 from whoosh.searching import Searcher
-from whoosh.support.charset import accent_map
 
 from indexer.index._schema import DEFAULT_FIELDS, TEXT_ANALYZER
 
@@ -30,14 +29,12 @@ _OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"})
 # A word, unless it names a field ("title:") or is a field's value ("title:gaurdian" is left).
 _WORD = re.compile(r"(?<![\w:*?])([^\W\d_][\w'’-]*)(?![\w:*?])")
 MIN_LENGTH = 4
-# the words of TEXT_ANALYZER before stemming: its tokenizer's pattern, lower case, accents folded
-_SPELLING_WORD = re.compile(r"\w+(?:\.\w+)*")
 _VOCABULARY = "spelling-{}.words"  # per Whoosh generation; not a name Whoosh cleans up
 
 
 def spelling_words(text: str) -> set[str]:
     """The distinct words of ``text`` as a search would spell them, before stemming."""
-    return {word.lower().translate(accent_map) for word in set(_SPELLING_WORD.findall(text))}
+    return TEXT_ANALYZER.spelling_words(text)
 
 
 def write_vocabulary(storage: Storage, generation: int, words: set[str]) -> None:
