@@ -1,9 +1,12 @@
-"""Run one job per file in worker processes, each under a time and a memory limit.
+"""Run one job per file in worker processes, each job under a time and a memory limit.
 
 A hostile or pathological PDF (a decompression bomb, a page with thousands of text boxes, a
 parser loop) can only take its own worker down: the job ends as ``timeout`` or
-``out-of-memory`` and the batch goes on. Workers are forked, so they share the parent's
-loaded data (the gazetteer) without pickling it; results come back through a pipe.
+``out-of-memory``, that worker is replaced, and the batch goes on. Workers are forked, so they
+share the parent's loaded data (the gazetteer) without pickling it; jobs go to them and results
+come back through a pipe. A worker takes one job after another (up to ``JOBS_PER_WORKER``), so
+what it learnt from one file (stemmed words, names checked against the gazetteer) speeds up the
+next; after a failure it is replaced, so no file is read by a worker in doubtful state.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import resource
 import signal
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, Generic, TypeVar, cast
@@ -57,77 +60,110 @@ def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
 
 
+JOBS_PER_WORKER = 100  # then a worker is replaced, so no slow leak can build up
+
+
+@dataclass
+class _Worker:
+    process: Any
+    channel: Connection
+    jobs_done: int = 0
+    job: Any = None
+    started: float = field(default=0.0)
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.join()
+        self.channel.close()
+
+
 def run_isolated(
-    jobs: Iterable[J], work: Callable[[J], R], *, workers: int, limits: Limits
+    jobs: Iterable[J],
+    work: Callable[[J], R],
+    *,
+    workers: int,
+    limits: Limits,
+    jobs_per_worker: int = JOBS_PER_WORKER,
 ) -> Iterator[Done[J, R]]:
-    """Run ``work(job)`` for every job, at most ``workers`` at a time, each in its own process;
-    yield each as it finishes (not in order)."""
+    """Run ``work(job)`` for every job in at most ``workers`` worker processes at a time; yield
+    each as it finishes (not in order)."""
     context = multiprocessing.get_context("fork")
     # Objects that exist now are left alone by the collector, in the parent and in the forked
     # workers, so a worker does not touch (and copy) every page of the parent's heap.
     gc.freeze()
     pending = list(jobs)
     pending.reverse()
-    running: dict[Connection, tuple[J, Any, float]] = {}
+    idle: list[_Worker] = []
+    busy: dict[Connection, _Worker] = {}
 
-    def start(job: J) -> None:
-        receiver, sender = context.Pipe(duplex=False)
+    def spawn() -> _Worker:
+        parent_end, child_end = context.Pipe(duplex=True)
         process = context.Process(
-            target=_child, args=(work, job, sender, limits.memory_mb), daemon=True
+            target=_serve, args=(work, child_end, limits.memory_mb), daemon=True
         )
         process.start()
-        sender.close()
-        running[receiver] = (job, process, time.monotonic())
+        child_end.close()
+        return _Worker(process, parent_end)
+
+    def assign() -> None:
+        while pending and len(busy) < max(1, workers):
+            worker = idle.pop() if idle else spawn()
+            worker.job = pending.pop()
+            worker.started = time.monotonic()
+            try:
+                worker.channel.send(worker.job)
+            except (OSError, ValueError):  # it died while idle: a new one takes the job
+                pending.append(worker.job)
+                worker.stop()
+                continue
+            busy[worker.channel] = worker
+
+    def finish(worker: _Worker, result: Any, now: float) -> Done[J, R]:
+        worker.jobs_done += 1
+        if isinstance(result, JobFailure) or worker.jobs_done >= jobs_per_worker:
+            worker.stop()
+        else:
+            idle.append(worker)
+        return Done(worker.job, result, round(now - worker.started, 3))
 
     try:
-        while pending or running:
-            while pending and len(running) < max(1, workers):
-                start(pending.pop())
+        while pending or busy:
+            assign()
             now = time.monotonic()
-            soonest = min(started + limits.seconds for _, _, started in running.values())
+            soonest = min(w.started + limits.seconds for w in busy.values())
             finished: list[Done[J, R]] = []
-            for ready in wait(list(running), timeout=max(0.0, soonest - now)):
-                receiver = cast(Connection, ready)
-                job, process, started = running.pop(receiver)
-                result = _receive(receiver, process)
-                finished.append(Done(job, result, round(time.monotonic() - started, 3)))
+            for ready in wait(list(busy), timeout=max(0.0, soonest - now)):
+                worker = busy.pop(cast(Connection, ready))
+                result = _receive(worker)
+                finished.append(finish(worker, result, time.monotonic()))
             now = time.monotonic()
-            for receiver, (job, process, started) in list(running.items()):
-                if now - started >= limits.seconds:
-                    running.pop(receiver)
-                    process.kill()
-                    process.join()
-                    receiver.close()
+            for channel, worker in list(busy.items()):
+                if now - worker.started >= limits.seconds:
+                    busy.pop(channel)
                     failure = JobFailure(
                         "timeout", f"stopped after {limits.seconds:g}s (the per-file time limit)"
                     )
-                    finished.append(Done(job, failure, round(now - started, 3)))
-            # keep the workers busy while the caller indexes what came back
-            while pending and len(running) < max(1, workers):
-                start(pending.pop())
+                    finished.append(finish(worker, failure, now))
+            assign()  # keep the workers busy while the caller indexes what came back
             yield from finished
     finally:
-        for receiver, (_, process, _) in running.items():
-            process.kill()
-            process.join()
-            receiver.close()
+        for worker in [*busy.values(), *idle]:
+            worker.stop()
         gc.unfreeze()
 
 
-def _receive(receiver: Connection, process: Any) -> Any:
+def _receive(worker: _Worker) -> Any:
     try:
-        kind, payload = receiver.recv()
+        kind, payload = worker.channel.recv()
     except (EOFError, OSError):
         kind, payload = "died", None
-    finally:
-        receiver.close()
-    process.join()
     if kind == "ok":
         return payload
     if kind == "failed":
         reason, message = payload
         return JobFailure(reason, message)
-    code = process.exitcode
+    worker.process.join()
+    code = worker.process.exitcode
     if code == -signal.SIGKILL:
         return JobFailure("out-of-memory", "the worker was killed (out of memory?)")
     return JobFailure("unreadable", f"the worker stopped unexpectedly (exit status {code})")
@@ -141,26 +177,39 @@ def _address_space() -> int:
         return 0
 
 
-def _child(work: Callable[[Any], Any], job: Any, sender: Connection, memory_mb: int) -> None:
+def _serve(work: Callable[[Any], Any], channel: Connection, memory_mb: int) -> None:
+    """A worker: run each job that comes, until the parent closes the pipe."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
-    if memory_mb > 0:  # on top of what the fork already maps
-        limit = _address_space() + memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    while True:
+        try:
+            job = channel.recv()
+        except (EOFError, OSError):
+            return
+        if memory_mb > 0:  # each job may use this much on top of what the worker maps now
+            limit = _address_space() + memory_mb * 1024 * 1024
+            if hard != resource.RLIM_INFINITY:
+                limit = min(limit, hard)
+            resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+        message = _run(work, job, memory_mb)
+        try:
+            channel.send(message)
+        except MemoryError:
+            channel.send(("failed", ("out-of-memory", f"needed more than {memory_mb} MiB")))
+        if message[0] != "ok":
+            return  # the parent replaces a worker after a failure
+
+
+def _run(work: Callable[[Any], Any], job: Any, memory_mb: int) -> tuple[str, Any]:
     try:
-        message: tuple[str, Any] = ("ok", work(job))
+        return ("ok", work(job))
     except MemoryError:
-        message = ("failed", ("out-of-memory", f"needed more than {memory_mb} MiB"))
+        return ("failed", ("out-of-memory", f"needed more than {memory_mb} MiB"))
     except ExtractionError as exc:
-        message = ("failed", (exc.reason, str(exc)))
+        return ("failed", (exc.reason, str(exc)))
     except BulletinsError as exc:
-        message = ("failed", ("error", str(exc)))
+        return ("failed", ("error", str(exc)))
     except RecursionError:
-        message = ("failed", ("corrupt", "damaged PDF (nesting too deep)"))
+        return ("failed", ("corrupt", "damaged PDF (nesting too deep)"))
     except Exception as exc:  # any bug a PDF triggers is that file's failure
-        message = ("failed", ("unreadable", f"{type(exc).__name__}: {exc}"))
-    try:
-        sender.send(message)
-    except MemoryError:
-        sender.send(("failed", ("out-of-memory", f"needed more than {memory_mb} MiB")))
-    finally:
-        sender.close()
+        return ("failed", ("unreadable", f"{type(exc).__name__}: {exc}"))

@@ -11,8 +11,9 @@ from indexer.index._analysis import StemmedText, text_field
 TEXT_ANALYZER = StemmedText(
     analysis.StemmingAnalyzer(stoplist=None, minsize=1), analysis.CharsetFilter(accent_map)
 )
-# 4: the spelling words are a vocabulary file, not postings; 5: one term per number
-SCHEMA_VERSION = 5
+# 4: the spelling words are a vocabulary file, not postings; 5: one term per number;
+# 6: word positions as packed gaps
+SCHEMA_VERSION = 6
 
 # Fields a user may name in a query ("title:guardian"), mapped to schema fields.
 QUERY_FIELDS = {

@@ -11,7 +11,6 @@ word; other query types with positions (proximity, slop) are handed back to Whoo
 
 from __future__ import annotations
 
-import pickle
 import threading
 from collections import OrderedDict
 from itertools import chain
@@ -20,10 +19,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 from whoosh import query
-from whoosh.formats import Positions
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
+
+from indexer.index._analysis import TermPositions
 
 Mask = NDArray[np.bool_]
 CACHE_BYTES = 128 * 1024 * 1024  # remembered term arrays, per index generation
@@ -270,17 +270,18 @@ class DocSets:
                 if not wanted[low : high + 1].any():
                     skipped = True
                 else:
-                    matcher._read_ids()
-                    matcher._read_weights()
-                    ids = np.asarray(matcher._ids, dtype=np.int64) + offset
+                    ids = _block_ids(matcher) + offset
                     seen.append(ids)
-                    seen_weights.append(np.asarray(matcher._weights, dtype=np.float32))
+                    seen_weights.append(_block_weights(matcher))
                     chosen = np.flatnonzero(wanted[ids])
                     if chosen.size:
                         matcher._read_values()
                         block = matcher._values
                         docs.append(ids[chosen])
-                        values.extend(block[i] for i in chosen.tolist())
+                        if chosen.size == len(block):
+                            values.extend(block)
+                        else:
+                            values.extend(block[i] for i in chosen.tolist())
                 low = high + 1
                 matcher._next_block()
         if not skipped:  # every posting was read: remember them, for ranking too
@@ -330,31 +331,50 @@ def posting_arrays(
             matcher.next()
     else:
         while matcher.is_active():
-            matcher._read_ids()
-            id_blocks.append(np.asarray(matcher._ids, dtype=np.int64))
+            id_blocks.append(_block_ids(matcher))
             if weights:
-                matcher._read_weights()
-                weight_blocks.append(np.asarray(matcher._weights, dtype=np.float32))
+                weight_blocks.append(_block_weights(matcher))
             matcher._next_block()
     ids = np.concatenate(id_blocks) if id_blocks else np.zeros(0, dtype=np.int64)
     found = np.concatenate(weight_blocks) if weight_blocks else np.zeros(0, dtype=np.float32)
     return ids, found
 
 
+def _block_ids(matcher: Any) -> NDArray[np.int64]:
+    """The document numbers of the posting block a Whoosh (W3) matcher is at: its stored gaps
+    summed at once, not one Python generator step per posting as Whoosh's ``_read_ids``."""
+    if matcher._data is None:
+        matcher._read_data()
+    gaps = matcher._data[0]
+    if matcher._byteids or not isinstance(gaps, tuple):  # not a document posting list
+        matcher._read_ids()
+        return np.asarray(matcher._ids, dtype=np.int64)
+    return np.cumsum(np.array(gaps, dtype=np.int64))
+
+
+def _block_weights(matcher: Any) -> NDArray[np.float32]:
+    """The weights of the block a W3 matcher is at (stored as None when all are 1, one number
+    when all are the same, else one each)."""
+    if matcher._data is None:
+        matcher._read_data()
+    stored = matcher._data[1]
+    if stored is None or isinstance(stored, float):
+        return np.full(matcher._blocklength, 1.0 if stored is None else stored, dtype=np.float32)
+    return np.array(stored, dtype=np.float32)
+
+
 def _positions(
     docs: NDArray[np.int64], values: list[bytes], format_: Any
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """(document, position) of every position in the postings ``values`` of ``docs``."""
-    lists = _decoded_deltas(values) if isinstance(format_, Positions) else None
-    if lists is None:  # another format: its own decoder, one posting at a time
-        lists = [_deltas(format_.decode_positions(v)) for v in values]
-    counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
-    total = int(counts.sum())
-    deltas = np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=total)
-    running = np.cumsum(deltas)
-    before = np.repeat(np.concatenate(([0], running[np.cumsum(counts)[:-1] - 1])), counts)
-    doc_ids = np.repeat(docs, counts)
-    return doc_ids, running - before if total else running
+    if isinstance(format_, TermPositions):
+        counts, where = format_.positions_of(values)
+    else:  # another format: its own decoder, one posting at a time
+        lists = [format_.decode_positions(value) for value in values]
+        counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+        total = int(counts.sum())
+        where = np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=total)
+    return np.repeat(docs, counts), where
 
 
 def _common(a: NDArray[np.int64], b: NDArray[np.int64]) -> NDArray[np.int64]:
@@ -365,29 +385,3 @@ def _common(a: NDArray[np.int64], b: NDArray[np.int64]) -> NDArray[np.int64]:
     inside = at < a.size
     found = b[inside]
     return np.asarray(found[a[at[inside]] == found], dtype=np.int64)
-
-
-def _decoded_deltas(values: list[bytes]) -> list[list[int]] | None:
-    """The position deltas of many postings stored by Whoosh's ``Positions`` format (a count,
-    then a pickled list), unpickled as one list of lists; None if one is not in that form."""
-    if not values:
-        return []
-    parts = [b"\x80\x02]("]
-    for value in values:
-        if value[4:6] != b"\x80\x02":
-            return None
-        parts.append(value[6:-1] if value.endswith(b".") else value[6:])
-    parts.append(b"e.")
-    try:
-        lists = pickle.loads(b"".join(parts))  # Whoosh's own index data
-    except Exception:  # any surprise: decode one by one instead
-        return None
-    if not isinstance(lists, list) or len(lists) != len(values):
-        return None
-    if not all(isinstance(item, list) for item in lists):
-        return None
-    return lists
-
-
-def _deltas(positions: list[int]) -> list[int]:
-    return [b - a for a, b in zip([0, *positions], positions, strict=False)]

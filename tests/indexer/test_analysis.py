@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import pickle
+from collections.abc import Iterable
 
 import pytest
 from hypothesis import given
@@ -31,9 +32,48 @@ def test_terms_are_whooshs_terms(text: str) -> None:
 @pytest.mark.parametrize("boost", [1.0, 3.0, 0.5])
 @given(text=texts)
 def test_postings_are_whooshs_postings(boost: float, text: str) -> None:
-    ours = TermPositions(field_boost=boost).word_values(text, TEXT_ANALYZER, mode="index")
-    theirs = formats.Positions(field_boost=boost).word_values(text, TEXT_ANALYZER, mode="index")
-    assert sorted(ours) == sorted(theirs)
+    ours_format = TermPositions(field_boost=boost)
+    ours = ours_format.word_values(text, TEXT_ANALYZER, mode="index")
+    theirs_format = formats.Positions(field_boost=boost)
+    theirs = theirs_format.word_values(text, TEXT_ANALYZER, mode="index")
+
+    def decoded(fmt: formats.Format, postings: Iterable[tuple[str, int, float, bytes]]) -> list:
+        return sorted(
+            (
+                term,
+                freq,
+                weight,
+                fmt.decode_positions(value),
+                fmt.decode_frequency(value),
+                fmt.decode_weight(value),
+            )
+            for term, freq, weight, value in postings
+        )
+
+    assert decoded(ours_format, ours) == decoded(theirs_format, theirs)
+
+
+position_lists = st.lists(
+    st.integers(0, 70_000) | st.integers(0, 300), max_size=30, unique=True
+).map(sorted)
+
+
+@given(st.lists(position_lists, max_size=12), st.booleans())
+def test_many_postings_decode_at_once(lists: list[list[int]], legacy: bool) -> None:
+    ours = TermPositions()
+    encoder = formats.Positions() if legacy else ours  # an index written before, or now
+    values = [encoder.encode(found) for found in lists]
+    assert [ours.decode_positions(value) for value in values] == lists
+    counts, positions = ours.positions_of(values)
+    assert counts.tolist() == [len(found) for found in lists]
+    assert positions.tolist() == [p for found in lists for p in found]
+
+
+def test_gaps_take_one_two_or_four_bytes() -> None:
+    encode = TermPositions().encode
+    assert encode([3, 10, 200]) == bytes([1, 3, 7, 190])
+    assert len(encode([3, 1000])) == 1 + 2 * 2
+    assert len(encode([0, 100_000])) == 1 + 2 * 4
 
 
 def test_the_schema_survives_pickling_without_the_memo() -> None:

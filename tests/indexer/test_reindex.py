@@ -21,7 +21,7 @@ from indexer.cli import EXIT_LOCKED, cli
 from indexer.config import Settings
 from indexer.index import ArticleIndex, writer_lock
 from indexer.pipeline import BuildOptions, build_index
-from indexer.workers import JobFailure, Limits, run_isolated
+from indexer.workers import Limits
 from tests.conftest import SHIPPED_PDF
 
 SHIPPED = SHIPPED_PDF.name
@@ -128,25 +128,6 @@ def test_every_bad_input_gets_its_outcome_and_the_batch_goes_on(
     assert all(o.message for o in report.failed)
     # good and owner-only in full, and what the truncated copy still holds
     assert 30 < ArticleIndex(settings.index_dir).count() < 45
-
-
-def test_a_job_over_its_time_limit_is_stopped() -> None:
-    started = time.monotonic()
-    done = list(run_isolated([0.0, 30.0], time.sleep, workers=2, limits=Limits(seconds=1)))
-    assert time.monotonic() - started < 10
-    results = {d.job: d.result for d in done}
-    assert results[0.0] is None
-    failure = results[30.0]
-    assert isinstance(failure, JobFailure) and failure.reason == "timeout"
-
-
-def _crash(_: object) -> None:
-    os._exit(7)
-
-
-def test_a_worker_that_dies_is_that_file_s_failure() -> None:
-    [done] = run_isolated(["x"], _crash, workers=1, limits=Limits(seconds=10))
-    assert isinstance(done.result, JobFailure) and done.result.reason == "unreadable"
 
 
 # -- incremental ----------------------------------------------------------------------------

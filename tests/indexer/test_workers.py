@@ -1,0 +1,88 @@
+"""Worker processes: each job under its own limits, workers reused, every failure contained."""
+
+from __future__ import annotations
+
+import os
+import time
+
+from indexer.workers import JobFailure, Limits, run_isolated
+
+
+def test_a_job_over_its_time_limit_is_stopped() -> None:
+    started = time.monotonic()
+    done = list(run_isolated([0.0, 30.0], time.sleep, workers=2, limits=Limits(seconds=1)))
+    assert time.monotonic() - started < 10
+    results = {d.job: d.result for d in done}
+    assert results[0.0] is None
+    failure = results[30.0]
+    assert isinstance(failure, JobFailure) and failure.reason == "timeout"
+
+
+def _crash(_: object) -> None:
+    os._exit(7)
+
+
+def test_a_worker_that_dies_is_that_file_s_failure() -> None:
+    [done] = run_isolated(["x"], _crash, workers=1, limits=Limits(seconds=10))
+    assert isinstance(done.result, JobFailure) and done.result.reason == "unreadable"
+
+
+_KEPT: list[bytearray] = []
+
+
+def _pid(job: str) -> tuple[str, int]:
+    if job == "crash":
+        os._exit(7)
+    if job == "raise":
+        raise ValueError("a bug this file triggers")
+    if job == "sleep":
+        time.sleep(30)
+    if job == "grab":
+        block = bytearray(200 * 1024 * 1024)  # over the 100 MiB each job may take
+        return job, len(block)
+    if job.startswith("keep"):  # memory the worker keeps after the job
+        _KEPT.append(bytearray(150 * 1024 * 1024))
+    return job, os.getpid()
+
+
+def _results(jobs: list[str], **kwargs: int) -> list[object]:
+    limits = Limits(seconds=float(kwargs.pop("seconds", 10)), memory_mb=kwargs.pop("mb", 100))
+    by_job = {d.job: d.result for d in run_isolated(jobs, _pid, limits=limits, **kwargs)}
+    return [by_job[job] for job in jobs]
+
+
+def test_a_worker_takes_job_after_job_and_is_replaced_after_its_quota() -> None:
+    jobs = [f"job {n}" for n in range(7)]
+    results = _results(jobs, workers=1, jobs_per_worker=3)
+    pids = [pid for _, pid in results]  # type: ignore[misc]
+    assert pids[0] == pids[1] == pids[2] != pids[3] == pids[4] == pids[5] != pids[6]
+    assert os.getpid() not in pids
+
+
+def test_after_a_failure_the_next_job_gets_a_new_worker() -> None:
+    jobs = ["first", "crash", "second", "raise", "third", "sleep", "fourth", "grab", "fifth"]
+    results = dict(zip(jobs, _results(jobs, workers=1, seconds=2), strict=True))
+    reasons = {job: r.reason for job, r in results.items() if isinstance(r, JobFailure)}
+    assert reasons == {
+        "crash": "unreadable",
+        "raise": "unreadable",
+        "sleep": "timeout",
+        "grab": "out-of-memory",
+    }
+    assert "ValueError: a bug this file triggers" in results["raise"].message  # type: ignore[union-attr]
+    pids = [results[job][1] for job in ("first", "second", "third", "fourth", "fifth")]  # type: ignore[index]
+    assert len(set(pids)) == 5
+
+
+def test_the_memory_limit_is_per_job_not_per_worker() -> None:
+    # each job keeps 150 MiB: within its 200 MiB, though the worker's total grows past that
+    results = _results(["keep 1", "keep 2", "keep 3"], workers=1, mb=200)
+    assert not any(isinstance(r, JobFailure) for r in results), results
+    assert len({pid for _, pid in results}) == 1  # type: ignore[misc]
+
+
+def test_two_workers_share_the_jobs() -> None:
+    jobs = [f"job {n}" for n in range(6)]
+    results = _results(jobs, workers=2)
+    assert [job for job, _ in results] == jobs  # type: ignore[misc]
+    assert len({pid for _, pid in results}) == 2  # type: ignore[misc]
