@@ -21,6 +21,7 @@ import pikepdf
 from pdfminer.converter import PDFPageAggregator
 from pdfminer.layout import (
     LAParams,
+    LTAnno,
     LTChar,
     LTFigure,
     LTPage,
@@ -183,15 +184,17 @@ def _blocks(container: Any, page_area: float, figure_share: float = 0.0) -> Iter
 
 def _line(item: LTTextLine, block: int, figure_share: float, page_top: float) -> Line | None:
     # one pass over the characters for the text and for the (font, size) of each visible
-    # character (a line has few distinct ones)
+    # character (a line has few distinct ones); pdfminer's own classes are read directly
     pieces: list[str] = []
     styles: dict[tuple[Any, float], int] = {}
     for char in item:
         if isinstance(char, LTChar):
-            piece = char.get_text()
+            piece = char._text  # get_text(), without a method call per character
             if piece and not piece.isspace():
                 style = (char.fontname, char.size)
                 styles[style] = styles.get(style, 0) + 1
+        elif isinstance(char, LTAnno):
+            piece = char._text
         elif isinstance(char, LTText):
             piece = char.get_text()
         else:

@@ -55,8 +55,7 @@ class StemmedText(analysis.CompositeAnalyzer):  # type: ignore[misc]  # Whoosh i
         if len(memo) > _MEMO_LIMIT:
             memo.clear()
         out: list[str] = []
-        for match in self.items[0].expression.finditer(text):
-            word = match.group(0)
+        for word in self._words(text):
             term = memo.get(word)
             if term is None:
                 term = memo[word] = self._term(word)
@@ -67,8 +66,14 @@ class StemmedText(analysis.CompositeAnalyzer):  # type: ignore[misc]  # Whoosh i
         """The distinct words of ``text`` before stemming (lower case, accents folded), as
         Whoosh's ``spellable_words`` gives them."""
         charmap = self.items[3].charmap
-        found = {match.group(0) for match in self.items[0].expression.finditer(text)}
-        return {word.lower().translate(charmap) for word in found}
+        return {word.lower().translate(charmap) for word in set(self._words(text))}
+
+    def _words(self, text: str) -> list[str]:
+        expression = self.items[0].expression
+        if not expression.groups:  # findall gives the whole matches
+            found: list[str] = expression.findall(text)
+            return found
+        return [match.group(0) for match in expression.finditer(text)]
 
     def _term(self, word: str) -> str:
         _, _, stemmer, charset = self.items
@@ -106,9 +111,14 @@ class TermPositions(formats.Positions):  # type: ignore[misc]  # Whoosh is untyp
             yield term, len(found), float(len(found)) * boost, encode(found)
 
     def encode(self, poslist: list[int]) -> bytes:
-        gaps = [b - a for a, b in zip([0, *poslist], poslist, strict=False)] if poslist else []
-        widest = max(gaps, default=0)
-        code = "B" if widest < 0x100 else "H" if widest < 0x10000 else "I"
+        if len(poslist) == 1 and poslist[0] < 0x100:  # most postings: one early position
+            return _SINGLE_BYTE[poslist[0]]
+        gaps = [b - a for a, b in zip([0, *poslist], poslist, strict=False)]
+        try:
+            return b"\x01" + bytes(gaps)
+        except ValueError:  # a gap of 256 or more
+            pass
+        code = "H" if max(gaps) < 0x10000 else "I"
         packed = array(code, gaps)
         if _BIG_ENDIAN:
             packed.byteswap()
@@ -168,7 +178,8 @@ def _ranges(starts: NDArray[np.int64], lengths: NDArray[np.int64]) -> NDArray[np
 
 
 _BIG_ENDIAN = sys.byteorder == "big"
-_WIDTH_BYTE = {"B": b"\x01", "H": b"\x02", "I": b"\x04"}
+_WIDTH_BYTE = {"H": b"\x02", "I": b"\x04"}
+_SINGLE_BYTE = [bytes((1, position)) for position in range(0x100)]
 _CODES = {1: "B", 2: "H", 4: "I"}
 _DTYPES: dict[int, np.dtype[Any]] = {1: np.dtype("<u1"), 2: np.dtype("<u2"), 4: np.dtype("<u4")}
 if array("I").itemsize != 4 or array("H").itemsize != 2:  # true of every platform Python runs on

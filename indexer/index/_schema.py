@@ -7,9 +7,12 @@ from whoosh.support.charset import accent_map
 
 from indexer.index._analysis import StemmedText, text_field
 
-# English stemming, no stop words (so phrases stay exact), accents folded.
+# English stemming, no stop words (so phrases stay exact), accents folded. The words are
+# Whoosh's default pattern, without its capturing group (so findall gives whole words).
+WORD_PATTERN = r"\w+(?:\.?\w+)*"
 TEXT_ANALYZER = StemmedText(
-    analysis.StemmingAnalyzer(stoplist=None, minsize=1), analysis.CharsetFilter(accent_map)
+    analysis.StemmingAnalyzer(expression=WORD_PATTERN, stoplist=None, minsize=1),
+    analysis.CharsetFilter(accent_map),
 )
 # 4: the spelling words are a vocabulary file, not postings; 5: one term per number;
 # 6: word positions as packed gaps

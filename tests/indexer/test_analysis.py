@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from whoosh import analysis, formats
+from whoosh.support.charset import accent_map
 
 from indexer.index._analysis import StemmedText, TermPositions
 from indexer.index._schema import TEXT_ANALYZER, build_schema
@@ -23,9 +24,15 @@ texts = (
 )
 
 
+WHOOSH_DEFAULT = analysis.StemmingAnalyzer(stoplist=None, minsize=1) | analysis.CharsetFilter(
+    accent_map
+)
+
+
 @given(texts)
 def test_terms_are_whooshs_terms(text: str) -> None:
     assert TEXT_ANALYZER.terms(text) == [token.text for token in TEXT_ANALYZER(text)]
+    assert TEXT_ANALYZER.terms(text) == [token.text for token in WHOOSH_DEFAULT(text)]
     assert TEXT_ANALYZER.terms(text) == TEXT_ANALYZER.terms(text)  # remembered words too
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 
-from indexer.workers import JobFailure, Limits, run_isolated
+from indexer.workers import GC_THRESHOLDS, JobFailure, Limits, run_isolated
 
 
 def test_a_job_over_its_time_limit_is_stopped() -> None:
@@ -86,3 +87,14 @@ def test_two_workers_share_the_jobs() -> None:
     results = _results(jobs, workers=2)
     assert [job for job, _ in results] == jobs  # type: ignore[misc]
     assert len({pid for _, pid in results}) == 2  # type: ignore[misc]
+
+
+def _thresholds(_: object) -> tuple[int, ...]:
+    return gc.get_threshold()
+
+
+def test_the_collector_runs_less_often_during_a_batch_and_as_before_after_it() -> None:
+    before = gc.get_threshold()
+    [done] = run_isolated(["job"], _thresholds, workers=1, limits=Limits(seconds=10))
+    assert done.result == GC_THRESHOLDS != before
+    assert gc.get_threshold() == before
