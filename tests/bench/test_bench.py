@@ -33,6 +33,7 @@ def test_small_benchmark_prints_and_writes_every_section(
     for section in ("ingest", "incremental", "index", "search", "http"):
         assert f"\n{section} " in printed, section
     assert "pdfminer.six alone" in printed
+    assert "best of 2 rounds" in printed  # each ingest figure is its best round
     assert "SQLite FTS5" in printed
     assert "bare Whoosh" in printed
     written = out.read_text(encoding="utf-8")
