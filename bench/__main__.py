@@ -32,8 +32,8 @@ def _parser() -> argparse.ArgumentParser:
         choices=("full", "small"),
         default="full",
         help="full: 200 editions of 12 pages, 1,000 PDFs, 15,000 and 100,000 articles, 30 s "
-        "of HTTP load (about 30 minutes on 2 cores); small: the same in seconds (the tests "
-        "run it)",
+        "of HTTP load (on 2 cores about 35 minutes the first time, 15 after); small: the same "
+        "in seconds (the tests run it)",
     )
     parser.add_argument(
         "--work",
