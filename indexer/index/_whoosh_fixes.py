@@ -69,13 +69,13 @@ _LENGTHS = [byte_to_length(code) for code in range(256)]
 
 def _length_lookup(lengths: Any, fieldname: str) -> Any:
     """``docnum -> length of fieldname`` as Whoosh's ``add_postings`` asks it, fast for a W3
-    segment's own lengths."""
+    segment's own lengths; None when every length is 0 (a field without lengths)."""
     if lengths is None:
-        return lambda docnum: 0
+        return None
     if isinstance(lengths, whoosh3.W3PerDocReader):
         column = lengths._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
         if column is None:
-            return lambda docnum: 0
+            return None
         if isinstance(column, LengthCodes):
             codes, table = column.codes, _LENGTHS
             return lambda docnum: table[codes[docnum]] if docnum < len(codes) else 0
@@ -119,7 +119,7 @@ def _add_postings(self: Any, schema: Any, lengths: Any, items: Any) -> None:
             post._maxweight = weight
         if value:
             post._values.append(value)
-        length = length_of(docnum)
+        length = length_of(docnum) if length_of is not None else 0
         if length:
             if post._minlength is None or length < post._minlength:
                 post._minlength = length
