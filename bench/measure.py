@@ -200,7 +200,21 @@ def incremental(work: Path, scale: Scale, seed: int, log: Callable[[str], None])
 def _build_child(records: Path, root: Path, out: Path) -> None:
     started = time.perf_counter()
     count = build_index_from(records, root)
-    out.write_text(json.dumps({"count": count, "seconds": time.perf_counter() - started}))
+    seconds = time.perf_counter() - started
+    out.write_text(json.dumps({"count": count, "seconds": seconds, "peak_kib": _peak_kib()}))
+
+
+def _peak_kib() -> int | None:
+    """This process's own peak resident memory (VmHWM). Not ``ru_maxrss``: a child started
+    from a large process counts the parent's pages as its own until it calls exec."""
+    try:
+        status = Path("/proc/self/status").read_text(encoding="ascii")
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return None
 
 
 def index_and_search(
@@ -224,7 +238,7 @@ def index_and_search(
             raise RuntimeError(f"index build of {count} records failed (status {status})")
         built = json.loads(out.read_text())
         size = sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
-        peak = usage.ru_maxrss / 1024
+        peak = (built.get("peak_kib") or usage.ru_maxrss) / 1024
         log(f"index of {count} articles: {built['seconds']:.1f} s, {size / 2**20:.0f} MB")
         rows += [
             Row("index", f"build {count:,} articles: time", f"{built['seconds']:.1f} s"),

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import sys
 from array import array
-from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from itertools import accumulate, chain
 from typing import Any
@@ -21,6 +20,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 from whoosh import analysis, fields, formats
+from whoosh.system import pack_uint
 
 _MEMO_LIMIT = 200_000  # distinct words remembered per analyzer
 
@@ -40,40 +40,65 @@ class StemmedText(analysis.CompositeAnalyzer):  # type: ignore[misc]  # Whoosh i
         ]
         if kinds != expected or self.items[0].gaps:
             raise ValueError(f"StemmedText needs the chain {expected}, not {kinds}")
-        self._memo: dict[str, str] = {}
+        self._reset()
 
-    def __getstate__(self) -> dict[str, Any]:  # the schema is pickled: not the memo
-        return {key: value for key, value in self.__dict__.items() if key != "_memo"}
+    def _reset(self) -> None:
+        self._memo: dict[str, str] = {}  # word -> term
+        self._spellings: dict[str, str] = {}  # word -> spelling word
+        # the words of the last text read: indexing reads each title and body twice, for the
+        # spelling vocabulary and for the terms
+        self._last: tuple[str, list[str]] = ("", [])
+
+    def __getstate__(self) -> dict[str, Any]:  # the schema is pickled: not the memos
+        remembered = ("_memo", "_spellings", "_last")
+        return {key: value for key, value in self.__dict__.items() if key not in remembered}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
-        self._memo = {}
+        self._reset()
 
     def terms(self, text: str) -> list[str]:
         """The terms of ``text`` in order, as ``[t.text for t in self(text)]``."""
         memo = self._memo
         if len(memo) > _MEMO_LIMIT:
             memo.clear()
-        out: list[str] = []
-        for word in self._words(text):
-            term = memo.get(word)
-            if term is None:
-                term = memo[word] = self._term(word)
-            out.append(term)
-        return out
+        words = self._words(text)
+        out: list[str | None] = list(map(memo.get, words))
+        if None in out:  # words not met before
+            for index, term in enumerate(out):
+                if term is None:
+                    word = words[index]
+                    out[index] = memo[word] = self._term(word)
+        return out  # type: ignore[return-value]  # no None left
 
     def spelling_words(self, text: str) -> set[str]:
         """The distinct words of ``text`` before stemming (lower case, accents folded), as
         Whoosh's ``spellable_words`` gives them."""
-        charmap = self.items[3].charmap
-        return {word.lower().translate(charmap) for word in set(self._words(text))}
+        spellings = self._spellings
+        if len(spellings) > _MEMO_LIMIT:
+            spellings.clear()
+        distinct = set(self._words(text))
+        found: set[str | None] = set(map(spellings.get, distinct))
+        if None in found:
+            found.discard(None)
+            charmap = self.items[3].charmap
+            for word in distinct:
+                if word not in spellings:
+                    spelt = spellings[word] = word.lower().translate(charmap)
+                    found.add(spelt)
+        return found  # type: ignore[return-value]  # no None left
 
     def _words(self, text: str) -> list[str]:
+        last_text, last_words = self._last  # one tuple: safe to read while another thread sets it
+        if text is last_text:
+            return last_words
         expression = self.items[0].expression
-        if not expression.groups:  # findall gives the whole matches
-            found: list[str] = expression.findall(text)
-            return found
-        return [match.group(0) for match in expression.finditer(text)]
+        if expression.groups:
+            words = [match.group(0) for match in expression.finditer(text)]
+        else:  # findall gives the whole matches
+            words = expression.findall(text)
+        self._last = (text, words)
+        return words
 
     def _term(self, word: str) -> str:
         _, _, stemmer, charset = self.items
@@ -102,9 +127,10 @@ class TermPositions(formats.Positions):  # type: ignore[misc]  # Whoosh is untyp
         if not isinstance(analyzer, StemmedText) or not isinstance(value, str):
             yield from super().word_values(value, analyzer, **kwargs)
             return
-        positions: defaultdict[str, list[int]] = defaultdict(list)
+        positions: dict[str, list[int]] = {}
+        start = positions.setdefault
         for position, term in enumerate(analyzer.terms(value)):
-            positions[term].append(position)
+            start(term, []).append(position)
         boost = self.field_boost
         encode = self.encode
         for term, found in positions.items():
@@ -184,6 +210,45 @@ _CODES = {1: "B", 2: "H", 4: "I"}
 _DTYPES: dict[int, np.dtype[Any]] = {1: np.dtype("<u1"), 2: np.dtype("<u2"), 4: np.dtype("<u4")}
 if array("I").itemsize != 4 or array("H").itemsize != 2:  # true of every platform Python runs on
     raise ImportError("TermPositions needs 2- and 4-byte array codes H and I")
+
+
+class CommaTerms(formats.Frequency):  # type: ignore[misc]  # Whoosh is untyped
+    """Whoosh's ``Frequency`` format; a comma-separated keyword field (``KEYWORD(commas=True)``,
+    as the entity filters are) is split with ``str.split`` instead of a chain of generators."""
+
+    def word_values(
+        self, value: Any, analyzer: Any, **kwargs: Any
+    ) -> Iterator[tuple[str, int, float, bytes]]:
+        if not isinstance(value, str) or not _is_comma_analyzer(analyzer):
+            yield from super().word_values(value, analyzer, **kwargs)
+            return
+        counts: dict[str, int] = {}
+        for piece in value.split(","):
+            if piece:  # Whoosh's pattern [^,]+ skips empty pieces, then strips
+                term = piece.strip()
+                counts[term] = counts.get(term, 0) + 1
+        boost = self.field_boost
+        for term, count in counts.items():
+            yield term, count, float(count) * boost, pack_uint(count)
+
+
+def _is_comma_analyzer(analyzer: Any) -> bool:
+    """Is ``analyzer`` Whoosh's ``KeywordAnalyzer(commas=True)`` (not lower-cased)?"""
+    if not isinstance(analyzer, analysis.CompositeAnalyzer):
+        return False
+    items = analyzer.items
+    return (
+        [type(item) for item in items] == [analysis.RegexTokenizer, analysis.StripFilter]
+        and items[0].expression.pattern == "[^,]+"
+        and not items[0].gaps
+    )
+
+
+def keyword_field(**kwargs: Any) -> fields.KEYWORD:
+    """Whoosh's comma-separated KEYWORD field, indexed through ``CommaTerms``."""
+    field = fields.KEYWORD(commas=True, **kwargs)
+    field.format = CommaTerms(field_boost=field.format.field_boost)
+    return field
 
 
 def text_field(**kwargs: Any) -> fields.TEXT:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from whoosh import analysis, fields
 from whoosh.support.charset import accent_map
 
-from indexer.index._analysis import StemmedText, text_field
+from indexer.index._analysis import StemmedText, keyword_field, text_field
 
 # English stemming, no stop words (so phrases stay exact), accents folded. The words are
 # Whoosh's default pattern, without its capturing group (so findall gives whole words).
@@ -48,7 +48,7 @@ SORTS = ("relevance", "newest", "oldest")
 
 
 def build_schema() -> fields.Schema:
-    entity_fields = {t: fields.KEYWORD(commas=True) for t in ENTITY_TYPES}
+    entity_fields = {t: keyword_field() for t in ENTITY_TYPES}
     return fields.Schema(
         **entity_fields,
         id=fields.ID(stored=True, unique=True),
@@ -64,7 +64,7 @@ def build_schema() -> fields.Schema:
         title=text_field(analyzer=TEXT_ANALYZER, stored=True, field_boost=3.0),
         title_from=fields.STORED,
         body=text_field(analyzer=TEXT_ANALYZER, stored=True),
-        pages=fields.KEYWORD(stored=True, commas=True),
+        pages=keyword_field(stored=True),
         entity_names=text_field(
             analyzer=TEXT_ANALYZER, field_boost=0.5, stored=True
         ),  # labels and aliases

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from whoosh import analysis, formats
 from whoosh.support.charset import accent_map
 
-from indexer.index._analysis import StemmedText, TermPositions
+from indexer.index._analysis import CommaTerms, StemmedText, TermPositions
 from indexer.index._schema import TEXT_ANALYZER, build_schema
 
 _CHARS = st.sampled_from(list("abcXYZ éÉçßİſﬁ_.,-'’0129 \n\t"))
@@ -96,3 +96,40 @@ def test_the_schema_survives_pickling_without_the_memo() -> None:
 def test_another_chain_is_refused() -> None:
     with pytest.raises(ValueError, match="needs the chain"):
         StemmedText(analysis.StandardAnalyzer())
+
+
+comma_values = st.lists(st.sampled_from(["a", " b", "c ", "", " ", "Met,Police", "x y"])).map(
+    ",".join
+)
+
+
+@given(comma_values | st.text(st.sampled_from(list("ab, \t")), max_size=20))
+def test_comma_keywords_are_whooshs_postings(text: str) -> None:
+    analyzer = analysis.KeywordAnalyzer(commas=True)
+    ours = CommaTerms(field_boost=2.0).word_values(text, analyzer, mode="index")
+    theirs = formats.Frequency(field_boost=2.0).word_values(text, analyzer, mode="index")
+    assert sorted(ours) == sorted(theirs)
+
+
+def test_a_keyword_field_that_lowercases_goes_through_whoosh() -> None:
+    analyzer = analysis.KeywordAnalyzer(commas=True, lowercase=True)
+    ours = CommaTerms().word_values("A,b", analyzer, mode="index")
+    assert sorted(term for term, *_ in ours) == ["a", "b"]
+
+
+@given(texts, texts)
+def test_spelling_words_are_each_texts_own(first: str, second: str) -> None:
+    fresh = StemmedText(
+        analysis.StemmingAnalyzer(stoplist=None, minsize=1), analysis.CharsetFilter(accent_map)
+    )
+    for text in (first, second, first, "".join(first)):  # equal texts, other objects
+        expected = {
+            token.text
+            for token in (
+                analysis.RegexTokenizer()
+                | analysis.LowercaseFilter()
+                | analysis.CharsetFilter(accent_map)
+            )(text)
+        }
+        assert fresh.spelling_words(text) == expected
+        assert fresh.terms(text) == [token.text for token in fresh(text)]
