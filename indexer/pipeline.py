@@ -393,46 +393,47 @@ def _build(
                 fresh=options.full,
             )
             done = run_isolated(jobs, work, workers=options.workers, limits=options.limits)
-            for finished in done:
-                job = finished.job
-                if isinstance(finished.result, JobFailure):
-                    failure = finished.result
-                    outcome = FileOutcome(
-                        job.relative,
-                        "failed",
-                        reason=failure.reason,
-                        message=failure.message,
-                        seconds=finished.seconds,
-                        change=job.change,
-                    )
-                    if not copy_live and old is not None:  # keep what was indexed for it
-                        batch.carry_over(old, edition_id(job.relative))
-                else:
-                    ingested = finished.result
-                    batch.delete_edition(ingested.edition.id)
-                    batch.add_edition(
-                        ingested.edition,
-                        ingested.articles,
-                        ingested.tags,
-                        version,
-                        PIPELINE_VERSION,
-                    )
-                    outcome = FileOutcome(
-                        job.relative,
-                        "repaired" if ingested.repaired else "ok",
-                        articles=len(ingested.articles),
-                        seconds=finished.seconds,
-                        change=job.change,
-                    )
-                new_records[job.relative] = {
-                    **_stat_of(job.path),
-                    "sha256": job.sha256,
-                    "edition_id": edition_id(job.relative),
-                    **_record_of(outcome),
-                }
-                outcomes.append(outcome)
-                if on_file:
-                    on_file(outcome)
+            with contextlib.closing(done):  # its workers stop even if indexing fails
+                for finished in done:
+                    job = finished.job
+                    if isinstance(finished.result, JobFailure):
+                        failure = finished.result
+                        outcome = FileOutcome(
+                            job.relative,
+                            "failed",
+                            reason=failure.reason,
+                            message=failure.message,
+                            seconds=finished.seconds,
+                            change=job.change,
+                        )
+                        if not copy_live and old is not None:  # keep what was indexed for it
+                            batch.carry_over(old, edition_id(job.relative))
+                    else:
+                        ingested = finished.result
+                        batch.delete_edition(ingested.edition.id)
+                        batch.add_edition(
+                            ingested.edition,
+                            ingested.articles,
+                            ingested.tags,
+                            version,
+                            PIPELINE_VERSION,
+                        )
+                        outcome = FileOutcome(
+                            job.relative,
+                            "repaired" if ingested.repaired else "ok",
+                            articles=len(ingested.articles),
+                            seconds=finished.seconds,
+                            change=job.change,
+                        )
+                    new_records[job.relative] = {
+                        **_stat_of(job.path),
+                        "sha256": job.sha256,
+                        "edition_id": edition_id(job.relative),
+                        **_record_of(outcome),
+                    }
+                    outcomes.append(outcome)
+                    if on_file:
+                        on_file(outcome)
         count = new.count()
         new.close()
         if old is not None:

@@ -6,7 +6,9 @@ parser loop) can only take its own worker down: the job ends as ``timeout`` or
 share the parent's loaded data (the gazetteer) without pickling it; jobs go to them and results
 come back through a pipe. A worker takes one job after another (up to ``JOBS_PER_WORKER``), so
 what it learnt from one file (stemmed words, names checked against the gazetteer) speeds up the
-next; after a failure it is replaced, so no file is read by a worker in doubtful state.
+next. It is replaced after any failure, and once it holds more memory than a job may take, so
+no file is read by a worker in doubtful state; a reused worker that dies without a word has its
+job run once more by a fresh one before the file is called failed.
 """
 
 from __future__ import annotations
@@ -16,10 +18,13 @@ import multiprocessing
 import os
 import resource
 import signal
+import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Generator, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
+from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 from typing import Any, Generic, TypeVar, cast
 
@@ -65,6 +70,7 @@ JOBS_PER_WORKER = 100  # then a worker is replaced, so no slow leak can build up
 # (a collection every 700) the cyclic collector took 7-8 % of a worker's time. Every 100,000
 # holds a few megabytes more at most.
 GC_THRESHOLDS = (100_000, 10, 10)
+_MIB = 1024 * 1024
 
 
 @dataclass
@@ -72,13 +78,36 @@ class _Worker:
     process: Any
     channel: Connection
     jobs_done: int = 0
-    job: Any = None
-    started: float = field(default=0.0)
+    job: Any = None  # (index, job) of the job it runs
+    started: float = 0.0
 
-    def stop(self) -> None:
-        self.process.kill()
-        self.process.join()
-        self.channel.close()
+
+@contextmanager
+def _batch_collector() -> Iterator[None]:
+    """While any batch runs: the objects that existed when the first began left alone by the
+    cyclic collector, in the parent and in the forked workers (so a worker does not touch, and
+    copy, every page of the parent's heap), and the collector run less often; as before once
+    the last batch ends, whichever order they end in."""
+    global _batches, _saved_thresholds
+    with _batch_lock:
+        if _batches == 0:
+            _saved_thresholds = gc.get_threshold()
+            gc.freeze()
+            gc.set_threshold(*GC_THRESHOLDS)
+        _batches += 1
+    try:
+        yield
+    finally:
+        with _batch_lock:
+            _batches -= 1
+            if _batches == 0:
+                gc.set_threshold(*_saved_thresholds)
+                gc.unfreeze()
+
+
+_batch_lock = threading.Lock()
+_batches = 0  # batches running in this process
+_saved_thresholds = gc.get_threshold()
 
 
 def run_isolated(
@@ -88,19 +117,30 @@ def run_isolated(
     workers: int,
     limits: Limits,
     jobs_per_worker: int = JOBS_PER_WORKER,
-) -> Iterator[Done[J, R]]:
+) -> Generator[Done[J, R], None, None]:
     """Run ``work(job)`` for every job in at most ``workers`` worker processes at a time; yield
-    each as it finishes (not in order)."""
+    each as it finishes (not in order). Close the iterator (or use it to the end) to stop the
+    workers. A reused worker that dies without a word (the kernel's out-of-memory killer picks
+    the largest process, which may be a worker grown over many files) has its job run once
+    more by a fresh worker before the job is called failed."""
+    with _batch_collector():
+        yield from _run(list(jobs), work, max(1, workers), limits, jobs_per_worker)
+
+
+def _run(
+    jobs: list[Any],
+    work: Callable[[Any], Any],
+    workers: int,
+    limits: Limits,
+    jobs_per_worker: int,
+) -> Iterator[Done[Any, Any]]:
     context = multiprocessing.get_context("fork")
-    # Objects that exist now are left alone by the collector, in the parent and in the forked
-    # workers, so a worker does not touch (and copy) every page of the parent's heap.
-    gc.freeze()
-    thresholds = gc.get_threshold()
-    gc.set_threshold(*GC_THRESHOLDS)
-    pending = list(jobs)
+    pending = [(index, job) for index, job in enumerate(jobs)]
     pending.reverse()
+    retried: set[int] = set()
     idle: list[_Worker] = []
     busy: dict[Connection, _Worker] = {}
+    alive: dict[int, _Worker] = {}  # every worker not yet stopped, whatever it is doing
 
     def spawn() -> _Worker:
         parent_end, child_end = context.Pipe(duplex=True)
@@ -109,39 +149,65 @@ def run_isolated(
         )
         process.start()
         child_end.close()
-        return _Worker(process, parent_end)
+        worker = _Worker(process, parent_end)
+        alive[id(worker)] = worker
+        return worker
 
-    def assign() -> None:
-        while pending and len(busy) < max(1, workers):
-            worker = idle.pop() if idle else spawn()
-            worker.job = pending.pop()
-            worker.started = time.monotonic()
+    def stop(worker: _Worker) -> None:
+        alive.pop(id(worker), None)
+        worker.process.kill()
+        worker.process.join()
+        worker.channel.close()
+
+    def assign() -> list[Done[Any, Any]]:
+        unsent: list[Done[Any, Any]] = []
+        while pending and len(busy) < workers:
+            index, job = pending.pop()
             try:
-                worker.channel.send(worker.job)
-            except (OSError, ValueError):  # it died while idle: a new one takes the job
-                pending.append(worker.job)
-                worker.stop()
+                payload = ForkingPickler.dumps(job)
+            except Exception as exc:  # any pickling failure is this job's alone
+                failure = JobFailure("error", f"the job cannot be sent to a worker: {exc}")
+                unsent.append(Done(job, failure, 0.0))
                 continue
+            worker = idle.pop() if idle else spawn()
+            try:
+                worker.channel.send_bytes(payload)
+            except OSError:  # it died while idle: a fresh one takes the job
+                stop(worker)
+                worker = spawn()
+                worker.channel.send_bytes(payload)
+            worker.job = (index, job)
+            worker.started = time.monotonic()
             busy[worker.channel] = worker
+        return unsent
 
-    def finish(worker: _Worker, result: Any, now: float) -> Done[J, R]:
+    def finish(worker: _Worker, result: Any, retire: bool, now: float) -> Done[Any, Any] | None:
+        index, job = worker.job
+        reused = worker.jobs_done > 0
         worker.jobs_done += 1
-        if isinstance(result, JobFailure) or worker.jobs_done >= jobs_per_worker:
-            worker.stop()
+        if isinstance(result, JobFailure) or retire or worker.jobs_done >= jobs_per_worker:
+            stop(worker)
         else:
             idle.append(worker)
-        return Done(worker.job, result, round(now - worker.started, 3))
+        if isinstance(result, _Died) and reused and index not in retried:
+            retried.add(index)
+            pending.append((index, job))  # next, on a fresh worker
+            return None
+        if isinstance(result, _Died):
+            result = result.failure
+        return Done(job, result, round(now - worker.started, 3))
 
     try:
         while pending or busy:
-            assign()
+            finished = assign()
             now = time.monotonic()
-            soonest = min(w.started + limits.seconds for w in busy.values())
-            finished: list[Done[J, R]] = []
-            for ready in wait(list(busy), timeout=max(0.0, soonest - now)):
+            soonest = min((w.started + limits.seconds for w in busy.values()), default=now)
+            for ready in wait(list(busy), timeout=max(0.0, soonest - now)) if busy else ():
                 worker = busy.pop(cast(Connection, ready))
-                result = _receive(worker)
-                finished.append(finish(worker, result, time.monotonic()))
+                result, retire = _receive(worker)
+                done = finish(worker, result, retire, time.monotonic())
+                if done is not None:
+                    finished.append(done)
             now = time.monotonic()
             for channel, worker in list(busy.items()):
                 if now - worker.started >= limits.seconds:
@@ -149,31 +215,40 @@ def run_isolated(
                     failure = JobFailure(
                         "timeout", f"stopped after {limits.seconds:g}s (the per-file time limit)"
                     )
-                    finished.append(finish(worker, failure, now))
-            assign()  # keep the workers busy while the caller indexes what came back
+                    done = finish(worker, failure, True, now)
+                    if done is not None:
+                        finished.append(done)
+            finished += assign()  # keep the workers busy while the caller indexes what came back
             yield from finished
     finally:
-        for worker in [*busy.values(), *idle]:
-            worker.stop()
-        gc.set_threshold(*thresholds)
-        gc.unfreeze()
+        for worker in list(alive.values()):
+            stop(worker)
 
 
-def _receive(worker: _Worker) -> Any:
+@dataclass(frozen=True)
+class _Died:
+    """A worker that stopped without reporting, and what its job is called if it stays so."""
+
+    failure: JobFailure
+
+
+def _receive(worker: _Worker) -> tuple[Any, bool]:
+    """(the job's result, JobFailure or _Died; whether the worker asks to be replaced)."""
     try:
-        kind, payload = worker.channel.recv()
+        kind, payload, retire = worker.channel.recv()
     except (EOFError, OSError):
-        kind, payload = "died", None
+        kind, payload, retire = "died", None, True
     if kind == "ok":
-        return payload
+        return payload, retire
     if kind == "failed":
         reason, message = payload
-        return JobFailure(reason, message)
+        return JobFailure(reason, message), True
     worker.process.join()
     code = worker.process.exitcode
     if code == -signal.SIGKILL:
-        return JobFailure("out-of-memory", "the worker was killed (out of memory?)")
-    return JobFailure("unreadable", f"the worker stopped unexpectedly (exit status {code})")
+        return _Died(JobFailure("out-of-memory", "the worker was killed (out of memory?)")), True
+    failure = JobFailure("unreadable", f"the worker stopped unexpectedly (exit status {code})")
+    return _Died(failure), True
 
 
 def _address_space() -> int:
@@ -185,29 +260,36 @@ def _address_space() -> int:
 
 
 def _serve(work: Callable[[Any], Any], channel: Connection, memory_mb: int) -> None:
-    """A worker: run each job that comes, until the parent closes the pipe."""
+    """A worker: run each job that comes, until the parent closes the pipe. Each job may use
+    ``memory_mb`` on top of what the worker holds when it starts; a worker that has come to
+    hold ``memory_mb`` more than when it began asks to be replaced."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
-    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    baseline = _address_space()
     while True:
         try:
             job = channel.recv()
         except (EOFError, OSError):
             return
-        if memory_mb > 0:  # each job may use this much on top of what the worker maps now
-            limit = _address_space() + memory_mb * 1024 * 1024
+        if memory_mb > 0:
+            limit = _address_space() + memory_mb * _MIB
             if hard != resource.RLIM_INFINITY:
                 limit = min(limit, hard)
             resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-        message = _run(work, job, memory_mb)
+        message = _run_job(work, job, memory_mb)
+        if memory_mb > 0:  # the limit is the job's: not for sending, nor for waiting
+            resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+        retire = memory_mb > 0 and _address_space() > baseline + memory_mb * _MIB
         try:
-            channel.send(message)
+            channel.send((*message, retire))
         except MemoryError:
-            channel.send(("failed", ("out-of-memory", f"needed more than {memory_mb} MiB")))
-        if message[0] != "ok":
-            return  # the parent replaces a worker after a failure
+            failure = ("out-of-memory", f"needed more than {memory_mb} MiB")
+            channel.send(("failed", failure, True))
+        if message[0] != "ok" or retire:
+            return  # the parent replaces this worker
 
 
-def _run(work: Callable[[Any], Any], job: Any, memory_mb: int) -> tuple[str, Any]:
+def _run_job(work: Callable[[Any], Any], job: Any, memory_mb: int) -> tuple[str, Any]:
     try:
         return ("ok", work(job))
     except MemoryError:

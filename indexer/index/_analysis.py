@@ -83,9 +83,10 @@ class StemmedText(analysis.CompositeAnalyzer):  # type: ignore[misc]  # Whoosh i
             found.discard(None)
             charmap = self.items[3].charmap
             for word in distinct:
-                if word not in spellings:
-                    spelt = spellings[word] = word.lower().translate(charmap)
-                    found.add(spelt)
+                spelt = spellings.get(word)
+                if spelt is None:
+                    spelt = spellings.setdefault(word, word.lower().translate(charmap))
+                found.add(spelt)
         return found  # type: ignore[return-value]  # no None left
 
     def _words(self, text: str) -> list[str]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gc
+import multiprocessing
 import os
+import signal
 import time
 
 from indexer.workers import GC_THRESHOLDS, JobFailure, Limits, run_isolated
@@ -29,6 +31,16 @@ def test_a_worker_that_dies_is_that_file_s_failure() -> None:
 
 
 _KEPT: list[bytearray] = []
+_JOBS_HERE: list[str] = []  # the jobs this process has run
+
+
+class _Unpicklable:
+    def __reduce__(self) -> str:
+        raise ValueError("not to be pickled")
+
+
+def _pid_of_any(job: object) -> tuple[object, int]:
+    return job, os.getpid()
 
 
 def _pid(job: str) -> tuple[str, int]:
@@ -41,6 +53,9 @@ def _pid(job: str) -> tuple[str, int]:
     if job == "grab":
         block = bytearray(200 * 1024 * 1024)  # over the 100 MiB each job may take
         return job, len(block)
+    if job == "dies when reused" and _JOBS_HERE:
+        os.kill(os.getpid(), signal.SIGKILL)
+    _JOBS_HERE.append(job)
     if job.startswith("keep"):  # memory the worker keeps after the job
         _KEPT.append(bytearray(150 * 1024 * 1024))
     return job, os.getpid()
@@ -75,11 +90,53 @@ def test_after_a_failure_the_next_job_gets_a_new_worker() -> None:
     assert len(set(pids)) == 5
 
 
-def test_the_memory_limit_is_per_job_not_per_worker() -> None:
-    # each job keeps 150 MiB: within its 200 MiB, though the worker's total grows past that
+def test_the_memory_limit_is_per_job_and_a_worker_grown_past_it_is_replaced() -> None:
+    # each job keeps 150 MiB: within its own 200 MiB; once the worker holds more than 200 MiB
+    # over what it started with, the next job gets a fresh worker
     results = _results(["keep 1", "keep 2", "keep 3"], workers=1, mb=200)
     assert not any(isinstance(r, JobFailure) for r in results), results
-    assert len({pid for _, pid in results}) == 1  # type: ignore[misc]
+    pids = [pid for _, pid in results]  # type: ignore[misc]
+    assert pids[0] == pids[1] != pids[2]
+
+
+def test_a_job_that_cannot_be_sent_fails_alone() -> None:
+    jobs: list[object] = ["first", _Unpicklable(), "second"]
+    done = list(run_isolated(jobs, _pid_of_any, workers=1, limits=Limits(seconds=10)))
+    results = {id(d.job): d.result for d in done}
+    failure = results[id(jobs[1])]
+    assert isinstance(failure, JobFailure) and failure.reason == "error"
+    assert "cannot be sent" in failure.message
+    ok = [results[id(jobs[0])], results[id(jobs[2])]]
+    assert len({pid for _, pid in ok}) == 1  # type: ignore[misc]  # one worker, not one per try
+
+
+def test_a_reused_worker_that_dies_has_its_job_run_again_on_a_fresh_one() -> None:
+    results = _results(["first", "dies when reused", "crash"], workers=1)
+    assert results[0][0] == "first" and results[1][0] == "dies when reused"  # type: ignore[index]
+    assert results[0][1] != results[1][1]  # type: ignore[index]
+    failure = results[2]  # dies on a fresh worker too: that file's failure
+    assert isinstance(failure, JobFailure) and failure.reason == "unreadable"
+
+
+def test_closing_the_batch_early_stops_its_workers() -> None:
+    others = set(multiprocessing.active_children())  # other tests' servers, if any
+    done = run_isolated(["first", "sleep", "sleep"], _pid, workers=2, limits=Limits(seconds=60))
+    assert next(done).job == "first"
+    assert set(multiprocessing.active_children()) - others  # the batch's workers run
+    done.close()
+    assert not set(multiprocessing.active_children()) - others
+
+
+def test_overlapping_batches_restore_the_collector_once_both_end() -> None:
+    before = (gc.get_threshold(), gc.get_freeze_count())
+    first = run_isolated(["a", "b"], _pid, workers=1, limits=Limits(seconds=10))
+    second = run_isolated(["c", "d"], _pid, workers=1, limits=Limits(seconds=10))
+    next(first)
+    next(second)
+    first.close()
+    assert gc.get_threshold() == GC_THRESHOLDS  # the second batch still runs
+    second.close()
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before
 
 
 def test_two_workers_share_the_jobs() -> None:
