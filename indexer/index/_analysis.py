@@ -178,10 +178,7 @@ class TermPositions(formats.Positions):  # type: ignore[misc]  # Whoosh is untyp
         starts = np.cumsum(lengths) - lengths
         widths = data[starts].astype(np.int64)
         if not set(np.unique(widths).tolist()) <= set(_DTYPES):  # some in Whoosh's encoding
-            lists = [self.decode_positions(value) for value in values]
-            counts = np.fromiter(map(len, lists), dtype=np.int64, count=count)
-            total = int(counts.sum())
-            return counts, np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=total)
+            return flattened([self.decode_positions(value) for value in values])
         counts = (lengths - 1) // widths
         firsts = np.cumsum(counts) - counts  # where each posting's gaps go in the output
         gaps = np.zeros(int(counts.sum()), dtype=np.int64)
@@ -193,6 +190,13 @@ class TermPositions(formats.Positions):  # type: ignore[misc]  # Whoosh is untyp
         running = np.cumsum(gaps)
         before = np.concatenate(([0], running))[firsts]  # the sum of earlier postings' gaps
         return counts, running - np.repeat(before, counts)
+
+
+def flattened(lists: Sequence[Sequence[int]]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """(the length of each list, all their items in order), as arrays."""
+    counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    total = int(counts.sum())
+    return counts, np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=total)
 
 
 def _ranges(starts: NDArray[np.int64], lengths: NDArray[np.int64]) -> NDArray[np.int64]:

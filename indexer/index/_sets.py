@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -23,7 +22,7 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
-from indexer.index._analysis import TermPositions
+from indexer.index._analysis import TermPositions, flattened
 
 Mask = NDArray[np.bool_]
 CACHE_BYTES = 128 * 1024 * 1024  # remembered term arrays, per index generation
@@ -370,10 +369,7 @@ def _positions(
     if isinstance(format_, TermPositions):
         counts, where = format_.positions_of(values)
     else:  # another format: its own decoder, one posting at a time
-        lists = [format_.decode_positions(value) for value in values]
-        counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
-        total = int(counts.sum())
-        where = np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=total)
+        counts, where = flattened([format_.decode_positions(value) for value in values])
     return np.repeat(docs, counts), where
 
 
