@@ -1,13 +1,37 @@
-"""Pure text clean-up for extracted lines: ligatures, odd spaces, line-end hyphenation."""
+"""Pure text clean-up: extracted lines (ligatures, odd spaces, line-end hyphenation, characters
+that must never be shown) and text on its way out (pages, feeds, CSV, logs, the terminal)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from typing import Any
 
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
-_INVISIBLE = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff]")
+# Characters no text from a PDF (or an older index) may carry to a page, a feed, a CSV cell, a
+# log or a terminal. Line breaks and tabs: white space (C0 \t \n \v \f \r, C1 NEL, U+2028 and
+# U+2029). Everything else here is removed:
+# - the other C0 and C1 controls and DEL (NUL, BEL, ESC and the terminal's CSI, ...);
+# - bidirectional marks, embeddings, overrides and isolates (U+061C, U+200E, U+200F,
+#   U+202A-U+202E, U+2066-U+2069), which reorder what is shown ("Trojan source");
+# - zero-width and invisible format characters (U+180E, U+200B-U+200D, U+2060-U+2064,
+#   U+206A-U+206F, U+FEFF, U+FFF9-U+FFFB);
+# - code points XML 1.0 forbids: lone surrogates, U+FFFE and U+FFFF.
+_BREAKS = "\t\n\x0b\x0c\r\x85\u2028\u2029"
+_CONTROLS = "\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f"
+_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_ZERO_WIDTH = "\u180e\u200b-\u200d\u2060-\u2064\u206a-\u206f\ufeff\ufff9-\ufffb"
+_NOT_XML = "\ud800-\udfff\ufffe\uffff"
+_HIDDEN = _CONTROLS + _BIDI + _ZERO_WIDTH + _NOT_XML
+_UNSAFE = re.compile(f"[{_HIDDEN}]")
+_OTHER_BREAKS = re.compile("[\x0b\x0c\x85\u2028\u2029]")
+_WHITE = re.compile(r"\s+")
+_TO_ESCAPE = re.compile(f"[\\\\{_BREAKS}{_HIDDEN}]")
+_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+ELLIPSIS = "…"
+
+_SPACES = re.compile(f"[ {_BREAKS}\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_INVISIBLE = re.compile(f"[\u00ad{_HIDDEN}]")
 # Presentation forms that NFKC should fold; everything else keeps its typography (quotes, dashes,
 # ellipses, fractions) because a full NFKC pass would rewrite the publication's words.
 _LIGATURES = re.compile("[\ufb00-\ufb06]")
@@ -21,12 +45,72 @@ BULLETS = "•◦▪▫■□●○‣⁃∙·➢➤►–-*"
 def normalize_line(text: str) -> str:
     """Fold ligatures, drop invisible characters and collapse runs of white space.
 
-    A glyph with no Unicode mapping (pdfminer's "(cid:N)") that starts a line before a space
-    is a list bullet drawn from a symbol font.
+    Controls, bidirectional overrides, zero-width characters and soft hyphens are dropped; line
+    breaks and tabs inside the line become spaces. A glyph with no Unicode mapping (pdfminer's
+    "(cid:N)") that starts a line before a space is a list bullet drawn from a symbol font.
     """
     text = _LIGATURES.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
     text = _SPACES.sub(" ", _INVISIBLE.sub("", text)).strip()
     return _CID_BULLET.sub("• ", text)
+
+
+def safe_text(text: str) -> str:
+    """``text`` without the characters that must never be shown (see ``display_text``), its
+    lines kept: tabs and line feeds stay, CR LF and a lone CR become LF, and the other line
+    breaks (VT, FF, NEL, U+2028, U+2029) become spaces. For multi-line text (an article's body)
+    and for JSON, which keeps every string's structure."""
+    text = _UNSAFE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return _OTHER_BREAKS.sub(" ", text)
+
+
+def display_text(text: str, limit: int | None = None) -> str:
+    """``text`` as one line that is safe to show anywhere: a page, an Atom feed, a CSV cell, a
+    terminal. Control characters (NUL, BEL, ESC, every other C0 and C1 control and DEL),
+    bidirectional overrides and isolates, zero-width characters and code points XML forbids
+    are removed; tabs, line breaks and runs of white space become one space; the ends are
+    trimmed. With ``limit``, text longer than ``limit`` characters is cut (at a word break when
+    one is near) and ends with an ellipsis, so the result is at most ``limit`` long.
+
+    HTML the app made itself (a snippet with ``<mark>``) may be passed: only characters that
+    are never part of markup are removed, but ``limit`` could cut a tag, so give none.
+    """
+    text = _WHITE.sub(" ", _UNSAFE.sub("", text)).strip()
+    if limit is None or len(text) <= limit:
+        return text
+    if limit < 1:
+        return ""
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space >= (limit - 1) * 3 // 4:
+        cut = cut[:space]
+    return cut.rstrip() + ELLIPSIS
+
+
+def escape_text(text: str) -> str:
+    """``text`` with every control, line break, bidirectional, zero-width or XML-invalid
+    character written as a Python-style escape (``\\n``, ``\\x1b``, ``\\u202e``) and backslashes
+    doubled: a log line or terminal line that shows exactly what was there and can neither
+    break into two lines nor be reordered or recoloured. For file names and request paths."""
+    return _TO_ESCAPE.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _ESCAPES:
+        return _ESCAPES[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def safe_json(value: Any) -> Any:
+    """A JSON-able value with ``safe_text`` applied to every string in it (keys too)."""
+    if isinstance(value, str):
+        return safe_text(value)
+    if isinstance(value, dict):
+        return {safe_json(k): safe_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [safe_json(v) for v in value]
+    return value
 
 
 def vocabulary(texts: Iterable[str]) -> frozenset[str]:

@@ -1,12 +1,17 @@
-"""The JSON API: the pages' searches, in the JSON contract of ``bulletins search --json``."""
+"""The JSON API: the pages' searches, in the JSON contract of ``bulletins search --json``.
+
+Every string answered goes through ``safe_json``: no control, bidirectional or zero-width
+character from a PDF (or an index built before they were dropped at extraction) reaches a
+client."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, jsonify, request, url_for
+from flask import Blueprint, Response, abort, jsonify, request, url_for
 
 from indexer.index import ENTITY_TYPES
+from indexer.textnorm import safe_json
 from search_app.openapi import openapi_document
 from search_app.params import SearchParams
 from search_app.views import archive, pdf_url
@@ -14,10 +19,15 @@ from search_app.views import archive, pdf_url
 api = Blueprint("api", __name__, url_prefix="/api")
 
 
+def safe_jsonify(data: Any) -> Response:
+    """``data`` as a JSON response, every string in it made safe to show."""
+    return jsonify(safe_json(data))
+
+
 @api.get("/search")
 def search() -> Any:
     _, results = archive().search(SearchParams.from_args(request.args))
-    return jsonify(results.to_json())
+    return safe_jsonify(results.to_json())
 
 
 @api.get("/articles/<article_id>")
@@ -25,12 +35,12 @@ def article(article_id: str) -> Any:
     view = archive().index.article(article_id, request.args.get("q", "")[:500])
     if view is None:
         abort(404)
-    return jsonify({**view.to_json(), "pdf": pdf_url(view.hit)})
+    return safe_jsonify({**view.to_json(), "pdf": pdf_url(view.hit)})
 
 
 @api.get("/entities")
 def entities() -> Any:
-    return jsonify(archive().index.entity_counts())
+    return safe_jsonify(archive().index.entity_counts())
 
 
 @api.get("/entities/<type_>/<entity_id>")
@@ -40,7 +50,7 @@ def entity(type_: str, entity_id: str) -> Any:
     view = archive().index.entity(type_, entity_id)
     if view is None:
         abort(404, f"No article mentions the {type_} {entity_id!r}.")
-    return jsonify(view.to_json())
+    return safe_jsonify(view.to_json())
 
 
 @api.get("/editions")
@@ -58,12 +68,12 @@ def editions() -> Any:
                 ],
             }
         )
-    return jsonify(out)
+    return safe_jsonify(out)
 
 
 @api.get("/status")
 def status() -> Any:
-    return jsonify(archive().status())
+    return safe_jsonify(archive().status())
 
 
 @api.get("/openapi.json")

@@ -7,6 +7,7 @@ import io
 from collections.abc import Callable, Iterable, Iterator
 
 from indexer.index import ENTITY_TYPES, SearchHit
+from indexer.textnorm import display_text
 
 CSV_COLUMNS = (
     "id",
@@ -26,8 +27,11 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_cell(value: object) -> str:
-    """A value as a CSV cell that a spreadsheet shows as text, never runs."""
-    text = "" if value is None else str(value)
+    """A value as a CSV cell that a spreadsheet shows as text, never runs: one line without
+    control, bidirectional or zero-width characters (``display_text``), and quoted with ``'``
+    when it would start a formula (checked after the clean-up, so that no hidden character
+    can put itself before the ``=``)."""
+    text = "" if value is None else display_text(str(value))
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 

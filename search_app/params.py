@@ -12,7 +12,8 @@ from werkzeug.datastructures import MultiDict
 from indexer.errors import SearchQueryError
 from indexer.index import FACET_TYPES, SORTS
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 and C1 controls and DEL; tab, line feed and carriage return are white space.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 MAX_QUERY_CHARS = 500
 MAX_VALUE_CHARS = 200
 MAX_VALUES = 20

@@ -1,4 +1,4 @@
-"""Security headers on every response, and one log line per request."""
+"""Security headers on every response, and one log line per request (escaped)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import logging
 import time
 
 from flask import Flask, Response, g, request
+
+from indexer.textnorm import escape_text
 
 log = logging.getLogger("bulletins.http")
 
@@ -37,11 +39,15 @@ def register(app: Flask) -> None:
             response.headers.setdefault("X-Frame-Options", "DENY")
         elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
         response.headers["Server-Timing"] = f"app;dur={elapsed:.1f}"
+        # The path and query are the client's: escaped, so that a decoded %0a, %0d or %1b
+        # can neither start a forged log line nor colour a terminal.
+        note = g.get("log_note")
         log.info(
-            "%s %s %s %.1fms",
-            request.method,
-            request.full_path.rstrip("?"),
+            "%s %s %s %.1fms%s",
+            escape_text(request.method),
+            escape_text(request.full_path.rstrip("?")),
             response.status_code,
             elapsed,
+            f" ({note})" if note else "",
         )
         return response

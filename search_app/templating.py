@@ -1,14 +1,23 @@
-"""What templates may call: URLs for a search's states, names and labels."""
+"""What templates may call: URLs for a search's states, names and labels, and the ``display``
+and ``safe_text`` filters that every text from the index or the request goes through."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask import Flask, current_app, url_for
+from markupsafe import Markup
 
 from indexer.index import SearchHit, month_name
 from indexer.pipeline import FAILURE_REASONS
+from indexer.textnorm import display_text, safe_text
 from search_app.params import SearchParams
+
+# The longest title, and the longest label, section, edition title or file name, shown in a
+# list (results, feed entries, facets, editions, status); longer ones end with an ellipsis.
+TITLE_CHARS = 200
+LABEL_CHARS = 120
+MESSAGE_CHARS = 500  # a failing file's details on the status page
 
 FACET_NAMES = {
     "theme": "Crime theme",
@@ -37,16 +46,35 @@ def toggle_url(params: SearchParams, type_: str, value: str) -> str:
 
 def filter_label(type_: str, value: str) -> str:
     label = current_app.extensions["bulletins"].index.label(type_, value)
-    return str(label or value)
+    return display_text(str(label or value), LABEL_CHARS)
 
 
 def edition_text(hit: SearchHit) -> str:
     """ "Edition 7 · October 2017" """
     edition = hit.edition
-    parts = [f"Edition {edition['number']}" if edition.get("number") else edition.get("title")]
+    title = display_text(str(edition.get("title") or ""), LABEL_CHARS)
+    parts = [f"Edition {edition['number']}" if edition.get("number") else title]
     if edition.get("date"):
         parts.append(month_name(edition["date"]))
     return " · ".join(p for p in parts if p)
+
+
+def display(value: Any, limit: int | None = None) -> str:
+    """The ``display`` filter: ``display_text`` of any value (None is empty). The app's own
+    HTML (``Markup``, or a snippet piped on to ``safe``) keeps its markup; give it no limit."""
+    if value is None:
+        return ""
+    if isinstance(value, Markup):
+        return Markup(display_text(str(value)))
+    return display_text(str(value), limit)
+
+
+def safe_lines(value: Any) -> str:
+    """The ``safe_text`` filter: ``safe_text`` of any value, its lines kept (article bodies)."""
+    if value is None:
+        return ""
+    text = safe_text(str(value))
+    return Markup(text) if isinstance(value, Markup) else text
 
 
 def atom_date(date: str | None) -> str | None:
@@ -77,10 +105,15 @@ def register_filters(app: Flask) -> None:
         pdf_url=pdf_url,
         article_url=article_url,
         FACET_NAMES=FACET_NAMES,
+        TITLE_CHARS=TITLE_CHARS,
+        LABEL_CHARS=LABEL_CHARS,
+        MESSAGE_CHARS=MESSAGE_CHARS,
         FACET_ORDER=FACET_ORDER,
         FACETS_SHOWN=FACETS_SHOWN,
         SORT_NAMES=SORT_NAMES,
     )
     app.jinja_env.filters["month_name"] = month_name
+    app.jinja_env.filters["display"] = display
+    app.jinja_env.filters["safe_text"] = safe_lines
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

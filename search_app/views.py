@@ -21,6 +21,7 @@ from flask import (
 from indexer.errors import SearchQueryError
 from indexer.index import ENTITY_TYPES, SearchHit
 from indexer.tagging.gazetteer import UnknownEntityError
+from indexer.textnorm import display_text
 from search_app.archive import Archive
 from search_app.exports import csv_rows
 from search_app.params import SearchParams
@@ -100,10 +101,20 @@ def edition_pdf(edition_id: str) -> Response:
     return send_file(
         path,
         mimetype="application/pdf",
-        download_name=path.name,
+        download_name=download_name(path.name, edition_id),
         conditional=True,
         max_age=3600,
     )
+
+
+def download_name(file_name: str, edition_id: str) -> str:
+    """The name a browser saves an edition's PDF as (in Content-Disposition): the file's, on one
+    line, without control, bidirectional or zero-width characters (a right-to-left override
+    before "fdp.exe" shows "report<RLO>fdp.exe" as "reportexe.pdf"), quotes or backslashes;
+    the edition's id when that leaves no name."""
+    name = display_text(file_name).replace('"', "'").replace("\\", "_")
+    stem = name[:-4].strip() if name.lower().endswith(".pdf") else ""
+    return f"{stem}{name[-4:]}" if stem else f"{edition_id}.pdf"
 
 
 @pages.get("/status")
