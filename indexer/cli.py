@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import enum
 import html
 import json
 import logging
 import os
 import re
+import resource
 import signal
 import socket
 import sys
@@ -25,15 +27,50 @@ from indexer.config import (
     ENV_INDEX_DIR,
     Settings,
 )
-from indexer.errors import BulletinsError, SearchQueryError
+from indexer.errors import BulletinsError, SearchQueryError, StorageError
 from indexer.index import SORTS, ArticleIndex, IndexLockedError, SearchPage
 from indexer.ocr import INSTALL_HINT, missing_tools
-from indexer.pipeline import BuildOptions, BuildReport, FileOutcome, build_index, index_status
+from indexer.pipeline import (
+    FAILURE_REASONS,
+    BuildOptions,
+    BuildReport,
+    FileOutcome,
+    build_index,
+    index_status,
+)
+from indexer.processes import Stopped, die_with_parent, stop_on_signals
 from indexer.tagging.evaluate import evaluate
 from indexer.tagging.gazetteer import Gazetteer, resolve_filter
+from indexer.textnorm import display_text, escape_text, safe_json, safe_text
 from indexer.workers import DEFAULT_MEMORY_MB, DEFAULT_SECONDS, Limits, default_workers
 
-EXIT_OK, EXIT_FAILED_FILES, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
+
+class ExitStatus(enum.IntEnum):
+    """What ``bulletins index`` (and the other commands) exit with: the one list, from which
+    the ``--help`` text is made and against which docs/reindexing.md is tested. A run stopped
+    by a signal exits with 128 + the signal's number, as a shell reports it."""
+
+    OK = 0
+    FAILED_FILES = 1
+    USAGE = 2
+    LOCKED = 3
+    STORAGE = 4
+
+
+EXIT_DESCRIPTIONS = {
+    ExitStatus.OK: "every file is indexed (ok or repaired)",
+    ExitStatus.FAILED_FILES: "some files failed (listed, and in the --report file)",
+    ExitStatus.USAGE: "usage or input error (missing corpus folder, no PDFs, bad editions.toml)",
+    ExitStatus.LOCKED: "another indexing job is running on this index (nothing was changed)",
+    ExitStatus.STORAGE: "the index folder cannot be written (disk full, file-size limit, "
+    "read-only); the live index was left as it was",
+}
+EXIT_STOPPED = "128+N: stopped by signal N (130 Ctrl+C, 129 SIGHUP, 143 SIGTERM); nothing published"
+_NOTHING_PUBLISHED = "nothing was published, the live index is as it was"
+TITLE_CHARS, MESSAGE_CHARS = 200, 500  # caps on one title, one message, as the site's
+DEFAULT_CONNECTION_LIMIT = 1000
+DEFAULT_CHANNEL_TIMEOUT = 30
+EXIT_OK, EXIT_FAILED_FILES, EXIT_USAGE, EXIT_LOCKED, EXIT_STORAGE = ExitStatus
 FILTER_TYPES = ("agency", "operation", "region", "theme", "programme", "legislation")
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
 
@@ -75,7 +112,31 @@ def cli() -> None:
     """
 
 
-@cli.command("index")
+def _index_help() -> str:
+    statuses = "\n".join(f"  {int(code):<3} {text}" for code, text in EXIT_DESCRIPTIONS.items())
+    outcomes = ", ".join(["ok", "repaired", *FAILURE_REASONS])
+    return f"""Bring the index up to date with the PDFs in the corpus folder.
+
+    \b
+    Incremental: new and changed PDFs are read, removed ones dropped, unchanged ones skipped
+    (--full reads everything again). PDFs are read in parallel worker processes, each under a
+    time and a memory limit. The updated index is published atomically: searches, and a
+    running `bulletins serve`, see the old index until the new one is complete. A PDF that
+    cannot be read is reported with its reason and keeps what was indexed for it before; the
+    batch goes on. Only one indexing job runs at a time. SIGTERM, SIGHUP and Ctrl+C stop the
+    run cleanly (workers stopped, nothing published, the lock released).
+
+    \b
+    Outcomes: {outcomes}.
+
+    \b
+    Exit status:
+{statuses}
+      {EXIT_STOPPED}
+    """
+
+
+@cli.command("index", help=_index_help())
 @corpus_option
 @index_option
 @click.option("--full", is_flag=True, help="Read every PDF again, even unchanged ones.")
@@ -112,6 +173,12 @@ def cli() -> None:
     help="Read scanned pages (no text layer) and garbled text with Tesseract "
     "(Debian: apt-get install tesseract-ocr poppler-utils).",
 )
+@click.option(
+    "--follow-symlinks",
+    is_flag=True,
+    help="Also read PDFs that links in the corpus folder point to outside it, and folders "
+    "reached through links (each once). Default: such links are listed as skipped.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress: only failures and the summary.")
 def index_command(
     corpus_dir: Path | None,
@@ -122,35 +189,16 @@ def index_command(
     memory: int,
     report_file: Path | None,
     ocr: bool,
+    follow_symlinks: bool,
     quiet: bool,
 ) -> None:
-    """Bring the index up to date with the PDFs in the corpus folder.
-
-    \b
-    Incremental: new and changed PDFs are read, removed ones dropped, unchanged ones skipped
-    (--full reads everything again). PDFs are read in parallel worker processes, each under a
-    time and a memory limit. The updated index is published atomically: searches, and a
-    running `bulletins serve`, see the old index until the new one is complete. A PDF that
-    cannot be read is reported with its reason and keeps what was indexed for it before; the
-    batch goes on. Only one indexing job runs at a time.
-
-    \b
-    Outcomes: ok, repaired, needs-password, not-a-pdf, corrupt, unreadable, no-text-layer,
-    garbled-text, no-pages, timeout, out-of-memory.
-
-    \b
-    Exit status:
-      0  every file is indexed (ok or repaired)
-      1  some files failed (listed, and in the --report file)
-      2  usage or input error (missing corpus folder, no PDFs, bad editions.toml)
-      3  another indexing job is running on this index (nothing was changed)
-    """
     settings = Settings.from_env(corpus_dir=corpus_dir, index_dir=index_dir)
     options = BuildOptions(
         full=full,
         workers=workers or default_workers(),
         limits=Limits(seconds=timeout, memory_mb=memory),
         ocr=ocr,
+        follow_symlinks=follow_symlinks,
     )
     if ocr and missing_tools():
         click.echo(
@@ -173,12 +221,20 @@ def _build(
     if not quiet:
         progress.log(f"Indexing {settings.corpus_dir} into {settings.index_dir}")
     try:
-        with progress:
+        with stop_on_signals(), progress:
             report = build_index(
                 settings, progress.file_done, options=options, on_start=progress.start
             )
+    except Stopped as exc:
+        _fail(
+            f"stopped by {exc}; nothing was published, the live index is as it was", exc.exit_status
+        )
+    except KeyboardInterrupt:
+        _fail("stopped; nothing was published, the live index is as it was", 128 + signal.SIGINT)
     except IndexLockedError as exc:
         _fail(str(exc), EXIT_LOCKED)
+    except StorageError as exc:
+        _fail(str(exc), EXIT_STORAGE)
     except BulletinsError as exc:
         _fail(str(exc))
     if report.entity_changes:
@@ -186,13 +242,20 @@ def _build(
         for change in report.entity_changes:
             marks = [f"+{t}:{label}" for t, _, label in change.added]
             marks += [f"-{t}:{label}" for t, _, label in change.removed]
-            click.echo(f"  {change.title} [{change.article_id}]: {' '.join(marks)}", err=True)
-    if not report.outcomes:
-        _fail(f"no PDF files found in {settings.corpus_dir}")
+            title = display_text(change.title, TITLE_CHARS)
+            click.echo(
+                f"  {title} [{change.article_id}]: {display_text(' '.join(marks))}", err=True
+            )
+    for skipped in report.skipped:
+        click.echo(
+            f"  SKIPPED {_file_line(skipped.file, skipped.reason, skipped.message)}", err=True
+        )
     for outcome in report.failed:
-        click.echo(f"  FAILED  {outcome.file}: [{outcome.reason}] {outcome.message}", err=True)
+        click.echo(
+            f"  FAILED  {_file_line(outcome.file, outcome.reason, outcome.message)}", err=True
+        )
     counts = report.counts()
-    summary = ", ".join(f"{counts[k]} {k}" for k in counts)
+    summary = ", ".join(f"{counts[k]} {k}" for k in counts if k != "skipped" or counts[k])
     state = "index updated" if report.published else "index unchanged"
     click.echo(
         f"Done in {report.seconds:.2f}s: {summary}; {report.articles} articles from "
@@ -246,17 +309,17 @@ class _Progress:
 
     def file_done(self, outcome: FileOutcome) -> None:
         if self._bar is not None:
-            self._bar.update(1, outcome.file)
+            self._bar.update(1, escape_text(outcome.file))
             return
         if self.quiet:
             return
         if outcome.status == "failed":
-            line = f"FAILED  {outcome.file}: [{outcome.reason}] {outcome.message}"
+            line = f"FAILED  {_file_line(outcome.file, outcome.reason, outcome.message)}"
         elif not outcome.extracted:
-            line = f"same    {outcome.file}: {outcome.articles} articles"
+            line = f"same    {escape_text(outcome.file)}: {outcome.articles} articles"
         else:
             line = (
-                f"{outcome.status:<7} {outcome.file}: {outcome.articles} articles "
+                f"{outcome.status:<7} {escape_text(outcome.file)}: {outcome.articles} articles "
                 f"({outcome.change}, {outcome.seconds:.2f}s)"
             )
         self.log(line)
@@ -270,7 +333,7 @@ def status_command(as_json: bool, index_dir: Path | None) -> None:
     settings = Settings.from_env(index_dir=index_dir)
     status = index_status(settings.index_dir)
     if as_json:
-        click.echo(json.dumps(status, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(safe_json(status), ensure_ascii=False, indent=2))
         return
     if not status["exists"]:
         click.echo(f"No index at {settings.index_dir} yet. Build one with: bulletins index")
@@ -285,7 +348,7 @@ def status_command(as_json: bool, index_dir: Path | None) -> None:
     failed = status["failed"]
     click.echo(f"Failed:    {len(failed)} file{'s' if len(failed) != 1 else ''}")
     for item in failed:
-        click.echo(f"  {item['file']}: [{item['reason']}] {item['message']}")
+        click.echo(f"  {_file_line(item['file'], item['reason'], item['message'])}")
 
 
 def _entity_options(func: Any) -> Any:
@@ -391,7 +454,7 @@ def search_command(
     finally:
         index.close()
     if as_json:
-        click.echo(json.dumps(results.to_json(), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(safe_json(results.to_json()), ensure_ascii=False, indent=2))
     else:
         _print_results(results)
 
@@ -428,12 +491,13 @@ def entities_command(
     if type_:
         counts = {type_: counts.get(type_, [])}
     if as_json:
-        click.echo(json.dumps(counts, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(safe_json(counts), ensure_ascii=False, indent=2))
         return
     for name, items in counts.items():
         click.echo(click.style(f"{name} ({len(items)})", bold=True))
         for item in items:
-            click.echo(f"  {item['count']:4}  {item['label']}  [{item['id']}]")
+            label = display_text(str(item["label"]), TITLE_CHARS)
+            click.echo(f"  {item['count']:4}  {label}  [{item['id']}]")
 
 
 @cli.command("serve")
@@ -461,6 +525,21 @@ def entities_command(
     help="A host name the site is reached by (repeatable); requests naming another are refused. "
     "Default: localhost and 127.0.0.1 when --host is a loopback address, else any.",
 )
+@click.option(
+    "--connection-limit",
+    type=click.IntRange(10, 100_000),
+    default=DEFAULT_CONNECTION_LIMIT,
+    show_default=True,
+    help="Open connections each process accepts at once; idle ones (browsers keep them open) "
+    "do not hold a thread. Past the limit, new connections wait.",
+)
+@click.option(
+    "--channel-timeout",
+    type=click.IntRange(1, 3600),
+    default=DEFAULT_CHANNEL_TIMEOUT,
+    show_default=True,
+    help="Seconds a connection may stay idle (or trickle a request) before it is closed.",
+)
 @index_option
 @corpus_option
 def serve_command(
@@ -469,6 +548,8 @@ def serve_command(
     threads: int,
     processes: int,
     trusted_hosts: tuple[str, ...],
+    connection_limit: int,
+    channel_timeout: int,
     index_dir: Path | None,
     corpus_dir: Path | None,
 ) -> None:
@@ -494,22 +575,49 @@ def serve_command(
     app = create_app(settings, trusted_hosts=trusted)
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"Bulletin Archive on http://{shown}:{port}/ (Ctrl+C to stop)", err=True)
+    _raise_open_files_limit(connection_limit + 256)  # connections, index files and some spare
+
+    def run() -> None:
+        serve(
+            app,
+            sockets=[listener],
+            threads=threads,
+            ident="bulletins",
+            connection_limit=connection_limit,
+            channel_timeout=channel_timeout,
+            cleanup_interval=max(1, min(30, channel_timeout // 2)),
+            asyncore_use_poll=True,  # select() stops at descriptor 1024
+        )
+
     if processes == 1:
-        serve(app, sockets=[listener], threads=threads, ident="bulletins")
+        run()
         return
-    _prefork(processes, lambda: serve(app, sockets=[listener], threads=threads, ident="bulletins"))
+    _prefork(processes, run)
+
+
+def _raise_open_files_limit(wanted: int) -> None:
+    """Raise this process's soft limit of open files towards ``wanted`` (never past the hard
+    limit), so a full set of connections does not run it out of descriptors."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
 
 
 def _prefork(processes: int, run: Callable[[], None]) -> None:
     """Run ``run`` in ``processes`` forked children sharing the listening socket; a child that
-    dies is replaced (unless children keep dying at once), and Ctrl+C or SIGTERM stops all."""
+    dies is replaced (unless children keep dying at once), and Ctrl+C, SIGTERM or SIGHUP stops
+    all. A child dies with the master, even when the master is killed with ``kill -9``."""
     children: dict[int, float] = {}
+    master = os.getpid()
 
     def start() -> None:
         pid = os.fork()
         if pid == 0:  # the child serves until it is told to stop
-            signal.signal(signal.SIGINT, signal.SIG_DFL)
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            die_with_parent(master, signal.SIGTERM)
+            for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+                signal.signal(signum, signal.SIG_DFL)
             try:
                 run()
             finally:
@@ -520,6 +628,7 @@ def _prefork(processes: int, run: Callable[[], None]) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGHUP, stop)
     for _ in range(processes):
         start()
     quick_deaths = 0
@@ -628,13 +737,14 @@ def _open_index(settings: Settings) -> ArticleIndex:
 
 def _print_results(results: SearchPage) -> None:
     if results.did_you_mean:
-        click.echo(f'Did you mean "{results.did_you_mean}"?')
+        click.echo(f'Did you mean "{display_text(results.did_you_mean)}"?')
     if not results.total:
-        click.echo(f'No articles match "{results.query}".')
+        click.echo(f'No articles match "{display_text(results.query)}".')
         return
     first = (results.page - 1) * results.per_page + 1
     last = first + len(results.results) - 1
-    click.echo(f'{results.total} articles match "{results.query}" (showing {first}-{last})\n')
+    query = display_text(results.query)
+    click.echo(f'{results.total} articles match "{query}" (showing {first}-{last})\n')
     for rank, hit in enumerate(results.results, start=first):
         edition = hit.edition
         where = [
@@ -643,27 +753,39 @@ def _print_results(results: SearchPage) -> None:
         if edition.get("date"):
             where.append(str(edition["date"]))
         if hit.section:
-            where.append(hit.section)
+            where.append(display_text(hit.section, TITLE_CHARS))
         pages = hit.pages
         where.append(f"page {pages[0]}" if len(pages) == 1 else f"pages {pages[0]}-{pages[-1]}")
-        click.echo(click.style(f"{rank}. {hit.title}", bold=True))
+        click.echo(click.style(f"{rank}. {display_text(hit.title, TITLE_CHARS)}", bold=True))
         if results.query.strip():
             where.append(f"score {hit.score:.2f}")
         click.echo("   " + " · ".join(w for w in where if w))
         click.echo("   " + _terminal_snippet(hit.snippet))
         tagged = [
-            f"{kind}: {', '.join(e['label'] for e in hit.entities[kind][:6])}"
+            f"{kind}: {display_text(', '.join(e['label'] for e in hit.entities[kind][:6]))}"
             for kind in ("operation", "agency", "region", "theme")
             if hit.entities.get(kind)
         ]
         if tagged:
             click.echo(click.style("   " + " | ".join(tagged), dim=True))
-        click.echo(f"   {hit.source}#page={pages[0]}\n")
+        click.echo(f"   {escape_text(hit.source)}#page={pages[0]}\n")
 
 
 def _terminal_snippet(snippet: str) -> str:
-    text = _MARK.sub(lambda m: click.style(m.group(1), bold=True, fg="yellow"), snippet)
-    return html.unescape(" ".join(text.split()))
+    """The snippet's words for a terminal, its matches in bold: the HTML entities read, then
+    controls and invisible characters removed, before the highlighting's own codes are added."""
+    parts = _MARK.split(" ".join(snippet.split()))  # even: plain text, odd: a match
+    shown = [safe_text(html.unescape(part)) for part in parts]
+    return "".join(
+        click.style(text, bold=True, fg="yellow") if number % 2 else text
+        for number, text in enumerate(shown)
+    )
+
+
+def _file_line(file: str, reason: str | None, message: str | None) -> str:
+    """``file: [reason] message`` on one line, safe for a terminal and a log: the file name
+    escaped (a newline or escape code in it shows as \\n, \\x1b), the message cleaned."""
+    return f"{escape_text(file)}: [{reason}] {display_text(message or '', MESSAGE_CHARS)}"
 
 
 def main() -> None:

@@ -101,6 +101,8 @@ def load_manifest(corpus_dir: Path) -> dict[str, dict[str, Any]]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ManifestError(f"{path}: not valid TOML: {exc}") from exc
+    except OSError as exc:
+        raise ManifestError(f"{path}: cannot be read: {exc.strerror or exc}") from exc
     entries: dict[str, dict[str, Any]] = {}
     for i, entry in enumerate(data.get("edition", []), start=1):
         where = f"{path}, edition #{i}"

@@ -30,3 +30,8 @@ class SearchQueryError(BulletinsError, ValueError):
 
 class IndexNotFoundError(BulletinsError):
     """No index exists where one was expected."""
+
+
+class StorageError(BulletinsError):
+    """The index folder cannot be written (disk full, a file-size limit, read-only, not a
+    folder): a fault of the environment, not of any PDF. Nothing was published."""

@@ -7,10 +7,14 @@ segmentation needs. Every pdfminer failure is wrapped in an ``ExtractionError`` 
 
 from __future__ import annotations
 
+import errno
 import functools
+import hashlib
 import io
 import logging
+import os
 import re
+import stat
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -38,7 +42,7 @@ from pdfminer.psexceptions import PSException
 from pdfminer.utils import decode_text
 
 from indexer.errors import ExtractionError
-from indexer.models import ExtractedPdf, Line, Page
+from indexer.models import ExtractedPdf, Line, Page, SourceFile
 from indexer.reading_order import reading_order
 from indexer.textnorm import normalize_line
 
@@ -90,33 +94,77 @@ class _Block:
         return -float(self.box.y0)
 
 
-def extract_pdf(path: str | Path, *, password: str = "") -> ExtractedPdf:
-    """Read every page of the PDF at ``path``. A damaged file (truncated, broken cross-reference
-    table) is rebuilt with qpdf (through pikepdf) and read again; the result says ``repaired``.
+# errno values that mean the file was there at planning time and is gone now
+_GONE = (errno.ENOENT, errno.ENOTDIR)
+_MAX_READ_TRIES = 2
 
-    :raise ExtractionError: with ``reason`` ``not-a-pdf``, ``needs-password``, ``unreadable``
-        or ``corrupt``.
+
+def read_source(path: str | Path) -> SourceFile:
+    """The bytes of the file at ``path`` and its identity (size, modification time, SHA-256)
+    as they were when read. A file changing while it is read is read once more.
+
+    :raise ExtractionError: ``removed`` if the file (or its folder) is gone; ``unreadable`` if
+        it cannot be read (permissions, an I/O error), is not a regular file, or keeps
+        changing while it is read.
     """
     path = Path(path)
+    for _ in range(_MAX_READ_TRIES):
+        try:
+            # O_NONBLOCK: a FIFO that took the file's place must not hang the reader
+            descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        except OSError as exc:
+            raise read_error(exc) from exc
+        try:
+            before = os.fstat(descriptor)
+            if not stat.S_ISREG(before.st_mode):
+                raise ExtractionError("not a regular file (a pipe, device or folder)", "unreadable")
+            with os.fdopen(descriptor, "rb", closefd=False) as handle:
+                data = handle.read()
+            after = os.fstat(descriptor)
+        except OSError as exc:
+            raise read_error(exc) from exc
+        finally:
+            os.close(descriptor)
+        unchanged = (before.st_size, before.st_mtime_ns) == (after.st_size, after.st_mtime_ns)
+        if unchanged and len(data) == after.st_size:
+            return SourceFile(
+                str(path), data, hashlib.sha256(data).hexdigest(), len(data), after.st_mtime_ns
+            )
+    raise ExtractionError("the file kept changing while it was read", "unreadable")
+
+
+def read_error(exc: OSError) -> ExtractionError:
+    """The ExtractionError for a file that could not be opened or read."""
+    if exc.errno in _GONE:
+        return ExtractionError("the file was removed while the run was going", "removed")
+    return ExtractionError(f"cannot read the file: {exc.strerror or exc}", "unreadable")
+
+
+def extract_pdf(path: str | Path | SourceFile, *, password: str = "") -> ExtractedPdf:
+    """Read every page of a PDF: the file at ``path``, or the bytes already read by
+    :func:`read_source`. A damaged file (truncated, broken cross-reference table) is rebuilt
+    with qpdf (through pikepdf) and read again; the result says ``repaired``.
+
+    :raise ExtractionError: with ``reason`` ``not-a-pdf``, ``needs-password``, ``unreadable``,
+        ``removed`` or ``corrupt``.
+    """
+    source = path if isinstance(path, SourceFile) else read_source(path)
+    data = source.data
     try:
-        with path.open("rb") as handle:
-            head = handle.read(1024)
-            if not head:
-                raise ExtractionError("the file is empty (0 bytes)", "not-a-pdf")
-            if b"%PDF-" not in head:
-                raise ExtractionError("not a PDF file (no %PDF- header)", "not-a-pdf")
-            handle.seek(0)
-            return _extract(handle, str(path), password)
-    except OSError as exc:
-        raise ExtractionError(f"cannot read the file: {exc.strerror}", "unreadable") from exc
+        head = data[:1024]
+        if not head:
+            raise ExtractionError("the file is empty (0 bytes)", "not-a-pdf")
+        if b"%PDF-" not in head:
+            raise ExtractionError("not a PDF file (no %PDF- header)", "not-a-pdf")
+        return _extract(io.BytesIO(data), source.path, password)
     except ExtractionError as exc:
         if exc.reason != "corrupt":
             raise
-        rebuilt = _repair(path, password)
+        rebuilt = _repair(data, password)
         if rebuilt is None:
             raise
         try:
-            pdf = _extract(io.BytesIO(rebuilt), str(path), password)
+            pdf = _extract(io.BytesIO(rebuilt), source.path, password)
         except ExtractionError:
             raise exc from None
         return replace(pdf, repaired=True)
@@ -136,11 +184,11 @@ def _extract(handle: BinaryIO, source: str, password: str) -> ExtractedPdf:
     return ExtractedPdf(source=source, pages=pages, info=info, repaired=repaired)
 
 
-def _repair(path: Path, password: str) -> bytes | None:
+def _repair(data: bytes, password: str) -> bytes | None:
     """The PDF rewritten by qpdf, which reconstructs what a damaged file lost; None if it
     cannot."""
     try:
-        with pikepdf.open(path, password=password) as pdf:
+        with pikepdf.open(io.BytesIO(data), password=password) as pdf:
             if not len(pdf.pages):
                 return None
             out = io.BytesIO()

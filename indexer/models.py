@@ -44,6 +44,19 @@ class Page:
 
 
 @dataclass(frozen=True)
+class SourceFile:
+    """The bytes of one file as they were read, and the file's identity at that moment: what
+    is extracted, what the extraction cache is keyed by, and what the next run compares with,
+    so a file replaced during a run is never indexed under another file's hash."""
+
+    path: str
+    data: bytes = field(repr=False)
+    sha256: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
 class ExtractedPdf:
     """What extraction produced for one PDF file."""
 

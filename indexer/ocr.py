@@ -17,7 +17,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from indexer.errors import ExtractionError
-from indexer.models import ExtractedPdf, Line, Page
+from indexer.models import ExtractedPdf, Line, Page, SourceFile
+from indexer.processes import child_of_this_process
 from indexer.textnorm import normalize_line
 
 TOOLS = {"tesseract": "tesseract-ocr", "pdftoppm": "poppler-utils"}
@@ -32,10 +33,11 @@ def missing_tools() -> list[str]:
 
 
 def ocr_pdf(
-    path: Path, pdf: ExtractedPdf, *, every_page: bool = False, language: str = "eng"
+    source: SourceFile, pdf: ExtractedPdf, *, every_page: bool = False, language: str = "eng"
 ) -> ExtractedPdf:
-    """``pdf`` with every page that has no text (or every page: for garbled text) replaced by
-    its recognised text.
+    """``pdf`` (extracted from ``source``) with every page that has no text (or every page:
+    for garbled text) replaced by its recognised text. The pages are rendered from the bytes
+    that were extracted, not from the file, which may have changed since.
 
     :raise ExtractionError: ``no-text-layer`` when the tools are missing or read nothing.
     """
@@ -46,6 +48,8 @@ def ocr_pdf(
         )
     pages = []
     with tempfile.TemporaryDirectory(prefix="bulletins-ocr-") as folder:
+        path = Path(folder) / "source.pdf"
+        path.write_bytes(source.data)
         for page in pdf.pages:
             if page.lines and not every_page:
                 pages.append(page)
@@ -103,7 +107,14 @@ def _recognise(image: Path, page: Page, language: str) -> Page:
 
 def _run(command: list[str]) -> str:
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=True)
+        done = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=True,
+            preexec_fn=child_of_this_process,  # it dies with the worker that runs it
+        )
     except subprocess.CalledProcessError as exc:
         detail = (exc.stderr or "").strip().splitlines()[-1:] or [str(exc.returncode)]
         raise ExtractionError(f"OCR failed ({command[0]}: {detail[0]})", "no-text-layer") from exc

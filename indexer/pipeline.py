@@ -9,6 +9,7 @@ each PDF's extraction is cached by its content hash.
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import hashlib
 import os
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from indexer.config import Settings
+from indexer.corpus import Corpus, Skipped, discover
 from indexer.editions import (
     MANIFEST_NAME,
     apply_manifest,
@@ -29,14 +31,15 @@ from indexer.editions import (
     edition_id,
     load_manifest,
 )
-from indexer.errors import BulletinsError, ExtractionError
-from indexer.extract import extract_pdf
+from indexer.errors import BulletinsError, ExtractionError, StorageError
+from indexer.extract import extract_pdf, read_error, read_source
 from indexer.index import (
     CACHE_DIR,
     SCHEMA_VERSION,
     ArticleIndex,
     Batch,
     clean_up,
+    live_dir,
     new_generation,
     publish,
     read_last_run,
@@ -44,7 +47,7 @@ from indexer.index import (
     write_last_run,
     writer_lock,
 )
-from indexer.models import Article, Edition, ExtractedPdf
+from indexer.models import Article, Edition, ExtractedPdf, SourceFile
 from indexer.ocr import INSTALL_HINT, ocr_pdf
 from indexer.split import split_edition
 from indexer.tagging.gazetteer import Gazetteer
@@ -58,9 +61,11 @@ class Ingested:
     articles: tuple[Article, ...]
     tags: dict[str, Tagged]  # by article id
     repaired: bool = False
+    size: int = 0  # the file's size and modification time when its bytes were read
+    mtime_ns: int = 0
 
 
-PIPELINE_VERSION = "1"  # bump when extraction or splitting changes: every PDF is read again
+PIPELINE_VERSION = "2"  # bump when extraction or splitting changes: every PDF is read again
 
 
 @dataclass(frozen=True)
@@ -79,9 +84,11 @@ FAILURE_REASONS = {
     "needs-password": "the PDF is encrypted with a password",
     "corrupt": "the PDF is damaged beyond repair",
     "unreadable": "the file could not be read, or the reader failed on it",
+    "removed": "the file was removed (or its folder went away) while the run was going",
     "no-text-layer": "the pages are images (a scan) with no text: it needs OCR",
     "garbled-text": "the text is unreadable (fonts without a Unicode map)",
     "no-pages": "the PDF has no pages",
+    "no-articles": "all of its text is page furniture (repeated headers, footers, page numbers)",
     "timeout": "reading it took longer than the per-file time limit",
     "out-of-memory": "reading it needed more than the per-file memory limit",
     "error": "bad input",
@@ -126,6 +133,7 @@ class BuildReport:
     removed: tuple[str, ...] = ()  # files indexed before and gone from the corpus now
     published: bool = True  # False: nothing had changed, the live index was left as it was
     editions: int = 0
+    skipped: tuple[Skipped, ...] = ()  # entries named like PDFs that were not read, and why
 
     @property
     def failed(self) -> tuple[FileOutcome, ...]:
@@ -139,6 +147,7 @@ class BuildReport:
             "removed": len(self.removed),
             "unchanged": sum(1 for o in ok if o.change == "unchanged"),
             "failed": len(self.failed),
+            "skipped": len(self.skipped),
         }
 
     def to_json(self) -> dict[str, Any]:
@@ -151,6 +160,7 @@ class BuildReport:
             "published": self.published,
             "failed": [o.to_json() for o in self.failed],
             "removed": list(self.removed),
+            "skipped": [s.to_json() for s in self.skipped],
             "outcomes": [o.to_json() for o in self.outcomes],
             "entity_changes": [
                 {
@@ -162,16 +172,6 @@ class BuildReport:
                 for c in self.entity_changes
             ],
         }
-
-
-def discover(corpus_dir: Path) -> list[Path]:
-    """Every PDF under the corpus directory, in a stable order.
-
-    :raise BulletinsError: if the directory does not exist.
-    """
-    if not corpus_dir.is_dir():
-        raise BulletinsError(f"Corpus directory not found: {corpus_dir}")
-    return sorted(p for p in corpus_dir.rglob("*") if p.is_file() and p.suffix.lower() == ".pdf")
 
 
 def ingest_file(
@@ -196,6 +196,12 @@ def _ingest_extracted(
 ) -> Ingested:
     check_text(pdf)
     split = split_edition(pdf, edition_id(relative))
+    if not split.articles:
+        raise ExtractionError(
+            "no article was found: all of its text is page furniture (lines repeated on every "
+            "page, such as running headers, footers and page numbers) or cover text",
+            "no-articles",
+        )
     edition = describe_edition(
         relative, pdf, split.front_matter, manifest.get(relative), corpus_dir
     )
@@ -249,7 +255,7 @@ def tagger_version(gazetteer: Gazetteer) -> str:
 
 
 STATE_VERSION = 1
-EXTRACT_CACHE_VERSION = "1"  # bump when extract.py's output changes: the cache is not reused
+EXTRACT_CACHE_VERSION = "2"  # bump when extract.py's output changes: the cache is not reused
 
 
 @dataclass(frozen=True)
@@ -261,6 +267,7 @@ class BuildOptions:
     workers: int = field(default_factory=default_workers)
     limits: Limits = field(default_factory=Limits)
     ocr: bool = False  # read pages without usable text with Tesseract
+    follow_symlinks: bool = False  # read PDFs that links point to outside the corpus folder
 
 
 @dataclass(frozen=True)
@@ -269,6 +276,12 @@ class _Job:
     relative: str
     sha256: str
     change: str
+    size: int = 0  # as planned: a failed job's record, so a later change is seen
+    mtime_ns: int = 0
+
+
+# Failures of the moment, not of the file: the file is read again on the next run.
+_RETRY_REASONS = ("removed", "unreadable")
 
 
 def build_index(
@@ -289,7 +302,13 @@ def build_index(
     it. When the gazetteer or the manifest changed, unchanged PDFs are re-tagged and
     re-described from their stored text, and the entities that changed are reported.
 
+    A run that is stopped (``KeyboardInterrupt``, which the command line raises for SIGTERM
+    and SIGHUP too) or cannot write the index leaves the live index as it was, and says so in
+    ``last-run.json`` where that can still be written.
+
     :raise IndexLockedError: if another indexing job is running on the same index.
+    :raise StorageError: if the index folder cannot be written (disk full, a file-size limit,
+        read-only, not a folder); nothing was published.
     :raise BulletinsError: if the corpus folder or its manifest is unusable.
     """
     options = options or BuildOptions(full=full)
@@ -297,12 +316,124 @@ def build_index(
         options = replace(options, full=True)
     started = time.perf_counter()
     root = settings.index_dir
-    with writer_lock(root):
-        clean_up(root)
-        report = _build(settings, gazetteer or Gazetteer.load(), options, on_file, on_start)
-        report = replace(report, seconds=round(time.perf_counter() - started, 3))
-        write_last_run(root, _run_record(settings, report))
+    try:
+        with writer_lock(root):
+            try:
+                clean_up(root)
+                report = _build(settings, gazetteer or Gazetteer.load(), options, on_file, on_start)
+            except BaseException as exc:
+                _record_failed_run(settings, started, exc)
+                raise
+            report = replace(report, seconds=round(time.perf_counter() - started, 3))
+            with contextlib.suppress(OSError):  # published already: a report is not worth failing
+                write_last_run(root, _run_record(settings, report))
+    except OSError as exc:
+        raise storage_error(exc, root) from exc
     return report
+
+
+# errno values that mean the index's storage is the problem, and what to do about each
+_STORAGE_HINTS = {
+    errno.ENOSPC: "the disk is full: free some space and run again",
+    errno.EDQUOT: "the disk quota is used up: free some space and run again",
+    errno.EFBIG: "a file-size limit stopped a write (see `ulimit -f`, or systemd's LimitFSIZE)",
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission denied: run as the user who owns the index folder",
+    errno.EPERM: "permission denied: run as the user who owns the index folder",
+    errno.ENOTDIR: "a part of the index path is a file, not a folder",
+    errno.EEXIST: "a part of the index path is a file, not a folder",
+    errno.EIO: "an input/output error: check the disk",
+}
+
+
+def storage_error(exc: OSError, root: Path) -> StorageError:
+    """A one-line StorageError for an OSError met while writing the index at ``root``."""
+    if isinstance(exc, shutil.Error) and exc.args and isinstance(exc.args[0], list):
+        # copytree gathers (source, target, why) for every file it could not copy
+        first = exc.args[0][0] if exc.args[0] else None
+        why = str(first[2]) if first else str(exc)
+        code = next((c for c in _STORAGE_HINTS if os.strerror(c) in why), None)
+    else:
+        why = exc.strerror or str(exc)
+        code = exc.errno
+    hint = _STORAGE_HINTS.get(code or 0, why)
+    return StorageError(
+        f"cannot write the index at {root}: {hint} ({why}); the live index was left as it was"
+    )
+
+
+def _record_failed_run(settings: Settings, started: float, exc: BaseException) -> None:
+    """Say in ``last-run.json`` why a run ended without publishing, where that can be written."""
+    from indexer.processes import Stopped
+
+    if isinstance(exc, Stopped):
+        code, message = "stopped", f"stopped by {exc}; the live index was left as it was"
+    elif isinstance(exc, KeyboardInterrupt):
+        code, message = "stopped", "stopped (Ctrl+C); the live index was left as it was"
+    elif isinstance(exc, OSError):
+        code, message = "storage", str(storage_error(exc, settings.index_dir))
+    elif isinstance(exc, BulletinsError):
+        code, message = "input", str(exc)
+    else:
+        code, message = "error", f"{type(exc).__name__}: {exc}"
+    report = BuildReport((), 0, round(time.perf_counter() - started, 3), published=False)
+    record = _run_record(settings, report)
+    record["error"] = {"code": code, "message": message}
+    with contextlib.suppress(OSError):
+        write_last_run(settings.index_dir, record)
+
+
+@dataclass
+class _Plan:
+    """What a run has to do, file by file."""
+
+    jobs: list[_Job] = field(default_factory=list)  # to read
+    unchanged: list[tuple[Path, str, dict[str, Any]]] = field(default_factory=list)
+    vanished: list[tuple[_Job, ExtractionError]] = field(default_factory=list)  # not readable
+    removed: tuple[str, ...] = ()  # indexed before, gone from the corpus
+
+
+def _plan(
+    corpus: Corpus,
+    corpus_dir: Path,
+    records: dict[str, dict[str, Any]],
+    state: dict[str, Any],
+    options: BuildOptions,
+) -> _Plan:
+    plan = _Plan()
+    for path in corpus.paths:
+        relative = path.relative_to(corpus_dir).as_posix()
+        record = records.get(relative)
+        try:
+            sha, size, mtime_ns = _content_hash(path, record)
+        except ExtractionError as exc:  # gone, or unreadable, since the folder was listed
+            change = "added" if record is None else "updated"
+            old = record or {}
+            job = _Job(path, relative, str(old.get("sha256", "")), change)
+            plan.vanished.append((job, exc))
+            continue
+        change = (
+            "added" if record is None else "updated" if record["sha256"] != sha else "unchanged"
+        )
+        # unchanged bytes: not read again, unless --full or splitting changed since (a file
+        # that failed stays failed until it changes or --full, but for a failure of the moment)
+        current = state.get("pipeline") == PIPELINE_VERSION
+        retry_ocr = options.ocr and record is not None and record.get("reason") in _OCR_REASONS
+        retry = record is not None and record.get("reason") in _RETRY_REASONS
+        keep = (
+            record is not None
+            and change == "unchanged"
+            and not options.full
+            and not retry_ocr
+            and not retry
+        )
+        if record is not None and keep and (current or record.get("status") == "failed"):
+            plan.unchanged.append((path, relative, {**record, "sha256": sha}))
+            continue
+        plan.jobs.append(_Job(path, relative, sha, change, size, mtime_ns))
+    present = {path.relative_to(corpus_dir).as_posix() for path in corpus.paths}
+    plan.removed = tuple(sorted(set(records) - present))
+    return plan
 
 
 def _build(
@@ -313,159 +444,210 @@ def _build(
     on_start: Callable[[int], None] | None,
 ) -> BuildReport:
     root = settings.index_dir
-    corpus = settings.corpus_dir
-    manifest = load_manifest(corpus)
-    paths = discover(corpus)
-    if on_start:
-        on_start(len(paths))
+    corpus_dir = settings.corpus_dir
+    manifest = load_manifest(corpus_dir)
+    corpus = discover(corpus_dir, follow_symlinks=options.follow_symlinks)
     state = read_state(root)
     records: dict[str, dict[str, Any]] = dict(state.get("files") or {})
+    if not corpus.paths:
+        raise BulletinsError(_no_pdfs_message(corpus_dir, corpus, len(records)))
+    if on_start:
+        on_start(len(corpus.paths))
     version = tagger_version(gazetteer)
     config: dict[str, Any] = {
         "state": STATE_VERSION,
         "schema": SCHEMA_VERSION,
         "pipeline": PIPELINE_VERSION,
         "tagger": version,
-        "manifest": _manifest_digest(corpus),
+        "manifest": _manifest_digest(corpus_dir),
     }
     same_config = all(state.get(k) == v for k, v in config.items())
     old = ArticleIndex(root) if ArticleIndex.exists(root) else None
+    plan = _plan(corpus, corpus_dir, records, state, options)
 
-    jobs: list[_Job] = []
-    unchanged: list[tuple[Path, str, dict[str, Any]]] = []
-    for path in paths:
-        relative = path.relative_to(corpus).as_posix()
-        record = records.get(relative)
-        sha = _content_hash(path, record)
-        change = (
-            "added" if record is None else "updated" if record["sha256"] != sha else "unchanged"
-        )
-        # unchanged bytes: not read again, unless --full or splitting changed since (a file
-        # that failed stays failed until it changes or --full)
-        current = state.get("pipeline") == PIPELINE_VERSION
-        retry_ocr = options.ocr and record is not None and record.get("reason") in _OCR_REASONS
-        keep = record is not None and change == "unchanged" and not options.full and not retry_ocr
-        if record is not None and keep and (current or record.get("status") == "failed"):
-            unchanged.append((path, relative, {**record, "sha256": sha}))
-            continue
-        jobs.append(_Job(path, relative, sha, change))
-    present = {path.relative_to(corpus).as_posix() for path in paths}
-    removed = tuple(sorted(set(records) - present))
-
-    if not jobs and not removed and same_config and old is not None:
-        kept = [_unchanged_outcome(relative, record) for _, relative, record in unchanged]
+    if not (plan.jobs or plan.removed or plan.vanished) and same_config and old is not None:
+        kept = [_unchanged_outcome(relative, record) for _, relative, record in plan.unchanged]
         for outcome in kept:
             if on_file:
                 on_file(outcome)
         count = old.count()
         old.close()
         return BuildReport(
-            tuple(kept), count, 0.0, published=False, editions=_edition_count(records)
+            tuple(kept),
+            count,
+            0.0,
+            published=False,
+            editions=_edition_count(records),
+            skipped=corpus.skipped,
         )
 
     copy_live = same_config and old is not None and not options.full
-    generation = new_generation(root, copy_live=copy_live)
+    try:
+        generation = new_generation(root, copy_live=copy_live)
+    except BaseException:
+        if old is not None:
+            old.close()
+        clean_up(root)  # a half-made copy of the live generation
+        raise
     new = ArticleIndex(generation) if copy_live else ArticleIndex.create(generation)
-    outcomes: list[FileOutcome] = []
-    changes: list[EntityChange] = []
-    new_records: dict[str, dict[str, Any]] = {}
+    writing = _Writing(old if not copy_live else None, version, on_file)
     try:
         with new.batch(optimize=not copy_live) as batch:
-            for relative in removed:
+            for relative in plan.removed:
                 batch.delete_edition(edition_id(relative))
-            for path, relative, record in unchanged:
+            for path, relative, record in plan.unchanged:
                 outcome = _unchanged_outcome(relative, record)
-                if not copy_live and old is not None:
+                if writing.old is not None:
                     outcome = _rewrite_unchanged(
-                        batch, old, path, relative, record, manifest, gazetteer, version, changes
+                        batch,
+                        writing.old,
+                        path,
+                        relative,
+                        record,
+                        manifest,
+                        gazetteer,
+                        version,
+                        writing.changes,
                     )
-                new_records[relative] = {**record, **_record_of(outcome)}
-                outcomes.append(outcome)
-                if on_file:
-                    on_file(outcome)
+                writing.record(relative, {**record, **_record_of(outcome)}, outcome)
+            for job, error in plan.vanished:
+                writing.failed(batch, job, JobFailure(error.reason, str(error)), 0.0)
             work = functools.partial(
                 _ingest_job,
-                corpus=corpus,
+                corpus=corpus_dir,
                 manifest=manifest,
                 gazetteer=gazetteer,
                 cache=root / CACHE_DIR,
                 ocr=options.ocr,
                 fresh=options.full,
             )
-            done = run_isolated(jobs, work, workers=options.workers, limits=options.limits)
+            done = run_isolated(plan.jobs, work, workers=options.workers, limits=options.limits)
             with contextlib.closing(done):  # its workers stop even if indexing fails
                 for finished in done:
-                    job = finished.job
                     if isinstance(finished.result, JobFailure):
-                        failure = finished.result
-                        outcome = FileOutcome(
-                            job.relative,
-                            "failed",
-                            reason=failure.reason,
-                            message=failure.message,
-                            seconds=finished.seconds,
-                            change=job.change,
-                        )
-                        if not copy_live and old is not None:  # keep what was indexed for it
-                            batch.carry_over(old, edition_id(job.relative))
+                        writing.failed(batch, finished.job, finished.result, finished.seconds)
                     else:
-                        ingested = finished.result
-                        batch.delete_edition(ingested.edition.id)
-                        batch.add_edition(
-                            ingested.edition,
-                            ingested.articles,
-                            ingested.tags,
-                            version,
-                            PIPELINE_VERSION,
-                        )
-                        outcome = FileOutcome(
-                            job.relative,
-                            "repaired" if ingested.repaired else "ok",
-                            articles=len(ingested.articles),
-                            seconds=finished.seconds,
-                            change=job.change,
-                        )
-                    new_records[job.relative] = {
-                        **_stat_of(job.path),
-                        "sha256": job.sha256,
-                        "edition_id": edition_id(job.relative),
-                        **_record_of(outcome),
-                    }
-                    outcomes.append(outcome)
-                    if on_file:
-                        on_file(outcome)
+                        writing.indexed(batch, finished.job, finished.result, finished.seconds)
         count = new.count()
         new.close()
         if old is not None:
             old.close()
-        outcomes.sort(key=lambda o: o.file)
-        publish(root, generation, {**config, "files": dict(sorted(new_records.items()))})
+        publish(root, generation, {**config, "files": dict(sorted(writing.records.items()))})
     except BaseException:
         new.close()
-        shutil.rmtree(generation, ignore_errors=True)
+        if not _is_live(root, generation):  # (a stop may land just after publishing)
+            shutil.rmtree(generation, ignore_errors=True)
         raise
-    _prune_cache(root / CACHE_DIR, {r["sha256"] for r in new_records.values()})
+    _prune_cache(root / CACHE_DIR, {r["sha256"] for r in writing.records.values()})
     return BuildReport(
-        tuple(outcomes),
+        tuple(sorted(writing.outcomes, key=lambda o: o.file)),
         count,
         0.0,
-        tuple(changes),
-        removed=removed,
-        editions=_edition_count(new_records),
+        tuple(writing.changes),
+        removed=plan.removed,
+        editions=_edition_count(writing.records),
+        skipped=corpus.skipped,
     )
 
 
-def _content_hash(path: Path, record: dict[str, Any] | None) -> str:
-    """The file's SHA-256; taken from the last run when size and modification time match."""
-    stat = path.stat()
-    if record and (record.get("size"), record.get("mtime_ns")) == (stat.st_size, stat.st_mtime_ns):
-        return str(record["sha256"])
-    return file_sha256(path)
+@dataclass
+class _Writing:
+    """The outcomes and state records of a run as its files are written into a generation.
+    ``old``: the live index, when the new generation starts empty (what a failing file keeps
+    is copied from it)."""
+
+    old: ArticleIndex | None
+    version: str
+    on_file: Callable[[FileOutcome], None] | None
+    outcomes: list[FileOutcome] = field(default_factory=list)
+    records: dict[str, dict[str, Any]] = field(default_factory=dict)
+    changes: list[EntityChange] = field(default_factory=list)
+
+    def record(self, relative: str, record: dict[str, Any], outcome: FileOutcome) -> None:
+        self.records[relative] = record
+        self.outcomes.append(outcome)
+        if self.on_file:
+            self.on_file(outcome)
+
+    def failed(self, batch: Batch, job: _Job, failure: JobFailure, seconds: float) -> None:
+        """A file that could not be indexed keeps what was indexed for it before."""
+        outcome = FileOutcome(
+            job.relative,
+            "failed",
+            reason=failure.reason,
+            message=failure.message,
+            seconds=seconds,
+            change=job.change,
+        )
+        if self.old is not None:
+            batch.carry_over(self.old, edition_id(job.relative))
+        identity = {"size": job.size, "mtime_ns": job.mtime_ns, "sha256": job.sha256}
+        self.record(
+            job.relative,
+            {**identity, "edition_id": edition_id(job.relative), **_record_of(outcome)},
+            outcome,
+        )
+
+    def indexed(self, batch: Batch, job: _Job, ingested: Ingested, seconds: float) -> None:
+        batch.delete_edition(ingested.edition.id)
+        batch.add_edition(
+            ingested.edition, ingested.articles, ingested.tags, self.version, PIPELINE_VERSION
+        )
+        outcome = FileOutcome(
+            job.relative,
+            "repaired" if ingested.repaired else "ok",
+            articles=len(ingested.articles),
+            seconds=seconds,
+            change=job.change,
+        )
+        # the identity of the bytes that were read, not of the file now: a file replaced
+        # during the run differs from this record, and is read again by the next run
+        identity = {
+            "size": ingested.size,
+            "mtime_ns": ingested.mtime_ns,
+            "sha256": ingested.edition.sha256,
+        }
+        self.record(
+            job.relative,
+            {**identity, "edition_id": edition_id(job.relative), **_record_of(outcome)},
+            outcome,
+        )
 
 
-def _stat_of(path: Path) -> dict[str, int]:
-    stat = path.stat()
-    return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+def _is_live(root: Path, generation: Path) -> bool:
+    try:
+        return live_dir(root) == generation
+    except OSError:
+        return False
+
+
+def _no_pdfs_message(corpus_dir: Path, corpus: Corpus, indexed: int) -> str:
+    message = f"no PDF files found in {corpus_dir}"
+    if corpus.skipped:
+        first = corpus.skipped[0]
+        message += f" ({len(corpus.skipped)} passed over, e.g. {first.file}: {first.message})"
+    if indexed:
+        message += (
+            f"; the index, which holds {indexed} files, was left as it was (is the folder "
+            "mounted? to empty the index on purpose, delete the index folder)"
+        )
+    return message
+
+
+def _content_hash(path: Path, record: dict[str, Any] | None) -> tuple[str, int, int]:
+    """The file's SHA-256, size and modification time (the hash taken from the last run when
+    size and modification time match).
+
+    :raise ExtractionError: ``removed`` or ``unreadable``.
+    """
+    try:
+        stat = path.stat()
+        identity = (stat.st_size, stat.st_mtime_ns)
+        if record and (record.get("size"), record.get("mtime_ns")) == identity:
+            return str(record["sha256"]), *identity
+        return file_sha256(path), *identity
+    except OSError as exc:
+        raise read_error(exc) from exc
 
 
 def _record_of(outcome: FileOutcome) -> dict[str, Any]:
@@ -526,10 +708,13 @@ def _ingest_job(
     ocr: bool = False,
     fresh: bool = False,
 ) -> Ingested:
-    """In a worker: extract (or take the cached extraction, unless ``fresh``), split, describe
-    and tag; with ``ocr``, pages without usable text are read by Tesseract first."""
-    entry = cache / f"{job.sha256}-{EXTRACT_CACHE_VERSION}.pickle"
-    pdf = _cached(entry, job.path, extract_pdf, fresh)
+    """In a worker: read the file's bytes once, then extract them (or take the cached
+    extraction of the same bytes, unless ``fresh``), split, describe and tag; with ``ocr``,
+    pages without usable text are read by Tesseract first. Everything is keyed by the hash
+    of the bytes read here, whatever the file holds by now."""
+    source = read_source(job.path)
+    entry = cache / f"{source.sha256}-{EXTRACT_CACHE_VERSION}.pickle"
+    pdf = _cached(entry, source, extract_pdf, fresh)
     if ocr:
         try:
             check_text(pdf)
@@ -538,31 +723,37 @@ def _ingest_job(
                 raise
             garbled = exc.reason == "garbled-text"
             pdf = _cached(
-                cache / f"{job.sha256}-{EXTRACT_CACHE_VERSION}-ocr.pickle",
-                job.path,
-                lambda path: ocr_pdf(path, pdf, every_page=garbled),
+                cache / f"{source.sha256}-{EXTRACT_CACHE_VERSION}-ocr.pickle",
+                source,
+                lambda source: ocr_pdf(source, pdf, every_page=garbled),
                 fresh,
             )
-    return _ingest_extracted(job.path, job.relative, pdf, manifest, gazetteer, corpus, job.sha256)
+    ingested = _ingest_extracted(
+        job.path, job.relative, pdf, manifest, gazetteer, corpus, source.sha256
+    )
+    return replace(ingested, size=source.size, mtime_ns=source.mtime_ns)
 
 
 _OCR_REASONS = ("no-text-layer", "garbled-text")
 
 
 def _cached(
-    entry: Path, path: Path, produce: Callable[[Path], ExtractedPdf], fresh: bool = False
+    entry: Path,
+    source: SourceFile,
+    produce: Callable[[SourceFile], ExtractedPdf],
+    fresh: bool = False,
 ) -> ExtractedPdf:
-    """``produce(path)``, or what it gave for the same bytes before (cached as ``entry``);
+    """``produce(source)``, or what it gave for the same bytes before (cached as ``entry``);
     ``fresh`` produces it again and replaces the cached copy."""
     if not fresh:
         try:
             with entry.open("rb") as handle:
                 cached = pickle.load(handle)
             if isinstance(cached, ExtractedPdf):
-                return replace(cached, source=str(path))
+                return replace(cached, source=source.path)
         except (OSError, pickle.PickleError, EOFError, AttributeError, TypeError, ValueError):
             pass
-    pdf = produce(path)
+    pdf = produce(source)
     with contextlib.suppress(OSError):
         entry.parent.mkdir(parents=True, exist_ok=True)
         temporary = entry.with_name(f"{entry.name}.{os.getpid()}.tmp")
@@ -583,7 +774,10 @@ def _prune_cache(cache: Path, keep: set[str]) -> None:
 
 def _manifest_digest(corpus: Path) -> str:
     manifest = corpus / MANIFEST_NAME
-    return hashlib.sha256(manifest.read_bytes()).hexdigest() if manifest.is_file() else ""
+    try:
+        return hashlib.sha256(manifest.read_bytes()).hexdigest() if manifest.is_file() else ""
+    except OSError as exc:
+        raise BulletinsError(f"cannot read {manifest}: {exc.strerror or exc}") from exc
 
 
 def _edition_count(records: dict[str, dict[str, Any]]) -> int:

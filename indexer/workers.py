@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar, cast
 
 from indexer.errors import BulletinsError, ExtractionError
+from indexer.processes import close_inherited, die_with_parent, ignore_stop_signals
 
 J = TypeVar("J")
 R = TypeVar("R")
@@ -145,7 +146,7 @@ def _run(
     def spawn() -> _Worker:
         parent_end, child_end = context.Pipe(duplex=True)
         process = context.Process(
-            target=_serve, args=(work, child_end, limits.memory_mb), daemon=True
+            target=_serve, args=(work, child_end, limits.memory_mb, os.getpid()), daemon=True
         )
         process.start()
         child_end.close()
@@ -259,11 +260,18 @@ def _address_space() -> int:
         return 0
 
 
-def _serve(work: Callable[[Any], Any], channel: Connection, memory_mb: int) -> None:
+def _serve(work: Callable[[Any], Any], channel: Connection, memory_mb: int, parent: int) -> None:
     """A worker: run each job that comes, until the parent closes the pipe. Each job may use
     ``memory_mb`` on top of what the worker holds when it starts; a worker that has come to
-    hold ``memory_mb`` more than when it began asks to be replaced."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
+    hold ``memory_mb`` more than when it began asks to be replaced.
+
+    It never outlives its parent: the kernel kills it when the parent dies (``kill -9``
+    included), and it holds no descriptor it inherited but its own pipe's end, so neither the
+    index's lock nor the caller's output stays open through it, and the parent closing its
+    end of the pipe is an end of file here."""
+    die_with_parent(parent)
+    close_inherited({channel.fileno()})
+    ignore_stop_signals()  # Ctrl+C and systemd's SIGTERM are the parent's to handle
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     baseline = _address_space()
     while True:

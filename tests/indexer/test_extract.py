@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 import pytest
@@ -80,4 +81,12 @@ def test_password_protected_pdf_needs_password(tmp_path: Path) -> None:
 def test_missing_file_is_reported(tmp_path: Path) -> None:
     with pytest.raises(ExtractionError) as info:
         extract_pdf(tmp_path / "nope.pdf")
-    assert info.value.reason == "unreadable"
+    assert info.value.reason == "removed"  # (it was listed in the corpus: it went away since)
+
+
+def test_a_folder_or_pipe_is_not_read(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.pdf")  # opening it for reading must not hang
+    for path in (tmp_path, tmp_path / "pipe.pdf"):
+        with pytest.raises(ExtractionError) as info:
+            extract_pdf(path)
+        assert info.value.reason == "unreadable"

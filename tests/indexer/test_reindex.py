@@ -167,7 +167,14 @@ def test_modified_added_removed_and_renamed_files(settings: Settings) -> None:
     corpus = settings.corpus_dir
     shutil.copy(corpus / SHIPPED, corpus / "second.pdf")
     report = build_index(settings)
-    assert report.counts() == {"added": 1, "updated": 0, "removed": 0, "unchanged": 1, "failed": 0}
+    assert report.counts() == {
+        "added": 1,
+        "updated": 0,
+        "removed": 0,
+        "unchanged": 1,
+        "failed": 0,
+        "skipped": 0,
+    }
     assert ArticleIndex(settings.index_dir).count() == 30
 
     (corpus / "second.pdf").write_bytes((corpus / SHIPPED).read_bytes() + b"\n% edited\n")

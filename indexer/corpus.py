@@ -1,0 +1,144 @@
+"""What the corpus is: the PDF files under the corpus folder, and what was passed over, why.
+
+People drop all sorts into a shared folder. Only regular files named ``*.pdf`` inside the
+corpus folder are read. A symbolic link is followed when what it points to is inside the corpus
+folder too; one pointing outside it is passed over unless links are to be followed
+(``bulletins index --follow-symlinks``), and folders reached through links are visited once
+each, so a link loop ends. Everything passed over is listed with its reason: nothing is
+skipped silently. Nothing here opens a file, so a FIFO named ``x.pdf`` cannot hang the run.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from indexer.errors import BulletinsError
+
+# Why an entry named like a PDF was not read (Skipped.reason): the one list of them.
+SKIP_REASONS = {
+    "outside-corpus": "a link to a file outside the corpus folder (use --follow-symlinks)",
+    "linked-folder": "a link to a folder, not followed (use --follow-symlinks)",
+    "broken-link": "a link to nothing, or a loop of links",
+    "link-loop": "a folder already visited through another link",
+    "not-a-file": "not a regular file (a pipe, socket or device)",
+    "folder": "a folder named like a PDF (the PDFs inside it are read)",
+    "unreadable-folder": "a folder that could not be listed",
+}
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An entry of the corpus folder that was not read: its path relative to the corpus
+    folder, a reason (one of SKIP_REASONS) and a message for people."""
+
+    file: str
+    reason: str
+    message: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"file": self.file, "reason": self.reason, "message": self.message}
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """The PDFs to index (in a stable order) and what was passed over."""
+
+    paths: tuple[Path, ...]
+    skipped: tuple[Skipped, ...]
+
+
+def discover(corpus_dir: Path, *, follow_symlinks: bool = False) -> Corpus:
+    """Every PDF under ``corpus_dir`` (sub-folders too), and every entry passed over.
+
+    :raise BulletinsError: if the folder does not exist or is not a folder.
+    """
+    if not corpus_dir.is_dir():
+        raise BulletinsError(f"Corpus directory not found: {corpus_dir}")
+    root = corpus_dir.resolve()
+    paths: list[Path] = []
+    skipped: list[Skipped] = []
+
+    def skip(path: Path, reason: str, detail: str = "") -> None:
+        relative = _relative(path, corpus_dir)
+        message = SKIP_REASONS[reason] + (f": {detail}" if detail else "")
+        skipped.append(Skipped(relative, reason, message))
+
+    def walk_error(error: OSError) -> None:
+        where = Path(error.filename) if error.filename else corpus_dir
+        skip(where, "unreadable-folder", error.strerror or str(error))
+
+    visited: set[tuple[int, int]] = set()
+    for folder, dirnames, filenames in os.walk(
+        corpus_dir, onerror=walk_error, followlinks=follow_symlinks
+    ):
+        here = Path(folder)
+        try:
+            info = here.stat()
+        except OSError as exc:
+            skip(here, "unreadable-folder", exc.strerror or str(exc))
+            dirnames[:] = []
+            continue
+        if (info.st_dev, info.st_ino) in visited:  # reached again through a link
+            skip(here, "link-loop")
+            dirnames[:] = []
+            continue
+        visited.add((info.st_dev, info.st_ino))
+        keep = []
+        for name in sorted(dirnames):
+            path = here / name
+            if path.is_symlink() and not follow_symlinks:
+                skip(path, "linked-folder", f"-> {_target(path)}")
+                continue
+            if name.lower().endswith(".pdf"):
+                skip(path, "folder")
+            keep.append(name)
+        dirnames[:] = keep
+        for name in sorted(filenames):
+            if not name.lower().endswith(".pdf"):
+                continue
+            path = here / name
+            reason = _why_not(path, root, follow_symlinks)
+            if reason is None:
+                paths.append(path)
+            else:
+                skip(path, *reason)
+    return Corpus(
+        tuple(sorted(paths, key=lambda p: _relative(p, corpus_dir))),
+        tuple(sorted(skipped, key=lambda s: s.file)),
+    )
+
+
+def _why_not(path: Path, root: Path, follow_symlinks: bool) -> tuple[str, str] | None:
+    """None for a file to read, else (reason, detail)."""
+    try:
+        if path.is_symlink():
+            target = path.resolve(strict=True)
+            if not follow_symlinks and not target.is_relative_to(root):
+                return "outside-corpus", f"-> {target}"
+        mode = path.stat().st_mode
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a loop, on older Pythons
+        if path.is_symlink():
+            return "broken-link", f"-> {_target(path)}"
+        return "not-a-file", str(getattr(exc, "strerror", None) or exc)
+    if stat.S_ISDIR(mode):
+        return "folder", ""
+    if not stat.S_ISREG(mode):
+        return "not-a-file", ""
+    return None
+
+
+def _target(path: Path) -> str:
+    try:
+        return str(path.readlink())
+    except OSError:
+        return "?"
+
+
+def _relative(path: Path, corpus_dir: Path) -> str:
+    try:
+        return path.relative_to(corpus_dir).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -1,0 +1,130 @@
+"""Child processes that never outlive their parent, and signals that stop a job cleanly.
+
+A batch job is stopped in many ways: Ctrl+C, systemd's SIGTERM, a terminal closing (SIGHUP),
+an operator's ``kill -9``, the out-of-memory killer. Whatever happens to the main process, no
+child it started may live on holding the index's lock or the caller's output pipe:
+
+- :func:`die_with_parent` asks the kernel (Linux ``PR_SET_PDEATHSIG``) to kill a forked child
+  when its parent dies, ``kill -9`` included;
+- :func:`close_inherited` closes, in a forked child, every descriptor it inherited but does
+  not need (the lock file, other workers' pipes, the other end of its own pipe);
+- :func:`stop_on_signals` turns SIGTERM and SIGHUP into the ``KeyboardInterrupt`` that Ctrl+C
+  raises, so every ``finally`` runs (workers stopped, the half-built generation removed, the
+  lock released) and the process exits with ``128 + the signal's number``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import os
+import signal
+import sys
+import threading
+from collections.abc import Collection, Iterator
+from pathlib import Path
+from types import FrameType
+
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+class Stopped(KeyboardInterrupt):
+    """The job was asked to stop by a signal; ``signum`` says which."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+    @property
+    def exit_status(self) -> int:
+        """The shell's convention for a process ended by a signal: 128 + its number."""
+        return 128 + self.signum
+
+
+def _prctl() -> ctypes._CFuncPtr | None:  # type: ignore[name-defined]
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    except OSError:
+        return None
+    function: ctypes._CFuncPtr = libc.prctl  # type: ignore[name-defined]
+    return function
+
+
+_PRCTL = _prctl()
+
+
+def die_with_parent(parent: int, signum: int = signal.SIGKILL) -> None:
+    """In a child just forked from ``parent`` (its pid): be sent ``signum`` when the parent
+    dies, and exit at once if it already has (it may die between the fork and this call).
+    Where the kernel offers no such request (not Linux), the child's pipe to its parent
+    closing is what ends it."""
+    if _PRCTL is not None:
+        _PRCTL(_PR_SET_PDEATHSIG, signum, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def close_inherited(keep: Collection[int]) -> None:
+    """In a forked child: close every descriptor above standard error but those in ``keep``.
+
+    Call it before the child runs anything else: the Python objects that owned those
+    descriptors are the parent's, and are never used (nor finalised) in the child."""
+    try:
+        names = [entry.name for entry in Path("/proc/self/fd").iterdir()]
+    except OSError:  # not Linux: fall back to the usual limit
+        names = [str(fd) for fd in range(3, os.sysconf("SC_OPEN_MAX"))]
+    for name in names:
+        descriptor = int(name)
+        if descriptor > 2 and descriptor not in keep:
+            with contextlib.suppress(OSError):
+                os.close(descriptor)
+
+
+def child_of_this_process() -> None:
+    """``preexec_fn`` for a program a worker runs (pdftoppm, tesseract): it dies with the
+    worker, whose own time limit may end it with ``SIGKILL``."""
+    if _PRCTL is not None:
+        _PRCTL(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
+@contextlib.contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """While the block runs (in the main thread): SIGTERM, SIGHUP and SIGINT raise
+    :class:`Stopped` (a ``KeyboardInterrupt``), once; a second signal while the job is
+    cleaning up is ignored, so the clean-up finishes. A signal ignored by whoever started us
+    (``nohup`` ignores SIGHUP) stays ignored; outside the main thread nothing changes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    stopping: list[int] = []
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        if stopping:
+            return
+        stopping.append(signum)
+        raise Stopped(signum)
+
+    saved = {signal.SIGXFSZ: signal.signal(signal.SIGXFSZ, signal.SIG_IGN)}
+    # (a file-size limit ends a write with EFBIG, reported like a full disk, not the process)
+    for signum in STOP_SIGNALS:
+        previous = signal.getsignal(signum)
+        if previous is signal.SIG_IGN:
+            continue
+        saved[signum] = previous
+        signal.signal(signum, handler)
+    try:
+        yield
+    finally:
+        for signum, previous in saved.items():
+            signal.signal(signum, previous)
+
+
+def ignore_stop_signals() -> None:
+    """In a worker: stopping is its parent's decision. A signal sent to the whole process
+    group (Ctrl+C, systemd's SIGTERM) reaches the parent, which stops its workers."""
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, signal.SIG_IGN)

@@ -1,0 +1,171 @@
+"""Stopping a run, as an operator or the system does it: a signal to the main process alone.
+
+Every signal, at moments drawn at random (the seed is in the test id), must leave no process
+behind, no lock held, no caller's pipe kept open, the live index as it was, and a next run that
+completes. The group is never signalled: that would hide workers that outlive their parent.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from indexer.config import Settings
+from indexer.index import ArticleIndex, writer_lock
+from indexer.pipeline import build_index
+from tests.conftest import SHIPPED_PDF
+from tests.indexer.test_serve import free_port, serve_args, server
+
+pytestmark = pytest.mark.slow
+COPIES = 30
+BULLETINS = [sys.executable, "-c", "from indexer.cli import main; main()"]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """A corpus of copies of the edition, indexed once."""
+    root = tmp_path_factory.mktemp("stopping")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    for number in range(COPIES):
+        shutil.copy(SHIPPED_PDF, corpus / f"edition-{number:02d}.pdf")
+    settings = Settings(corpus_dir=corpus, index_dir=root / "index")
+    assert not build_index(settings).failed
+    return settings
+
+
+def processes_naming(text: str) -> list[int]:
+    """Every process whose command line contains ``text`` (forked workers keep their
+    parent's)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            state = (entry / "stat").read_text().split(") ", 1)[1][0]
+        except (OSError, IndexError):
+            continue
+        if text in command and state != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def children_of(pid: int) -> list[int]:
+    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True, check=False)
+    return [int(p) for p in out.stdout.split()]
+
+
+def where(settings: Settings) -> list[str]:
+    return ["--corpus", str(settings.corpus_dir), "--index", str(settings.index_dir)]
+
+
+def start_index(settings: Settings, *args: str) -> subprocess.Popen[bytes]:
+    command = [*BULLETINS, "index", *where(settings), *args]
+    # a session of its own, as a job under cron or systemd: only the test signals it, and
+    # only its main process
+    return subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+    )
+
+
+def assert_gone(marker: str, seconds: float = 5) -> None:
+    deadline = time.monotonic() + seconds
+    while processes_naming(marker) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert processes_naming(marker) == [], "processes left behind"
+
+
+def lock_is_free(root: Path) -> bool:
+    try:
+        with writer_lock(root):
+            return True
+    except Exception:
+        return False
+
+
+SIGNALS = [signal.SIGTERM, signal.SIGHUP, signal.SIGINT, signal.SIGKILL]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("signum", SIGNALS, ids=lambda s: signal.Signals(s).name)
+def test_a_signal_to_the_main_process_at_a_random_moment_leaves_nothing_behind(
+    built: Settings, signum: int, seed: int
+) -> None:
+    live = (built.index_dir / "CURRENT").read_text()
+    job = start_index(built, "--full", "--workers", "2")
+    marker = str(built.index_dir)
+    # wait for the workers, then a moment drawn at random: reading, indexing or committing
+    deadline = time.monotonic() + 30
+    while not children_of(job.pid):
+        assert job.poll() is None and time.monotonic() < deadline, job.communicate()
+        time.sleep(0.01)
+    time.sleep(random.Random(seed * 100 + signum).uniform(0.0, 2.5))
+    assert job.poll() is None, "the run finished before it could be stopped"
+    os.kill(job.pid, signum)  # the main process alone
+    _, err = job.communicate(timeout=30)  # EOF on its pipes: nothing else holds them
+    if signum == signal.SIGKILL:
+        assert job.returncode == -signal.SIGKILL
+    else:
+        assert job.returncode == 128 + signum, err.decode()
+        assert b"nothing was published" in err and b"Traceback" not in err, err.decode()
+    assert_gone(marker)
+    assert lock_is_free(built.index_dir)
+    assert (built.index_dir / "CURRENT").read_text() == live  # the old index serves
+    assert ArticleIndex(built.index_dir).count() == COPIES * 15
+    # the next run completes, without clean-up by hand
+    after = subprocess.run(
+        [*BULLETINS, "index", "--quiet", *where(built)],
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert after.returncode == 0, after.stderr.decode()
+    assert ArticleIndex(built.index_dir).count() == COPIES * 15
+    gens = [p for p in built.index_dir.iterdir() if p.name.startswith("gen-")]
+    assert len(gens) <= 2, gens
+
+
+def test_a_stopped_run_says_so_in_the_last_run_record(built: Settings) -> None:
+    job = start_index(built, "--full", "--workers", "1")
+    deadline = time.monotonic() + 30
+    while not children_of(job.pid):
+        assert job.poll() is None and time.monotonic() < deadline
+        time.sleep(0.01)
+    time.sleep(0.3)
+    os.kill(job.pid, signal.SIGTERM)
+    job.communicate(timeout=30)
+    status = subprocess.run(
+        [*BULLETINS, "status", "--json", "--index", str(built.index_dir)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert '"code": "stopped"' in status and "SIGTERM" in status
+
+
+def test_kill_9_of_the_serving_master_stops_its_children(built: Settings) -> None:
+    port = free_port()
+    args = [*serve_args(port, built.corpus_dir, built.index_dir), "--processes", "2"]
+    with server(args) as (process, _, _):
+        deadline = time.monotonic() + 10
+        while len(children_of(process.pid)) < 2:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        children = children_of(process.pid)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        alive = children
+        while alive and time.monotonic() < deadline:
+            alive = [pid for pid in children if pid in processes_naming(str(port))]
+            time.sleep(0.05)
+        assert alive == [], "server processes outlived their master"
