@@ -9,7 +9,7 @@ from typing import Any
 
 from indexer.config import Settings
 from indexer.errors import BulletinsError, IndexNotFoundError
-from indexer.index import ENTITY_TYPES, ArticleIndex, SearchHit, SearchPage
+from indexer.index import ENTITY_TYPES, ArticleIndex, SearchHit, SearchPage, index_health
 from indexer.pipeline import index_status
 from indexer.tagging.gazetteer import Gazetteer, resolve_filter
 from search_app.params import SearchParams
@@ -30,15 +30,26 @@ class Archive:
 
     @property
     def index(self) -> ArticleIndex:
+        """The open index. Its searcher is opened at once: from then on it answers even if the
+        index folder is damaged or its generation deleted (see ``ArticleIndex.searcher``).
+
+        :raise IndexUnavailableError: if there is no index to open (yet).
+        """
         with self._lock:
             if self._index is None:
                 try:
-                    self._index = ArticleIndex(self.settings.index_dir)
+                    opened = ArticleIndex(self.settings.index_dir)
+                    try:
+                        opened.searcher()
+                    except BaseException:
+                        opened.close()
+                        raise
                 except IndexNotFoundError as exc:
                     raise IndexUnavailableError(
                         f"There is no index at {self.settings.index_dir.name!r} yet. "
                         "Build it with: bulletins index"
                     ) from exc
+                self._index = opened
             return self._index
 
     @property
@@ -109,12 +120,17 @@ class Archive:
         return value
 
     def status(self) -> dict[str, Any]:
-        """The index's status (see ``index_status``), using the open index when there is one."""
+        """The index's status (see ``index_status``), using the open index when there is one,
+        with the generation this server answers from and what is wrong with the index folder
+        (``generation``, ``problem``: see ``index_health``)."""
         try:
             index: ArticleIndex | None = self.index
         except IndexUnavailableError:
             index = None
-        return index_status(self.settings.index_dir, index)
+        root = self.settings.index_dir
+        status = index_status(root, index)
+        status.update(index.health() if index is not None else index_health(root))
+        return status
 
     def pdf_path(self, edition_id: str) -> Path | None:
         """The PDF of an indexed edition, if it is still in the corpus folder."""

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
 from whoosh import index, query, sorting
-from whoosh.filedb.filestore import RamStorage
+from whoosh.filedb.filestore import FileStorage, RamStorage
 from whoosh.searching import Hit, Searcher
 
 from indexer.errors import IndexNotFoundError, SearchQueryError
@@ -32,13 +33,14 @@ from indexer.index._schema import (
 )
 from indexer.index._sets import DocSets, Mask, without_positions
 from indexer.index._spelling import Speller, spelling_words, write_vocabulary
-from indexer.index._store import live_dir, named_live
+from indexer.index._store import index_health, live_dir, read_pointer
 from indexer.index._whoosh_fixes import apply as _apply_whoosh_fixes
 from indexer.models import Article, Edition
 from indexer.tagging.tagger import Tagged
 
 _apply_whoosh_fixes()
 
+_T = TypeVar("_T")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
 MORE_LIKE_TERMS = 25
 
@@ -179,30 +181,92 @@ def tag_fields(tags: Tagged, tagger_version: str) -> dict[str, Any]:
     return doc
 
 
+class _FolderIndex(index.FileIndex):  # type: ignore[misc]  # Whoosh is untyped
+    """A Whoosh index in a folder whose schema is read once.
+
+    Whoosh reads the schema from the folder's table of contents each time it is asked, which
+    fails once the folder is deleted from under a running server; the generation's open files
+    stay readable, so with the schema kept its searcher goes on answering. The schema of an
+    index never changes after it is created.
+    """
+
+    _kept_schema: Any = None
+
+    @property
+    def schema(self) -> Any:
+        return self.keep_schema()
+
+    def keep_schema(self) -> Any:
+        if self._kept_schema is None:
+            self._kept_schema = super().schema
+        return self._kept_schema
+
+
+def _open_folder(folder: Path) -> Any:
+    """``whoosh.index.open_dir``, keeping the schema (see ``_FolderIndex``).
+
+    :raise OSError, whoosh.index.IndexError: if the folder holds no readable index.
+    """
+    try:
+        opened = _FolderIndex(FileStorage(str(folder)), indexname=index._DEF_INDEX_NAME)
+        opened.keep_schema()  # read now: the folder may be deleted before the first search
+        return opened
+    except (OSError, index.IndexError):
+        raise
+    except Exception as exc:  # a damaged table of contents raises anything (EOFError...)
+        raise index.IndexError(f"unreadable index in {folder}: {exc!r}") from exc
+
+
+# What opening or reading a generation that is being deleted or is damaged raises.
+_UNREADABLE = (OSError, index.IndexError)
+
+
+@dataclass
+class _Generation:
+    """One generation as it is searched: its searcher and everything computed from it, so a
+    request that began on it ends on it, even when a new one is published (or the folder is
+    damaged) meanwhile."""
+
+    searcher: Searcher
+    key: tuple[str, int]
+    storage: Any
+    facets: FacetTable | None = None
+    sets: DocSets | None = None
+    ranker: Ranker | None = None
+    orders: dict[str, NDArray[np.int64]] = field(default_factory=dict)
+    speller: Speller | None = None  # "did you mean"
+
+
+def _consistent(method: Callable[..., _T]) -> Callable[..., _T]:
+    """Run a reading method on one generation from start to end (see ArticleIndex._pinned)."""
+
+    @functools.wraps(method)
+    def pinned(self: ArticleIndex, *args: Any, **kwargs: Any) -> _T:
+        with self._pinned():
+            return method(self, *args, **kwargs)
+
+    return pinned
+
+
 class ArticleIndex:
     """An index directory of articles. ``path=None`` keeps the index in memory (tests)."""
 
     def __init__(self, path: Path | None) -> None:
-        """Open the index at ``path``: an index folder (its live generation) or one generation's
-        folder; ``None`` for a new one in memory."""
+        """Open the index at ``path``: an index folder (the generation it serves, see
+        ``resolve_live``: the live one, or the newest intact one if ``CURRENT`` is damaged) or
+        one generation's folder; ``None`` for a new one in memory."""
         self.path = path
         self._lock = threading.Lock()
-        self._searcher: Searcher | None = None
-        self._retired: Searcher | None = None
-        self._facets: FacetTable | None = None
-        self._sets: DocSets | None = None
-        self._ranker: Ranker | None = None
-        self._orders: dict[str, NDArray[np.int64]] = {}
-        self._speller: Speller | None = None  # "did you mean"
-        self._generation: tuple[str, int] | None = None
+        self._current: _Generation | None = None
+        self._retired: _Generation | None = None
+        self._local = threading.local()  # the generation a thread's request is pinned to
+        self._live: Path | None = None  # the folder read (see serving)
+        self._pointer: bytes | str | None = None  # what CURRENT held when it was opened
         if path is None:
-            self._live: Path | None = None
             self._ix = RamStorage().create_index(build_schema())
             return
-        self._live = live_dir(path)
-        if self._live is None:
+        if not self._open_live(path):
             raise IndexNotFoundError(f"No index at {path}. Build one with: bulletins index")
-        self._ix = index.open_dir(str(self._live))
 
     @classmethod
     def create(cls, path: Path) -> ArticleIndex:
@@ -214,6 +278,21 @@ class ArticleIndex:
     @staticmethod
     def exists(path: Path) -> bool:
         return live_dir(path) is not None
+
+    @property
+    def serving(self) -> Path | None:
+        """The folder this index reads: a generation, or the index folder itself in the
+        earlier layout (or when opened on one generation's folder); None in memory."""
+        return self._live
+
+    def health(self) -> dict[str, Any]:
+        """Which generation this index serves and what is wrong with its folder (the keys of
+        ``index_health``), after looking for a newly published generation."""
+        if self.path is None:
+            return {"generation": None, "problem": None}
+        with suppress(IndexNotFoundError):
+            self.searcher()
+        return index_health(self.path, self._live)
 
     # -- writing ------------------------------------------------------------------------------
     @contextmanager
@@ -251,6 +330,7 @@ class ArticleIndex:
         with self.batch() as batch:
             return batch.carry_over(other, edition_id)
 
+    @_consistent
     def stored_edition(
         self, edition_id: str
     ) -> tuple[Edition, list[Article], dict[str, dict[str, Any]]] | None:
@@ -283,70 +363,118 @@ class ArticleIndex:
 
         Each call checks which generation is live (a rebuilt index is published as a new
         folder) and that folder's latest commit. The searcher it replaces is closed at the
-        following change, so requests still using it can finish.
+        following change, so requests still using it can finish. When the index folder is
+        damaged (``CURRENT`` garbled, the live generation deleted), the newest intact
+        generation is searched; when none is left, the searcher already open goes on.
+
+        :raise IndexNotFoundError: if there is nothing to search, not even an open searcher.
         """
+        return self._generation().searcher
+
+    def _generation(self) -> _Generation:
+        """The generation this thread's request is pinned to, or else the newest (see
+        ``searcher``)."""
+        pinned: _Generation | None = getattr(self._local, "generation", None)
+        if pinned is not None:
+            return pinned
         with self._lock:
             try:
                 key = self._key()
-            except OSError:  # the live index is being replaced right now: keep the current one
-                if self._searcher is not None:
-                    return self._searcher
-                raise
-            if self._searcher is None or key != self._generation:
-                previous = self._searcher
-                self._searcher = self._ix.searcher()
-                self._facets = None
-                self._sets = None
-                self._ranker = None
-                self._orders = {}
-                self._speller = None
-                self._generation = key
+                fresh = None
+                if self._current is None or key != self._current.key:
+                    fresh = _Generation(self._ix.searcher(), key, self._ix.storage)
+            except _UNREADABLE as exc:  # being replaced right now, or damaged: keep this one
+                if self._current is not None:
+                    return self._current
+                raise IndexNotFoundError(
+                    f"No index at {self.path}. Build one with: bulletins index"
+                ) from exc
+            if fresh is not None:
                 if self._retired is not None:
-                    self._retired.close()
-                self._retired = previous
-            return self._searcher
+                    self._retired.searcher.close()
+                self._retired, self._current = self._current, fresh
+                return fresh
+            assert self._current is not None  # (fresh is made when there is none)
+            return self._current
+
+    @contextmanager
+    def _pinned(self) -> Iterator[_Generation]:
+        """Within the block, every read in this thread uses one generation."""
+        pinned: _Generation | None = getattr(self._local, "generation", None)
+        if pinned is not None:
+            yield pinned
+            return
+        generation = self._generation()
+        self._local.generation = generation
+        try:
+            yield generation
+        finally:
+            self._local.generation = None
 
     def _key(self) -> tuple[str, int]:
-        if self.path is not None and named_live(self.path) != self._live:
-            live = live_dir(self.path)  # a new generation is live: check it holds an index
+        """The folder to search and its latest commit, reopening the folder to serve when
+        ``CURRENT`` changed or the open folder was deleted; cheap when neither happened (one
+        small read and one listing).
+
+        :raise FileNotFoundError: if the open folder is gone and nothing intact is left.
+        """
+        latest = self._ix.latest_generation()
+        if self.path is not None and (latest < 0 or read_pointer(self.path) != self._pointer):
+            if not self._open_live(self.path):
+                raise FileNotFoundError(f"no intact index under {self.path}")
+            latest = self._ix.latest_generation()
+        if latest < 0:
+            raise FileNotFoundError(f"no index in {self._live}")
+        return (str(self._live or ""), latest)
+
+    def _open_live(self, path: Path) -> bool:
+        """Open the folder to serve under ``path`` (see ``resolve_live``); False if there is
+        none. A generation replaced or deleted while it is opened is looked for again."""
+        for _ in range(3):
+            pointer = read_pointer(path)
+            live = live_dir(path)
             if live is None:
-                raise FileNotFoundError(f"no live index under {self.path}")
-            self._ix = index.open_dir(str(live))
-            self._live = live
-        return (str(self._live or ""), self._ix.latest_generation())
+                return False
+            try:
+                self._ix = _open_folder(live)
+            except _UNREADABLE:
+                continue
+            self._live, self._pointer = live, pointer
+            return True
+        return False
 
     def facet_table(self) -> FacetTable:
-        sets = self.doc_sets()
-        searcher = self.searcher()
-        with self._lock:
-            if self._facets is None:
-                self._facets = FacetTable.build(sets, searcher.stored_fields)
-            return self._facets
+        with self._pinned() as generation:
+            sets = self.doc_sets()
+            with self._lock:
+                if generation.facets is None:
+                    generation.facets = FacetTable.build(sets, generation.searcher.stored_fields)
+                return generation.facets
 
     def doc_sets(self) -> DocSets:
         """Unscored match sets over the current generation (see _sets)."""
-        searcher = self.searcher()
+        generation = self._generation()
         with self._lock:
-            if self._sets is None:
-                self._sets = DocSets(searcher)
-            return self._sets
+            if generation.sets is None:
+                generation.sets = DocSets(generation.searcher)
+            return generation.sets
 
     def ranker(self) -> Ranker:
         """Relevance scores over the current generation (see _rank)."""
-        sets = self.doc_sets()
-        searcher = self.searcher()
-        with self._lock:
-            if self._ranker is None:
-                self._ranker = Ranker(searcher, sets)
-            return self._ranker
+        with self._pinned() as generation:
+            sets = self.doc_sets()
+            with self._lock:
+                if generation.ranker is None:
+                    generation.ranker = Ranker(generation.searcher, sets)
+                return generation.ranker
 
     def _order(self, sort: str) -> NDArray[np.int64]:
         """Each document's position when listed newest (or oldest) first, then in edition
         order."""
-        searcher = self.searcher()
+        generation = self._generation()
         with self._lock:
-            if sort not in self._orders:
-                reader = searcher.reader()
+            if sort not in generation.orders:
+                reader = generation.searcher.reader()
                 size = reader.doc_count_all()
                 dates = [""] * size
                 ordinals = np.zeros(size, dtype=np.int64)
@@ -358,19 +486,21 @@ class ArticleIndex:
                 by = np.lexsort((np.arange(size), ordinals, primary))
                 position = np.empty(size, dtype=np.int64)
                 position[by] = np.arange(size)
-                self._orders[sort] = position
-            return self._orders[sort]
+                generation.orders[sort] = position
+            return generation.orders[sort]
 
     def close(self) -> None:
         with self._lock:
-            for searcher in (self._searcher, self._retired):
-                if searcher is not None:
-                    searcher.close()
-            self._searcher = self._retired = None
+            for generation in (self._current, self._retired):
+                if generation is not None:
+                    generation.searcher.close()
+            self._current = self._retired = None
 
+    @_consistent
     def count(self) -> int:
         return int(self.searcher().doc_count())
 
+    @_consistent
     def search(
         self,
         text: str,
@@ -450,6 +580,7 @@ class ArticleIndex:
             facets.update(table.counts(wanted, limit, [type_]))
         return {t: facets[t] for t in FACET_TYPES if t in facets}
 
+    @_consistent
     def matches(
         self,
         text: str,
@@ -519,6 +650,7 @@ class ArticleIndex:
             how = "any"
         return _Match(parsed, mask, how, sort, allowed is not None)
 
+    @_consistent
     def bare_top(
         self, text: str, filters: Mapping[str, Sequence[str]] | None = None, limit: int = 10
     ) -> list[str]:
@@ -536,11 +668,11 @@ class ArticleIndex:
         date_from: str | None,
         date_to: str | None,
     ) -> str | None:
-        searcher = self.searcher()
+        generation = self._generation()
         with self._lock:
-            if self._speller is None:
-                self._speller = Speller(searcher, self._ix.storage)
-            speller = self._speller
+            if generation.speller is None:
+                generation.speller = Speller(generation.searcher, generation.storage)
+            speller = generation.speller
         corrected = speller.suggest(text)
         if corrected is None:
             return None
@@ -550,21 +682,26 @@ class ArticleIndex:
             return None
         return corrected if again.match == "all" and again.total else None
 
+    @_consistent
     def entity_counts(self) -> dict[str, list[dict[str, Any]]]:
         """Every entity with the number of articles filed under it, by type."""
         return self.facet_table().counts(self.doc_sets().live, types=ENTITY_TYPES)
 
+    @_consistent
     def label(self, type_: str, id_: str) -> str | None:
         """The display name of a filter value the index knows, else None."""
         return self.facet_table().label(type_, id_)
 
+    @_consistent
     def get(self, article_id: str) -> dict[str, Any] | None:
         stored = self.searcher().document(id=article_id)
         return dict(stored) if stored else None
 
+    @_consistent
     def all_documents(self) -> list[dict[str, Any]]:
         return [dict(doc) for doc in self.searcher().documents()]
 
+    @_consistent
     def article(self, article_id: str, text: str = "", related: int = 5) -> ArticleView | None:
         """An article with ``text``'s terms marked in it, related articles and its edition's
         others; ``None`` if there is no such article. A malformed ``text`` marks nothing."""
@@ -613,6 +750,7 @@ class ArticleIndex:
             terms[leaf.field()].update(t.decode() if isinstance(t, bytes) else t for t in found)
         return terms
 
+    @_consistent
     def editions(self) -> list[dict[str, Any]]:
         """Every edition, newest first: its record, label and articles in order."""
         by_edition: dict[str, list[dict[str, Any]]] = {}
@@ -632,11 +770,13 @@ class ArticleIndex:
         out.sort(key=lambda e: (e.get("date") or "", e.get("number") or 0), reverse=True)
         return out
 
+    @_consistent
     def edition_file(self, edition_id: str) -> str | None:
         """The PDF of an indexed edition, relative to the corpus folder, or None."""
         stored = self.searcher().document(edition_id=edition_id)
         return str(stored["file"]) if stored and stored.get("file") else None
 
+    @_consistent
     def entity(self, type_: str, id_: str) -> EntityView | None:
         """An entity's articles, mentions per edition and co-mentioned entities; None if no
         article is filed under it."""
@@ -665,6 +805,7 @@ class ArticleIndex:
             )
         ]
 
+    @_consistent
     def updated(self) -> float:
         """When the index was last written (seconds since the epoch)."""
         if self._live is None:
