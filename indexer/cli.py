@@ -335,16 +335,24 @@ def status_command(as_json: bool, index_dir: Path | None) -> None:
     if as_json:
         click.echo(json.dumps(safe_json(status), ensure_ascii=False, indent=2))
         return
+    if status.get("problem"):
+        click.echo(f"Problem:   {status['problem']}")
     if not status["exists"]:
         click.echo(f"No index at {settings.index_dir} yet. Build one with: bulletins index")
         return
     click.echo(f"Index:     {settings.index_dir}")
+    click.echo(f"Serving:   {status['generation']}")
     click.echo(f"Editions:  {status['editions']}")
     click.echo(f"Articles:  {status['articles']}")
     run = status.get("last_run")
-    if run:
+    if run and run.get("error"):
+        message = display_text(str(run["error"].get("message", "")), MESSAGE_CHARS)
+        click.echo(f"Last run:  {run['finished']}: ended without publishing: {message}")
+    elif run:
         counts = ", ".join(f"{v} {k}" for k, v in run["counts"].items())
         click.echo(f"Last run:  {run['finished']} ({run['seconds']:.2f}s): {counts}")
+    for item in (run or {}).get("skipped") or []:
+        click.echo(f"  skipped {_file_line(item['file'], item['reason'], item['message'])}")
     failed = status["failed"]
     click.echo(f"Failed:    {len(failed)} file{'s' if len(failed) != 1 else ''}")
     for item in failed:

@@ -39,6 +39,7 @@ from indexer.index import (
     ArticleIndex,
     Batch,
     clean_up,
+    index_health,
     live_dir,
     new_generation,
     publish,
@@ -278,6 +279,7 @@ class _Job:
     change: str
     size: int = 0  # as planned: a failed job's record, so a later change is seen
     mtime_ns: int = 0
+    kept: int = 0  # articles indexed for the file before, which a failure keeps
 
 
 # Failures of the moment, not of the file: the file is read again on the next run.
@@ -409,7 +411,7 @@ def _plan(
         except ExtractionError as exc:  # gone, or unreadable, since the folder was listed
             change = "added" if record is None else "updated"
             old = record or {}
-            job = _Job(path, relative, str(old.get("sha256", "")), change)
+            job = _Job(path, relative, str(old.get("sha256", "")), change, kept=_kept(old))
             plan.vanished.append((job, exc))
             continue
         change = (
@@ -430,7 +432,7 @@ def _plan(
         if record is not None and keep and (current or record.get("status") == "failed"):
             plan.unchanged.append((path, relative, {**record, "sha256": sha}))
             continue
-        plan.jobs.append(_Job(path, relative, sha, change, size, mtime_ns))
+        plan.jobs.append(_Job(path, relative, sha, change, size, mtime_ns, _kept(record or {})))
     present = {path.relative_to(corpus_dir).as_posix() for path in corpus.paths}
     plan.removed = tuple(sorted(set(records) - present))
     return plan
@@ -579,12 +581,18 @@ class _Writing:
             seconds=seconds,
             change=job.change,
         )
+        kept = job.kept
         if self.old is not None:
-            batch.carry_over(self.old, edition_id(job.relative))
+            kept = batch.carry_over(self.old, edition_id(job.relative))
         identity = {"size": job.size, "mtime_ns": job.mtime_ns, "sha256": job.sha256}
         self.record(
             job.relative,
-            {**identity, "edition_id": edition_id(job.relative), **_record_of(outcome)},
+            {
+                **identity,
+                "edition_id": edition_id(job.relative),
+                **_record_of(outcome),
+                "kept": kept,
+            },
             outcome,
         )
 
@@ -768,7 +776,8 @@ def _prune_cache(cache: Path, keep: set[str]) -> None:
     if not cache.is_dir():
         return
     for entry in cache.iterdir():
-        if entry.name.split("-", 1)[0] not in keep:
+        # (a .tmp file is a copy a worker was writing when it was killed)
+        if entry.name.split("-", 1)[0] not in keep or entry.name.endswith(".tmp"):
             entry.unlink(missing_ok=True)
 
 
@@ -781,7 +790,15 @@ def _manifest_digest(corpus: Path) -> str:
 
 
 def _edition_count(records: dict[str, dict[str, Any]]) -> int:
-    return sum(1 for r in records.values() if r.get("status") != "failed" or r.get("articles"))
+    return sum(1 for r in records.values() if r.get("status") != "failed" or _kept(r))
+
+
+def _kept(record: dict[str, Any]) -> int:
+    """How many articles are indexed for a file, by its record: those read from it, or, while
+    it fails, those kept from before."""
+    if record.get("status") == "failed":
+        return int(record.get("kept") or record.get("articles") or 0)
+    return int(record.get("articles") or 0)
 
 
 def _run_record(settings: Settings, report: BuildReport) -> dict[str, Any]:
@@ -817,8 +834,10 @@ def _entity_changes(
 
 def index_status(root: Path, index: ArticleIndex | None = None) -> dict[str, Any]:
     """What ``bulletins status`` and the web status page show: the live index's editions and
-    articles, the last run's report, and the files that currently fail. ``index``: one already
-    open on ``root`` (the web app's), so its cached searcher and facet table are reused."""
+    articles, the last run's report, the files that currently fail, the generation served and
+    what is wrong with the index folder (``generation``, ``problem``: see ``index_health``).
+    ``index``: one already open on ``root`` (the web app's), so its cached searcher and facet
+    table are reused, and the generation it serves is the one reported."""
     state = read_state(root)
     files = state.get("files") or {}
     failed = [
@@ -827,18 +846,21 @@ def index_status(root: Path, index: ArticleIndex | None = None) -> dict[str, Any
         if r.get("status") == "failed"
     ]
     status: dict[str, Any] = {
-        "exists": ArticleIndex.exists(root),
+        # an open index answers even when its generation was deleted with nothing left
+        "exists": index is not None or ArticleIndex.exists(root),
         "editions": _edition_count(files),
         "articles": 0,
         "files": len(files),
         "failed": failed,
         "last_run": read_last_run(root),
+        **index_health(root),
     }
     if status["exists"]:
         opened = index or ArticleIndex(root)
         try:
             status["articles"] = opened.count()
             status["editions"] = len(opened.facet_table().labels.get("edition", {}))
+            status.update(opened.health())
         finally:
             if index is None:
                 opened.close()

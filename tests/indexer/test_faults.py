@@ -25,6 +25,7 @@ from indexer.corpus import SKIP_REASONS
 from indexer.extract import read_source
 from indexer.index import ArticleIndex, read_state
 from indexer.pipeline import FAILURE_REASONS, BuildOptions, BuildReport, FileOutcome, build_index
+from search_app import create_app
 from tests.conftest import ROOT, SHIPPED_PDF
 
 BULLETINS = [sys.executable, "-c", "from indexer.cli import main; main()"]
@@ -274,6 +275,8 @@ def test_odd_entries_are_skipped_with_their_reason_and_nothing_hangs(odd_corpus:
     assert report.counts()["skipped"] == len(skipped)
     last = json.loads((odd_corpus.index_dir / "last-run.json").read_text())
     assert {s["file"] for s in last["skipped"]} == set(skipped)
+    page = create_app(odd_corpus).test_client().get("/status").get_data(as_text=True)
+    assert "Entries passed over" in page and "fifo.pdf" in page
 
 
 def test_follow_symlinks_reads_outside_files_once_and_still_skips_devices(
@@ -390,3 +393,14 @@ def test_an_index_path_through_a_file_is_one_line_and_status_4(
     blocker.write_text("not a folder")
     result = run_cli(*index_args(Settings(settings.corpus_dir, blocker / "index")))
     assert_environment_error(result, "not a folder")
+
+
+def test_a_killed_worker_s_half_written_cache_file_is_removed(settings: Settings) -> None:
+    assert not build_index(settings).failed
+    cache = settings.index_dir / "cache"
+    kept = next(cache.iterdir()).name.split("-", 1)[0]  # the hash of a file still indexed
+    leftover = cache / f"{kept}-2.pickle.4242.tmp"
+    leftover.write_bytes(b"half a pickle")
+    (settings.corpus_dir / "c-fiction.pdf").unlink()  # a change, so a generation is written
+    build_index(settings)
+    assert not leftover.exists()

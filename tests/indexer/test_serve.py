@@ -121,3 +121,31 @@ def test_serve_with_two_processes_answers_and_stops_them_all(
     for pid in children:
         with pytest.raises(ProcessLookupError):
             os.kill(int(pid), 0)
+
+
+def test_idle_connections_do_not_stop_it_answering(corpus_copy: Path, tmp_path: Path) -> None:
+    """Browsers and load balancers keep connections open; 150 idle ones (some with half a
+    request) must not keep a new request waiting (waitress's default limit is 100)."""
+    port = free_port()
+    with server(serve_args(port, corpus_copy, tmp_path / "index")):
+        idle = []
+        try:
+            for number in range(150):
+                connection = socket.create_connection(("127.0.0.1", port), timeout=5)
+                if number % 3 == 0:
+                    connection.sendall(b"GET /api/search?q=county HTTP/1.1\r\nHost: loc")
+                idle.append(connection)
+            time.sleep(0.5)
+            started = time.monotonic()
+            url = f"http://127.0.0.1:{port}/api/search?q=county+lines"
+            with urllib.request.urlopen(url, timeout=10) as response:
+                assert response.status == 200
+            assert time.monotonic() - started < 5
+        finally:
+            for connection in idle:
+                connection.close()
+
+
+def test_serve_help_documents_the_connection_settings() -> None:
+    text = CliRunner().invoke(cli, ["serve", "--help"]).output
+    assert "--connection-limit" in text and "--channel-timeout" in text
