@@ -49,6 +49,15 @@ def shipped_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ArticleI
     index.close()
 
 
+def corpus_of_copies(folder: Path, copies: int) -> Path:
+    """``folder``/corpus holding ``copies`` copies of the shipped edition (15 articles each)."""
+    corpus = folder / "corpus"
+    corpus.mkdir()
+    for number in range(copies):
+        shutil.copy(SHIPPED_PDF, corpus / f"edition-{number:02d}.pdf")
+    return corpus
+
+
 @pytest.fixture
 def corpus_copy(tmp_path: Path) -> Path:
     """A writable copy of the shipped corpus."""

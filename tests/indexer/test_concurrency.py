@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -17,7 +16,7 @@ from indexer.config import Settings
 from indexer.index import ArticleIndex
 from indexer.pipeline import build_index
 from search_app import create_app
-from tests.conftest import SHIPPED_PDF
+from tests.conftest import corpus_of_copies
 
 pytestmark = pytest.mark.slow
 COPIES = 16
@@ -66,10 +65,7 @@ def generations(root: Path) -> set[str]:
 
 
 def test_searches_survive_a_rebuild_and_a_killed_rebuild(tmp_path: Path) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for number in range(COPIES):
-        shutil.copy(SHIPPED_PDF, corpus / f"edition-{number:02d}.pdf")
+    corpus = corpus_of_copies(tmp_path, COPIES)
     settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
     assert not build_index(settings).failed
     live = (settings.index_dir / "CURRENT").read_text()

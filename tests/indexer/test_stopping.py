@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import random
-import shutil
 import signal
 import subprocess
 import sys
@@ -22,7 +21,7 @@ from indexer.config import Settings
 from indexer.index import ArticleIndex, writer_lock
 from indexer.pipeline import build_index
 from search_app import create_app
-from tests.conftest import SHIPPED_PDF
+from tests.conftest import corpus_of_copies
 from tests.indexer.test_serve import free_port, serve_args, server
 
 pytestmark = pytest.mark.slow
@@ -34,11 +33,7 @@ BULLETINS = [sys.executable, "-c", "from indexer.cli import main; main()"]
 def built(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """A corpus of copies of the edition, indexed once."""
     root = tmp_path_factory.mktemp("stopping")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    for number in range(COPIES):
-        shutil.copy(SHIPPED_PDF, corpus / f"edition-{number:02d}.pdf")
-    settings = Settings(corpus_dir=corpus, index_dir=root / "index")
+    settings = Settings(corpus_dir=corpus_of_copies(root, COPIES), index_dir=root / "index")
     assert not build_index(settings).failed
     return settings
 

@@ -30,9 +30,11 @@ from search_app import create_app
 from search_app.exports import csv_cell
 from search_app.views import download_name
 from tests.indexer.test_hostile_text import hostile_pdf, never_shown
+from tests.indexer.test_index import article as index_article
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 HOSTILE_TITLE = "Operation NIGHT\x07JAR\u202e\u200b\x1b[2J\x00"
+HOSTILE_SECTION = "NEWS\x1b[0m\u2067 \x9bIN\x85BRIEF"
 LONG_TITLE = "Serious\x1b[31m organised\u2066 crime " * 20  # 500+ characters
 FORMULA_TITLE = '\u200b\x1b=HYPERLINK("http://evil.example", "click")'
 LABEL = "Operation NIGHT\x07JAR\u202e"
@@ -48,16 +50,7 @@ EDITION = Edition(
 
 
 def article(ordinal: int, title: str, body: str) -> Article:
-    return Article(
-        id=f"{EDITION.id}:{ordinal}",
-        edition_id=EDITION.id,
-        ordinal=ordinal,
-        title=title,
-        title_from="heading",
-        section="NEWS\x1b[0m\u2067 \x9bIN\x85BRIEF",
-        pages=(ordinal,),
-        body=body,
-    )
+    return index_article(EDITION, ordinal, title, body, section=HOSTILE_SECTION)
 
 
 ARTICLES = [
