@@ -38,10 +38,24 @@ from indexer.pipeline import (
     build_index,
     index_status,
 )
-from indexer.processes import Stopped, die_with_parent, stop_on_signals
+from indexer.processes import (
+    STOP_SIGNALS,
+    Stopped,
+    die_with_parent,
+    stop_on_signals,
+    stop_requested,
+    stop_signals_blocked,
+)
 from indexer.tagging.evaluate import evaluate
 from indexer.tagging.gazetteer import Gazetteer, resolve_filter
-from indexer.textnorm import display_text, escape_text, safe_json, safe_text
+from indexer.textnorm import (
+    MESSAGE_CHARS,
+    TITLE_CHARS,
+    display_text,
+    escape_text,
+    safe_json,
+    safe_text,
+)
 from indexer.workers import DEFAULT_MEMORY_MB, DEFAULT_SECONDS, Limits, default_workers
 
 
@@ -67,7 +81,6 @@ EXIT_DESCRIPTIONS = {
 }
 EXIT_STOPPED = "128+N: stopped by signal N (130 Ctrl+C, 129 SIGHUP, 143 SIGTERM); nothing published"
 _NOTHING_PUBLISHED = "nothing was published, the live index is as it was"
-TITLE_CHARS, MESSAGE_CHARS = 200, 500  # caps on one title, one message, as the site's
 DEFAULT_CONNECTION_LIMIT = 1000
 DEFAULT_CHANNEL_TIMEOUT = 30
 EXIT_OK, EXIT_FAILED_FILES, EXIT_USAGE, EXIT_LOCKED, EXIT_STORAGE = ExitStatus
@@ -226,17 +239,22 @@ def _build(
                 settings, progress.file_done, options=options, on_start=progress.start
             )
     except Stopped as exc:
-        _fail(
-            f"stopped by {exc}; nothing was published, the live index is as it was", exc.exit_status
-        )
+        _fail(f"stopped by {exc}; {_NOTHING_PUBLISHED}", exc.exit_status)
     except KeyboardInterrupt:
-        _fail("stopped; nothing was published, the live index is as it was", 128 + signal.SIGINT)
+        _fail(f"stopped; {_NOTHING_PUBLISHED}", 128 + signal.SIGINT)
     except IndexLockedError as exc:
         _fail(str(exc), EXIT_LOCKED)
     except StorageError as exc:
         _fail(str(exc), EXIT_STORAGE)
     except BulletinsError as exc:
         _fail(str(exc))
+    late = stop_requested()  # arrived while the run was publishing: it finished first
+    if late is not None:
+        name = signal.Signals(late).name
+        click.echo(
+            f"note: {name} arrived while the new index was being published; the run finished first",
+            err=True,
+        )
     if report.entity_changes:
         click.echo(f"Entities changed in {len(report.entity_changes)} articles:", err=True)
         for change in report.entity_changes:
@@ -344,19 +362,32 @@ def status_command(as_json: bool, index_dir: Path | None) -> None:
     click.echo(f"Serving:   {status['generation']}")
     click.echo(f"Editions:  {status['editions']}")
     click.echo(f"Articles:  {status['articles']}")
-    run = status.get("last_run")
-    if run and run.get("error"):
-        message = display_text(str(run["error"].get("message", "")), MESSAGE_CHARS)
-        click.echo(f"Last run:  {run['finished']}: ended without publishing: {message}")
-    elif run:
-        counts = ", ".join(f"{v} {k}" for k, v in run["counts"].items())
-        click.echo(f"Last run:  {run['finished']} ({run['seconds']:.2f}s): {counts}")
-    for item in (run or {}).get("skipped") or []:
-        click.echo(f"  skipped {_file_line(item['file'], item['reason'], item['message'])}")
+    _print_last_run(status.get("last_run") or {})
     failed = status["failed"]
     click.echo(f"Failed:    {len(failed)} file{'s' if len(failed) != 1 else ''}")
     for item in failed:
         click.echo(f"  {_file_line(item['file'], item['reason'], item['message'])}")
+
+
+def _print_last_run(run: dict[str, Any]) -> None:
+    """The last run's line of ``bulletins status``, from a ``last-run.json`` that may have been
+    written by another version, or damaged: what is missing is left out."""
+    finished = display_text(str(run.get("finished") or "?"))
+    error = run.get("error")
+    counts = run.get("counts")
+    if isinstance(error, dict):
+        message = display_text(str(error.get("message", "")), MESSAGE_CHARS)
+        click.echo(f"Last run:  {finished}: ended without publishing: {message}")
+    elif isinstance(counts, dict):
+        seconds = run.get("seconds")
+        took = f" ({seconds:.2f}s)" if isinstance(seconds, int | float) else ""
+        listed = ", ".join(f"{v} {k}" for k, v in counts.items())
+        click.echo(f"Last run:  {finished}{took}: {display_text(listed)}")
+    skipped = run.get("skipped")
+    for item in skipped if isinstance(skipped, list) else []:
+        if isinstance(item, dict):
+            line = _file_line(str(item.get("file")), item.get("reason"), item.get("message"))
+            click.echo(f"  skipped {line}")
 
 
 def _entity_options(func: Any) -> Any:
@@ -619,24 +650,29 @@ def _prefork(processes: int, run: Callable[[], None]) -> None:
     all. A child dies with the master, even when the master is killed with ``kill -9``."""
     children: dict[int, float] = {}
     master = os.getpid()
+    # a signal ignored by whoever started the master (nohup: SIGHUP) stays ignored, in all
+    handled = [s for s in STOP_SIGNALS if signal.getsignal(s) is not signal.SIG_IGN]
 
     def start() -> None:
-        pid = os.fork()
-        if pid == 0:  # the child serves until it is told to stop
-            die_with_parent(master, signal.SIGTERM)
-            for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-                signal.signal(signum, signal.SIG_DFL)
-            try:
-                run()
-            finally:
-                os._exit(0)
+        with stop_signals_blocked():  # no handler of the master's may run in a child
+            pid = os.fork()
+            if pid == 0:  # the child serves until it is told to stop
+                die_with_parent(master, signal.SIGTERM)
+                for signum in handled:
+                    signal.signal(signum, signal.SIG_DFL)
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+                try:
+                    run()
+                finally:
+                    os._exit(0)
         children[pid] = time.monotonic()
 
     def stop(signum: int, frame: Any) -> None:
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGHUP, stop)
+    for signum in handled:
+        if signum != signal.SIGINT:  # (Python raises KeyboardInterrupt for it already)
+            signal.signal(signum, stop)
     for _ in range(processes):
         start()
     quick_deaths = 0

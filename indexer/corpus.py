@@ -10,6 +10,7 @@ skipped silently. Nothing here opens a file, so a FIFO named ``x.pdf`` cannot ha
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from dataclasses import dataclass
@@ -44,14 +45,23 @@ class Skipped:
 
 @dataclass(frozen=True)
 class Corpus:
-    """The PDFs to index (in a stable order) and what was passed over."""
+    """The PDFs to index (in a stable order), which of them are links (read through the link,
+    and not through one put in a file's place later), and what was passed over."""
 
     paths: tuple[Path, ...]
     skipped: tuple[Skipped, ...]
+    links: frozenset[Path] = frozenset()
+
+    def hidden_under(self) -> tuple[str, ...]:
+        """Folders (relative; "." for the corpus folder) that could not be listed: what was
+        indexed from inside them is not known to be gone."""
+        return tuple(s.file for s in self.skipped if s.reason == "unreadable-folder")
 
 
 def discover(corpus_dir: Path, *, follow_symlinks: bool = False) -> Corpus:
-    """Every PDF under ``corpus_dir`` (sub-folders too), and every entry passed over.
+    """Every PDF under ``corpus_dir`` (sub-folders too), and every entry passed over. A file
+    that cannot even be looked at (permissions) is listed to be read, so that it gets an
+    outcome (``unreadable``) rather than being taken for gone.
 
     :raise BulletinsError: if the folder does not exist or is not a folder.
     """
@@ -59,6 +69,7 @@ def discover(corpus_dir: Path, *, follow_symlinks: bool = False) -> Corpus:
         raise BulletinsError(f"Corpus directory not found: {corpus_dir}")
     root = corpus_dir.resolve()
     paths: list[Path] = []
+    links: set[Path] = set()
     skipped: list[Skipped] = []
 
     def skip(path: Path, reason: str, detail: str = "") -> None:
@@ -89,7 +100,14 @@ def discover(corpus_dir: Path, *, follow_symlinks: bool = False) -> Corpus:
         keep = []
         for name in sorted(dirnames):
             path = here / name
-            if path.is_symlink() and not follow_symlinks:
+            try:
+                is_link = stat.S_ISLNK(path.lstat().st_mode)
+            except FileNotFoundError:
+                continue  # gone since the folder was listed
+            except OSError as exc:
+                skip(path, "unreadable-folder", exc.strerror or str(exc))
+                continue
+            if is_link and not follow_symlinks:
                 skip(path, "linked-folder", f"-> {_target(path)}")
                 continue
             if name.lower().endswith(".pdf"):
@@ -100,34 +118,47 @@ def discover(corpus_dir: Path, *, follow_symlinks: bool = False) -> Corpus:
             if not name.lower().endswith(".pdf"):
                 continue
             path = here / name
-            reason = _why_not(path, root, follow_symlinks)
-            if reason is None:
-                paths.append(path)
-            else:
-                skip(path, *reason)
+            verdict = _verdict(path, root, follow_symlinks)
+            if verdict == "gone":
+                continue
+            if isinstance(verdict, tuple):
+                skip(path, *verdict)
+                continue
+            paths.append(path)
+            if verdict == "link":
+                links.add(path)
     return Corpus(
         tuple(sorted(paths, key=lambda p: _relative(p, corpus_dir))),
         tuple(sorted(skipped, key=lambda s: s.file)),
+        frozenset(links),
     )
 
 
-def _why_not(path: Path, root: Path, follow_symlinks: bool) -> tuple[str, str] | None:
-    """None for a file to read, else (reason, detail)."""
+def _verdict(path: Path, root: Path, follow_symlinks: bool) -> str | tuple[str, str]:
+    """``file`` or ``link`` to read it, ``gone``, or (reason, detail) to pass it over."""
     try:
-        if path.is_symlink():
+        mode = path.lstat().st_mode
+    except FileNotFoundError:
+        return "gone"
+    except OSError:
+        return "file"  # cannot be looked at: reading it will say why
+    kind = "file"
+    if stat.S_ISLNK(mode):
+        kind = "link"
+        try:
             target = path.resolve(strict=True)
-            if not follow_symlinks and not target.is_relative_to(root):
-                return "outside-corpus", f"-> {target}"
-        mode = path.stat().st_mode
-    except (OSError, RuntimeError) as exc:  # RuntimeError: a loop, on older Pythons
-        if path.is_symlink():
+            mode = target.stat().st_mode
+        except (OSError, RuntimeError) as exc:  # RuntimeError: a loop, on older Pythons
+            if isinstance(exc, OSError) and exc.errno not in (errno.ENOENT, errno.ELOOP):
+                return "link"  # cannot be looked at: reading it will say why
             return "broken-link", f"-> {_target(path)}"
-        return "not-a-file", str(getattr(exc, "strerror", None) or exc)
+        if not follow_symlinks and not target.is_relative_to(root):
+            return "outside-corpus", f"-> {target}"
     if stat.S_ISDIR(mode):
         return "folder", ""
     if not stat.S_ISREG(mode):
         return "not-a-file", ""
-    return None
+    return kind
 
 
 def _target(path: Path) -> str:

@@ -95,10 +95,10 @@ def load_manifest(corpus_dir: Path) -> dict[str, dict[str, Any]]:
     :raise ManifestError: if the manifest exists but is not valid.
     """
     path = corpus_dir / MANIFEST_NAME
-    if not path.exists():
-        return {}
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, NotADirectoryError):
+        return {}
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ManifestError(f"{path}: not valid TOML: {exc}") from exc
     except OSError as exc:

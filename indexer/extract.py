@@ -7,6 +7,7 @@ segmentation needs. Every pdfminer failure is wrapped in an ``ExtractionError`` 
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import functools
 import hashlib
@@ -99,9 +100,11 @@ _GONE = (errno.ENOENT, errno.ENOTDIR)
 _MAX_READ_TRIES = 2
 
 
-def read_source(path: str | Path) -> SourceFile:
+def read_source(path: str | Path, *, follow: bool = True) -> SourceFile:
     """The bytes of the file at ``path`` and its identity (size, modification time, SHA-256)
-    as they were when read. A file changing while it is read is read once more.
+    as they were when read. A file changing while it is read is read once more. ``follow``
+    false: a symbolic link found in the file's place is not followed (the corpus was listed
+    with a regular file there).
 
     :raise ExtractionError: ``removed`` if the file (or its folder) is gone; ``unreadable`` if
         it cannot be read (permissions, an I/O error), is not a regular file, or keeps
@@ -109,28 +112,63 @@ def read_source(path: str | Path) -> SourceFile:
     """
     path = Path(path)
     for _ in range(_MAX_READ_TRIES):
-        try:
-            # O_NONBLOCK: a FIFO that took the file's place must not hang the reader
-            descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-        except OSError as exc:
-            raise read_error(exc) from exc
-        try:
-            before = os.fstat(descriptor)
-            if not stat.S_ISREG(before.st_mode):
-                raise ExtractionError("not a regular file (a pipe, device or folder)", "unreadable")
+        with _opened(path, follow) as (descriptor, before):
             with os.fdopen(descriptor, "rb", closefd=False) as handle:
                 data = handle.read()
-            after = os.fstat(descriptor)
-        except OSError as exc:
-            raise read_error(exc) from exc
-        finally:
-            os.close(descriptor)
+            after = _fstat(descriptor)
         unchanged = (before.st_size, before.st_mtime_ns) == (after.st_size, after.st_mtime_ns)
         if unchanged and len(data) == after.st_size:
             return SourceFile(
                 str(path), data, hashlib.sha256(data).hexdigest(), len(data), after.st_mtime_ns
             )
     raise ExtractionError("the file kept changing while it was read", "unreadable")
+
+
+def file_identity(path: str | Path, *, follow: bool = True) -> tuple[str, int, int]:
+    """The SHA-256, size and modification time of the file at ``path``, read in blocks (the
+    bytes are not kept). Same rules and errors as :func:`read_source`."""
+    path = Path(path)
+    with _opened(path, follow) as (descriptor, before):
+        digest = hashlib.sha256()
+        with os.fdopen(descriptor, "rb", closefd=False) as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        return digest.hexdigest(), before.st_size, before.st_mtime_ns
+
+
+@contextlib.contextmanager
+def _opened(path: Path, follow: bool) -> Iterator[tuple[int, os.stat_result]]:
+    """A descriptor open on the regular file at ``path``, and its status when opened.
+
+    :raise ExtractionError: as :func:`read_source` says.
+    """
+    # O_NONBLOCK: a pipe put in the file's place must not hang the run
+    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | (0 if follow else os.O_NOFOLLOW)
+    try:
+        descriptor = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP and not follow:
+            raise ExtractionError(
+                "the file was replaced by a link while the run was going", "unreadable"
+            ) from exc
+        raise read_error(exc) from exc
+    try:
+        info = _fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            raise ExtractionError("not a regular file (a pipe, device or folder)", "unreadable")
+        try:
+            yield descriptor, info
+        except OSError as exc:
+            raise read_error(exc) from exc
+    finally:
+        os.close(descriptor)
+
+
+def _fstat(descriptor: int) -> os.stat_result:
+    try:
+        return os.fstat(descriptor)
+    except OSError as exc:
+        raise read_error(exc) from exc
 
 
 def read_error(exc: OSError) -> ExtractionError:

@@ -32,7 +32,7 @@ from indexer.editions import (
     load_manifest,
 )
 from indexer.errors import BulletinsError, ExtractionError, StorageError
-from indexer.extract import extract_pdf, read_error, read_source
+from indexer.extract import extract_pdf, file_identity, read_error, read_source
 from indexer.index import (
     CACHE_DIR,
     SCHEMA_VERSION,
@@ -50,6 +50,7 @@ from indexer.index import (
 )
 from indexer.models import Article, Edition, ExtractedPdf, SourceFile
 from indexer.ocr import INSTALL_HINT, ocr_pdf
+from indexer.processes import check_stop, defer_stops
 from indexer.split import split_edition
 from indexer.tagging.gazetteer import Gazetteer
 from indexer.tagging.tagger import TAGGER_VERSION, Tagged, tag_article
@@ -92,7 +93,7 @@ FAILURE_REASONS = {
     "no-articles": "all of its text is page furniture (repeated headers, footers, page numbers)",
     "timeout": "reading it took longer than the per-file time limit",
     "out-of-memory": "reading it needed more than the per-file memory limit",
-    "error": "bad input",
+    "error": "something other than the PDF went wrong with its job (see the message)",
 }
 
 
@@ -183,17 +184,20 @@ def ingest_file(
     :raise BulletinsError: if the file cannot be read or has no text to index.
     """
     relative = path.relative_to(corpus_dir).as_posix()
-    return _ingest_extracted(path, relative, extract_pdf(path), manifest, gazetteer, corpus_dir)
+    source = read_source(path)
+    ingested = _ingest_extracted(
+        relative, extract_pdf(source), manifest, gazetteer, corpus_dir, source.sha256
+    )
+    return replace(ingested, size=source.size, mtime_ns=source.mtime_ns)
 
 
 def _ingest_extracted(
-    path: Path,
     relative: str,
     pdf: ExtractedPdf,
     manifest: dict[str, dict[str, Any]],
     gazetteer: Gazetteer,
     corpus_dir: Path,
-    sha256: str | None = None,
+    sha256: str,
 ) -> Ingested:
     check_text(pdf)
     split = split_edition(pdf, edition_id(relative))
@@ -206,7 +210,7 @@ def _ingest_extracted(
     edition = describe_edition(
         relative, pdf, split.front_matter, manifest.get(relative), corpus_dir
     )
-    edition = replace(edition, sha256=sha256 or file_sha256(path))
+    edition = replace(edition, sha256=sha256)
     return Ingested(edition, split.articles, tag_articles(split.articles, gazetteer), pdf.repaired)
 
 
@@ -236,14 +240,6 @@ def check_text(pdf: ExtractedPdf) -> None:
             "map): index it with `bulletins index --ocr`",
             "garbled-text",
         )
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def tag_articles(articles: tuple[Article, ...], gazetteer: Gazetteer) -> dict[str, Tagged]:
@@ -280,6 +276,7 @@ class _Job:
     size: int = 0  # as planned: a failed job's record, so a later change is seen
     mtime_ns: int = 0
     kept: int = 0  # articles indexed for the file before, which a failure keeps
+    follow: bool = False  # it was a link when the corpus was listed: read through it
 
 
 # Failures of the moment, not of the file: the file is read again on the next run.
@@ -406,13 +403,11 @@ def _plan(
     for path in corpus.paths:
         relative = path.relative_to(corpus_dir).as_posix()
         record = records.get(relative)
+        follow = path in corpus.links
         try:
-            sha, size, mtime_ns = _content_hash(path, record)
+            sha, size, mtime_ns = _content_hash(path, record, follow)
         except ExtractionError as exc:  # gone, or unreadable, since the folder was listed
-            change = "added" if record is None else "updated"
-            old = record or {}
-            job = _Job(path, relative, str(old.get("sha256", "")), change, kept=_kept(old))
-            plan.vanished.append((job, exc))
+            plan.vanished.append((_unread_job(path, relative, record, follow), exc))
             continue
         change = (
             "added" if record is None else "updated" if record["sha256"] != sha else "unchanged"
@@ -432,10 +427,39 @@ def _plan(
         if record is not None and keep and (current or record.get("status") == "failed"):
             plan.unchanged.append((path, relative, {**record, "sha256": sha}))
             continue
-        plan.jobs.append(_Job(path, relative, sha, change, size, mtime_ns, _kept(record or {})))
+        plan.jobs.append(
+            _Job(path, relative, sha, change, size, mtime_ns, _kept(record or {}), follow)
+        )
     present = {path.relative_to(corpus_dir).as_posix() for path in corpus.paths}
-    plan.removed = tuple(sorted(set(records) - present))
+    hidden = corpus.hidden_under()
+    removed = []
+    for relative in sorted(set(records) - present):
+        folder = next((h for h in hidden if h == "." or relative.startswith(f"{h}/")), None)
+        if folder is None:
+            removed.append(relative)
+            continue
+        # not seen, but not known to be gone either: what was indexed for it stays
+        error = ExtractionError(f"its folder {folder!r} could not be listed", "unreadable")
+        job = _unread_job(corpus_dir / relative, relative, records[relative], False)
+        plan.vanished.append((job, error))
+    plan.removed = tuple(removed)
     return plan
+
+
+def _unread_job(path: Path, relative: str, record: dict[str, Any] | None, follow: bool) -> _Job:
+    """A file that could not be read at all, as a job that failed: its last record's
+    identity, so the next run compares with that."""
+    old = record or {}
+    return _Job(
+        path,
+        relative,
+        str(old.get("sha256", "")),
+        "added" if record is None else "updated",
+        int(old.get("size") or 0),
+        int(old.get("mtime_ns") or 0),
+        _kept(old),
+        follow,
+    )
 
 
 def _build(
@@ -447,8 +471,14 @@ def _build(
 ) -> BuildReport:
     root = settings.index_dir
     corpus_dir = settings.corpus_dir
-    manifest = load_manifest(corpus_dir)
-    corpus = discover(corpus_dir, follow_symlinks=options.follow_symlinks)
+    try:  # (an OSError here is the corpus folder's, not the index's)
+        manifest = load_manifest(corpus_dir)
+        corpus = discover(corpus_dir, follow_symlinks=options.follow_symlinks)
+    except OSError as exc:
+        raise BulletinsError(
+            f"cannot read the corpus folder {corpus_dir}: {exc.strerror or exc}; "
+            "the index was left as it was"
+        ) from exc
     state = read_state(root)
     records: dict[str, dict[str, Any]] = dict(state.get("files") or {})
     if not corpus.paths:
@@ -491,9 +521,10 @@ def _build(
             old.close()
         clean_up(root)  # a half-made copy of the live generation
         raise
-    new = ArticleIndex(generation) if copy_live else ArticleIndex.create(generation)
+    new: ArticleIndex | None = None
     writing = _Writing(old if not copy_live else None, version, on_file)
     try:
+        new = ArticleIndex(generation) if copy_live else ArticleIndex.create(generation)
         with new.batch(optimize=not copy_live) as batch:
             for relative in plan.removed:
                 batch.delete_edition(edition_id(relative))
@@ -530,17 +561,24 @@ def _build(
                         writing.failed(batch, finished.job, finished.result, finished.seconds)
                     else:
                         writing.indexed(batch, finished.job, finished.result, finished.seconds)
+                    check_stop()  # a stop whose exception Python had to drop
         count = new.count()
         new.close()
         if old is not None:
             old.close()
+        check_stop()
+        defer_stops()  # from here on, finishing is the clean way to stop
         publish(root, generation, {**config, "files": dict(sorted(writing.records.items()))})
     except BaseException:
-        new.close()
-        if not _is_live(root, generation):  # (a stop may land just after publishing)
+        if new is not None:
+            new.close()
+        if old is not None:
+            old.close()
+        if not _is_live(root, generation):
             shutil.rmtree(generation, ignore_errors=True)
         raise
-    _prune_cache(root / CACHE_DIR, {r["sha256"] for r in writing.records.values()})
+    with contextlib.suppress(OSError):  # published: a cache left as it was is no fault
+        _prune_cache(root / CACHE_DIR, {r["sha256"] for r in writing.records.values()})
     return BuildReport(
         tuple(sorted(writing.outcomes, key=lambda o: o.file)),
         count,
@@ -642,20 +680,20 @@ def _no_pdfs_message(corpus_dir: Path, corpus: Corpus, indexed: int) -> str:
     return message
 
 
-def _content_hash(path: Path, record: dict[str, Any] | None) -> tuple[str, int, int]:
+def _content_hash(path: Path, record: dict[str, Any] | None, follow: bool) -> tuple[str, int, int]:
     """The file's SHA-256, size and modification time (the hash taken from the last run when
     size and modification time match).
 
     :raise ExtractionError: ``removed`` or ``unreadable``.
     """
     try:
-        stat = path.stat()
-        identity = (stat.st_size, stat.st_mtime_ns)
-        if record and (record.get("size"), record.get("mtime_ns")) == identity:
-            return str(record["sha256"]), *identity
-        return file_sha256(path), *identity
+        stat = path.stat(follow_symlinks=follow)
     except OSError as exc:
         raise read_error(exc) from exc
+    identity = (stat.st_size, stat.st_mtime_ns)
+    if record and (record.get("size"), record.get("mtime_ns")) == identity:
+        return str(record["sha256"]), *identity
+    return file_identity(path, follow=follow)
 
 
 def _record_of(outcome: FileOutcome) -> dict[str, Any]:
@@ -720,7 +758,7 @@ def _ingest_job(
     extraction of the same bytes, unless ``fresh``), split, describe and tag; with ``ocr``,
     pages without usable text are read by Tesseract first. Everything is keyed by the hash
     of the bytes read here, whatever the file holds by now."""
-    source = read_source(job.path)
+    source = read_source(job.path, follow=job.follow)
     entry = cache / f"{source.sha256}-{EXTRACT_CACHE_VERSION}.pickle"
     pdf = _cached(entry, source, extract_pdf, fresh)
     if ocr:
@@ -736,9 +774,7 @@ def _ingest_job(
                 lambda source: ocr_pdf(source, pdf, every_page=garbled),
                 fresh,
             )
-    ingested = _ingest_extracted(
-        job.path, job.relative, pdf, manifest, gazetteer, corpus, source.sha256
-    )
+    ingested = _ingest_extracted(job.relative, pdf, manifest, gazetteer, corpus, source.sha256)
     return replace(ingested, size=source.size, mtime_ns=source.mtime_ns)
 
 

@@ -10,7 +10,8 @@ child it started may live on holding the index's lock or the caller's output pip
   not need (the lock file, other workers' pipes, the other end of its own pipe);
 - :func:`stop_on_signals` turns SIGTERM and SIGHUP into the ``KeyboardInterrupt`` that Ctrl+C
   raises, so every ``finally`` runs (workers stopped, the half-built generation removed, the
-  lock released) and the process exits with ``128 + the signal's number``.
+  lock released) and the process exits with ``128 + the signal's number``; once a run is
+  publishing, :func:`defer_stops` lets it finish instead.
 """
 
 from __future__ import annotations
@@ -91,25 +92,39 @@ def child_of_this_process() -> None:
         _PRCTL(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
+class _StopState:
+    """What the handler knows: the first stop signal asked for (None: none yet), and whether
+    stops are deferred (see :func:`deferred_stops`)."""
+
+    requested: int | None = None
+    deferring: bool = False
+    active: bool = False  # the handler is installed (in the main thread)
+
+
+_STATE = _StopState()
+
+
 @contextlib.contextmanager
 def stop_on_signals() -> Iterator[None]:
     """While the block runs (in the main thread): SIGTERM, SIGHUP and SIGINT raise
-    :class:`Stopped` (a ``KeyboardInterrupt``), once; a second signal while the job is
-    cleaning up is ignored, so the clean-up finishes. A signal ignored by whoever started us
-    (``nohup`` ignores SIGHUP) stays ignored; outside the main thread nothing changes."""
+    :class:`Stopped` (a ``KeyboardInterrupt``), so every ``finally`` runs. Each such signal
+    raises again, so one that Python had to drop (raised inside a finaliser or a fork hook)
+    is followed by the next, and :func:`check_stop` raises it at the next safe point. A signal
+    ignored by whoever started us (``nohup`` ignores SIGHUP) stays ignored. Outside the main
+    thread nothing changes. A file-size limit (SIGXFSZ) ends a write with EFBIG, reported like
+    a full disk, not the process."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    stopping: list[int] = []
+    _STATE.requested, _STATE.deferring, _STATE.active = None, False, True
 
     def handler(signum: int, frame: FrameType | None) -> None:
-        if stopping:
-            return
-        stopping.append(signum)
-        raise Stopped(signum)
+        if _STATE.requested is None:
+            _STATE.requested = signum
+        if not _STATE.deferring:
+            raise Stopped(signum)
 
     saved = {signal.SIGXFSZ: signal.signal(signal.SIGXFSZ, signal.SIG_IGN)}
-    # (a file-size limit ends a write with EFBIG, reported like a full disk, not the process)
     for signum in STOP_SIGNALS:
         previous = signal.getsignal(signum)
         if previous is signal.SIG_IGN:
@@ -121,10 +136,45 @@ def stop_on_signals() -> Iterator[None]:
     finally:
         for signum, previous in saved.items():
             signal.signal(signum, previous)
+        _STATE.deferring, _STATE.active = False, False
+
+
+def stop_requested() -> int | None:
+    """The stop signal that arrived while :func:`stop_on_signals` was last in force, if any
+    (asked after its block ended, too)."""
+    return _STATE.requested
+
+
+def check_stop() -> None:
+    """Raise :class:`Stopped` if a stop was asked for and not acted on (its exception was
+    dropped, or it was deferred). Called at safe points: between files, before publishing."""
+    if _STATE.active and _STATE.requested is not None and not _STATE.deferring:
+        raise Stopped(_STATE.requested)
+
+
+def defer_stops() -> None:
+    """From now until :func:`stop_on_signals` ends, a stop signal is only recorded
+    (:func:`stop_requested`), not raised: the run is publishing, and finishing is the clean
+    way to stop."""
+    _STATE.deferring = True
+
+
+@contextlib.contextmanager
+def stop_signals_blocked() -> Iterator[None]:
+    """The stop signals held back by the kernel during the block (a fork: a handler that
+    raised inside Python's fork hooks would be dropped, and a child would get its parent's
+    handler before it ignores the signals), delivered when it ends."""
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
 
 def ignore_stop_signals() -> None:
-    """In a worker: stopping is its parent's decision. A signal sent to the whole process
-    group (Ctrl+C, systemd's SIGTERM) reaches the parent, which stops its workers."""
+    """In a worker (forked with the stop signals blocked): stopping is its parent's decision.
+    A signal sent to the whole process group (Ctrl+C, systemd's SIGTERM) reaches the parent,
+    which stops its workers. The signals are ignored, then unblocked."""
     for signum in STOP_SIGNALS:
         signal.signal(signum, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)

@@ -23,12 +23,19 @@ _BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 _ZERO_WIDTH = "\u180e\u200b-\u200d\u2060-\u2064\u206a-\u206f\ufeff\ufff9-\ufffb"
 _NOT_XML = "\ud800-\udfff\ufffe\uffff"
 _HIDDEN = _CONTROLS + _BIDI + _ZERO_WIDTH + _NOT_XML
+# Every C0 and C1 control and DEL but tab, line feed and carriage return: what input typed by a
+# person (a query, a filter) never holds.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _UNSAFE = re.compile(f"[{_HIDDEN}]")
 _OTHER_BREAKS = re.compile("[\x0b\x0c\x85\u2028\u2029]")
 _WHITE = re.compile(r"\s+")
 _TO_ESCAPE = re.compile(f"[\\\\{_BREAKS}{_HIDDEN}]")
 _ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 ELLIPSIS = "…"
+# Caps on what lists show, the same on pages, feeds and the terminal.
+TITLE_CHARS = 200  # a title or a file name
+LABEL_CHARS = 120  # a section, an edition's label, an entity's name
+MESSAGE_CHARS = 500  # a failing file's details
 
 _SPACES = re.compile(f"[ {_BREAKS}\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile(f"[\u00ad{_HIDDEN}]")

@@ -13,6 +13,7 @@ job run once more by a fresh one before the file is called failed.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
@@ -29,7 +30,12 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar, cast
 
 from indexer.errors import BulletinsError, ExtractionError
-from indexer.processes import close_inherited, die_with_parent, ignore_stop_signals
+from indexer.processes import (
+    close_inherited,
+    die_with_parent,
+    ignore_stop_signals,
+    stop_signals_blocked,
+)
 
 J = TypeVar("J")
 R = TypeVar("R")
@@ -148,7 +154,8 @@ def _run(
         process = context.Process(
             target=_serve, args=(work, child_end, limits.memory_mb, os.getpid()), daemon=True
         )
-        process.start()
+        with stop_signals_blocked():  # the child unblocks them once it ignores them
+            process.start()
         child_end.close()
         worker = _Worker(process, parent_end)
         alive[id(worker)] = worker
@@ -269,9 +276,10 @@ def _serve(work: Callable[[Any], Any], channel: Connection, memory_mb: int, pare
     included), and it holds no descriptor it inherited but its own pipe's end, so neither the
     index's lock nor the caller's output stays open through it, and the parent closing its
     end of the pipe is an end of file here."""
-    die_with_parent(parent)
-    close_inherited({channel.fileno()})
     ignore_stop_signals()  # Ctrl+C and systemd's SIGTERM are the parent's to handle
+    die_with_parent(parent)
+    _detach_output()
+    close_inherited({channel.fileno()})
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     baseline = _address_space()
     while True:
@@ -295,6 +303,17 @@ def _serve(work: Callable[[Any], Any], channel: Connection, memory_mb: int, pare
             channel.send(("failed", failure, True))
         if message[0] != "ok" or retire:
             return  # the parent replaces this worker
+
+
+def _detach_output() -> None:
+    """Point standard input, output and error at /dev/null: a worker reports through its
+    pipe, and must not hold the caller's terminal, log file or pipe open."""
+    with contextlib.suppress(OSError):
+        null = os.open(os.devnull, os.O_RDWR)
+        for descriptor in (0, 1, 2):
+            os.dup2(null, descriptor)
+        if null > 2:
+            os.close(null)
 
 
 def _run_job(work: Callable[[Any], Any], job: Any, memory_mb: int) -> tuple[str, Any]:

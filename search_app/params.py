@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -11,9 +10,8 @@ from werkzeug.datastructures import MultiDict
 
 from indexer.errors import SearchQueryError
 from indexer.index import FACET_TYPES, SORTS
+from indexer.textnorm import CONTROL
 
-# C0 and C1 controls and DEL; tab, line feed and carriage return are white space.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 MAX_QUERY_CHARS = 500
 MAX_VALUE_CHARS = 200
 MAX_VALUES = 20
@@ -41,7 +39,7 @@ class SearchParams:
             return cls.from_args(args)
         except SearchQueryError:
             q = str(args.get("q", ""))[:MAX_QUERY_CHARS]
-            return cls(q=_CONTROL.sub("", q))
+            return cls(q=CONTROL.sub("", q))
 
     @classmethod
     def from_args(cls, args: MultiDict[str, str]) -> SearchParams:
@@ -116,7 +114,7 @@ class SearchParams:
 
 def _text(value: Any, name: str, limit: int) -> str:
     text = str(value or "")
-    if _CONTROL.search(text):
+    if CONTROL.search(text):
         raise SearchQueryError(f"The {name!r} parameter contains a control character.")
     if len(text) > limit:
         raise SearchQueryError(f"The {name!r} parameter is too long (at most {limit} characters).")

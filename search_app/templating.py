@@ -10,14 +10,11 @@ from markupsafe import Markup
 
 from indexer.index import SearchHit, month_name
 from indexer.pipeline import FAILURE_REASONS
-from indexer.textnorm import display_text, safe_text
+from indexer.textnorm import LABEL_CHARS, MESSAGE_CHARS, TITLE_CHARS, display_text, safe_text
 from search_app.params import SearchParams
 
 # The longest title, and the longest label, section, edition title or file name, shown in a
 # list (results, feed entries, facets, editions, status); longer ones end with an ellipsis.
-TITLE_CHARS = 200
-LABEL_CHARS = 120
-MESSAGE_CHARS = 500  # a failing file's details on the status page
 
 FACET_NAMES = {
     "theme": "Crime theme",

@@ -235,6 +235,8 @@ class _Generation:
     ranker: Ranker | None = None
     orders: dict[str, NDArray[np.int64]] = field(default_factory=dict)
     speller: Speller | None = None  # "did you mean"
+    users: int = 0  # requests (and export streams) reading it now
+    closing: bool = False  # replaced twice since: closed when its last user is done
 
 
 def _consistent(method: Callable[..., _T]) -> Callable[..., _T]:
@@ -371,45 +373,63 @@ class ArticleIndex:
         """
         return self._generation().searcher
 
-    def _generation(self) -> _Generation:
+    def _generation(self, *, hold: bool = False) -> _Generation:
         """The generation this thread's request is pinned to, or else the newest (see
-        ``searcher``)."""
+        ``searcher``); ``hold``: counted as in use until :meth:`_release`."""
         pinned: _Generation | None = getattr(self._local, "generation", None)
-        if pinned is not None:
-            return pinned
         with self._lock:
-            try:
-                key = self._key()
-                fresh = None
-                if self._current is None or key != self._current.key:
-                    fresh = _Generation(self._ix.searcher(), key, self._ix.storage)
-            except _UNREADABLE as exc:  # being replaced right now, or damaged: keep this one
-                if self._current is not None:
-                    return self._current
-                raise IndexNotFoundError(
-                    f"No index at {self.path}. Build one with: bulletins index"
-                ) from exc
-            if fresh is not None:
-                if self._retired is not None:
-                    self._retired.searcher.close()
-                self._retired, self._current = self._current, fresh
-                return fresh
+            if pinned is None:
+                pinned = self._newest()
+            if hold:
+                pinned.users += 1
+            return pinned
+
+    def _newest(self) -> _Generation:
+        """The newest generation, opened if it changed (call with the lock held). The one it
+        replaces stays open for the requests still reading it; the one before that is closed
+        once no request reads it."""
+        try:
+            key = self._key()
+            fresh = None
+            if self._current is None or key != self._current.key:
+                fresh = _Generation(self._ix.searcher(), key, self._ix.storage)
+        except _UNREADABLE as exc:  # being replaced right now, or damaged: keep this one
+            if self._current is not None:
+                return self._current
+            raise IndexNotFoundError(
+                f"No index at {self.path}. Build one with: bulletins index"
+            ) from exc
+        if fresh is None:
             assert self._current is not None  # (fresh is made when there is none)
             return self._current
+        if self._retired is not None:
+            self._retired.closing = True
+            if not self._retired.users:
+                self._retired.searcher.close()
+        self._retired, self._current = self._current, fresh
+        return fresh
+
+    def _release(self, generation: _Generation) -> None:
+        with self._lock:
+            generation.users -= 1
+            if generation.closing and not generation.users:
+                generation.searcher.close()
 
     @contextmanager
     def _pinned(self) -> Iterator[_Generation]:
-        """Within the block, every read in this thread uses one generation."""
+        """Within the block, every read in this thread uses one generation, which stays open
+        until the block ends."""
         pinned: _Generation | None = getattr(self._local, "generation", None)
         if pinned is not None:
             yield pinned
             return
-        generation = self._generation()
+        generation = self._generation(hold=True)
         self._local.generation = generation
         try:
             yield generation
         finally:
             self._local.generation = None
+            self._release(generation)
 
     def _key(self) -> tuple[str, int]:
         """The folder to search and its latest commit, reopening the folder to serve when
@@ -596,11 +616,22 @@ class ArticleIndex:
         The query is checked before this returns, so a malformed one raises here, not midway.
         """
         match = self._match(text, filters, sort, date_from, date_to, relax)
-        searcher = self.searcher()
-        return (
-            _hit_from_stored(searcher.stored_fields(docnum), "", score)
-            for docnum, score in self._ranked(match, 0, None)
-        )
+        generation = self._generation(hold=True)  # until the last row is read
+        try:
+            ranked = self._ranked(match, 0, None)
+        except BaseException:
+            self._release(generation)
+            raise
+
+        def rows() -> Iterator[SearchHit]:
+            try:
+                for docnum, score in ranked:
+                    stored = generation.searcher.stored_fields(docnum)
+                    yield _hit_from_stored(stored, "", score)
+            finally:
+                self._release(generation)
+
+        return rows()
 
     def _ranked(self, match: _Match, start: int, stop: int | None) -> list[tuple[int, float]]:
         """(document number, score) of the matches from ``start`` to ``stop`` in order: by

@@ -29,7 +29,7 @@ from indexer.index import (
     resolve_live,
     writer_lock,
 )
-from indexer.pipeline import build_index
+from indexer.pipeline import BuildOptions, build_index
 from search_app import create_app
 from tests.conftest import SHIPPED_PDF
 
@@ -416,3 +416,19 @@ def test_bulletins_status_names_the_problem_and_the_generation_served(settings: 
     assert result.exit_code == 0, result.output
     assert "Problem:   CURRENT names gen-123, which is missing" in result.output
     assert f"Serving:   {served}" in result.output
+
+
+def test_an_export_stream_outlives_two_publishes(tmp_path: Path) -> None:
+    """Every match of a search, read row by row (a CSV download) while two new generations
+    are published: the generation it reads stays open until its last row."""
+    settings = two_generations(tmp_path)
+    index = ArticleIndex(settings.index_dir)
+    rows = index.matches("")
+    first = next(rows)
+    for _ in range(2):
+        (settings.corpus_dir / FIRST).touch()
+        assert not build_index(settings, options=BuildOptions(full=True)).failed
+        index.search("county")  # a request that opens the newest generation
+    rest = list(rows)
+    assert len(rest) + 1 == BOTH and first.id not in {hit.id for hit in rest}
+    index.close()

@@ -404,3 +404,70 @@ def test_a_killed_worker_s_half_written_cache_file_is_removed(settings: Settings
     (settings.corpus_dir / "c-fiction.pdf").unlink()  # a change, so a generation is written
     build_index(settings)
     assert not leftover.exists()
+
+
+def test_a_folder_that_cannot_be_listed_keeps_what_was_indexed_from_it(
+    settings: Settings,
+) -> None:
+    sub = settings.corpus_dir / "sub"
+    sub.mkdir()
+    fictional_pdf(sub / "d-inside.pdf", "Fictional Canal Watch", "Canal patrols met.")
+    assert not build_index(settings).failed
+    count = ArticleIndex(settings.index_dir).count()
+    sub.chmod(0)
+    try:
+        result = run_cli(*index_args(settings), prefix=without_root_powers())
+    finally:
+        sub.chmod(0o755)
+    assert result.returncode == ExitStatus.FAILED_FILES, result.stderr
+    assert "SKIPPED sub: [unreadable-folder]" in result.stderr
+    assert "FAILED  sub/d-inside.pdf: [unreadable]" in result.stderr
+    assert "0 removed" in result.stderr
+    assert ArticleIndex(settings.index_dir).count() == count
+
+
+def test_a_corpus_folder_that_cannot_be_read_is_an_input_error_not_a_storage_one(
+    settings: Settings,
+) -> None:
+    assert not build_index(settings).failed
+    count = ArticleIndex(settings.index_dir).count()
+    settings.corpus_dir.chmod(0o644)  # listed, but nothing in it can be looked at
+    try:
+        result = run_cli(*index_args(settings), prefix=without_root_powers())
+    finally:
+        settings.corpus_dir.chmod(0o755)
+    assert result.returncode == ExitStatus.USAGE, result.stderr
+    assert "cannot write the index" not in result.stderr and "Traceback" not in result.stderr
+    assert "Permission denied" in result.stderr
+    assert ArticleIndex(settings.index_dir).count() == count
+
+
+def test_a_pipe_or_a_link_put_in_a_file_s_place_during_the_run_is_not_read(
+    settings: Settings, tmp_path: Path
+) -> None:
+    assert not build_index(settings).failed
+    outside = tmp_path / "secret.pdf"
+    fictional_pdf(outside, "Fictional Secret Memo", "Never to be indexed.")
+    for name in ("b-fiction.pdf", "c-fiction.pdf"):
+        fictional_pdf(settings.corpus_dir / name, "Fictional Road Watch", "Road patrols met.")
+
+    def on_start(total: int) -> None:  # after the folder was listed, before any file is read
+        (settings.corpus_dir / "b-fiction.pdf").unlink()
+        os.mkfifo(settings.corpus_dir / "b-fiction.pdf")
+        (settings.corpus_dir / "c-fiction.pdf").unlink()
+        (settings.corpus_dir / "c-fiction.pdf").symlink_to(outside)
+
+    report = build_index(settings, on_start=on_start)
+    failed = {o.file: o.message or "" for o in report.failed}
+    assert "not a regular file" in failed["b-fiction.pdf"]
+    assert "replaced by a link" in failed["c-fiction.pdf"]
+    index = ArticleIndex(settings.index_dir)
+    assert not any("Secret" in d["title"] for d in index.all_documents())
+
+
+def test_bulletins_status_reads_a_damaged_last_run_record(settings: Settings) -> None:
+    assert not build_index(settings).failed
+    for text in ('{"error": "x"}', "{}", '{"counts": 3, "skipped": [1]}', "[]", "not json"):
+        (settings.index_dir / "last-run.json").write_text(text)
+        result = run_cli("status", "--index", str(settings.index_dir))
+        assert result.returncode == 0 and "Traceback" not in result.stderr, (text, result)

@@ -7,12 +7,14 @@ completes. The group is never signalled: that would hide workers that outlive th
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -180,3 +182,92 @@ def test_kill_9_of_the_serving_master_stops_its_children(built: Settings) -> Non
             alive = [pid for pid in children if pid in processes_naming(str(port))]
             time.sleep(0.05)
         assert alive == [], "server processes outlived their master"
+
+
+def test_a_stop_while_publishing_lets_the_run_finish_and_says_so(
+    built: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A signal that lands as the new generation is being published: the run finishes (the
+    new index is live, the report true), and says so; it does not claim nothing changed."""
+    from click.testing import CliRunner
+
+    from indexer import pipeline
+    from indexer.cli import cli
+
+    real = pipeline.publish
+    before = (built.index_dir / "CURRENT").read_text()
+
+    def publish_and_be_signalled(*args: object, **kwargs: object) -> None:
+        os.kill(os.getpid(), signal.SIGTERM)  # before the rename of CURRENT
+        real(*args, **kwargs)  # type: ignore[arg-type]
+        os.kill(os.getpid(), signal.SIGHUP)  # and just after it
+
+    monkeypatch.setattr(pipeline, "publish", publish_and_be_signalled)
+    result = CliRunner().invoke(cli, ["index", "--full", "--quiet", *where(built)])
+    assert result.exit_code == 0, result.output
+    assert "note: SIGTERM arrived while the new index was being published" in result.output
+    assert (built.index_dir / "CURRENT").read_text() != before
+    last = json.loads((built.index_dir / "last-run.json").read_text())
+    assert "error" not in last and last["published"] is True
+
+
+FORKING = """
+import sys
+from indexer.errors import ExtractionError
+from indexer.processes import Stopped, stop_on_signals
+from indexer.workers import Limits, run_isolated
+
+def work(job):
+    raise ExtractionError("always", "corrupt")  # so a worker is forked for every job
+
+try:
+    with stop_on_signals():
+        for _ in run_isolated(range(10**6), work, workers=2, limits=Limits()):
+            pass
+except Stopped as exc:
+    sys.exit(exc.exit_status)
+"""
+
+
+def test_a_signal_during_a_fork_is_never_lost(tmp_path: Path) -> None:
+    """Workers forked without a pause: a SIGTERM that lands inside a fork must still stop the
+    job (not be dropped by Python's fork hooks), and no child may print a traceback."""
+    for attempt in range(12):
+        job = subprocess.Popen(
+            [sys.executable, "-c", FORKING],
+            stderr=subprocess.PIPE,
+            cwd=Path(__file__).resolve().parents[2],
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 30
+        while not children_of(job.pid):  # forking has begun
+            assert job.poll() is None and time.monotonic() < deadline
+            time.sleep(0.01)
+        time.sleep((attempt % 4) * 0.05)
+        os.killpg(job.pid, signal.SIGTERM)  # the group: workers get it too, as from systemd
+        try:
+            _, err = job.communicate(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(job.pid, signal.SIGKILL)
+            job.communicate()
+            pytest.fail(f"attempt {attempt}: the stop signal was lost")
+        assert job.returncode == 128 + signal.SIGTERM, err.decode()
+        assert b"Traceback" not in err and b"Exception ignored" not in err, err.decode()
+
+
+def test_nohup_keeps_a_served_site_up_when_the_terminal_closes(built: Settings) -> None:
+    port = free_port()
+    args = [*serve_args(port, built.corpus_dir, built.index_dir), "--processes", "2"]
+    previous = signal.signal(signal.SIGHUP, signal.SIG_IGN)  # as nohup leaves it for the child
+    try:
+        with server(args) as (process, _, _):
+            signal.signal(signal.SIGHUP, previous)
+            time.sleep(0.5)
+            os.kill(process.pid, signal.SIGHUP)
+            time.sleep(0.5)
+            assert process.poll() is None
+            url = f"http://127.0.0.1:{port}/api/search?q=county+lines"
+            with urllib.request.urlopen(url, timeout=10) as response:
+                assert response.status == 200
+    finally:
+        signal.signal(signal.SIGHUP, previous)
