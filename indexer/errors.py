@@ -35,3 +35,7 @@ class IndexNotFoundError(BulletinsError):
 class StorageError(BulletinsError):
     """The index folder cannot be written (disk full, a file-size limit, read-only, not a
     folder): a fault of the environment, not of any PDF. Nothing was published."""
+
+
+class IndexDamagedError(BulletinsError):
+    """The index's files cannot be read (a damaged segment); ``bulletins index`` rebuilds it."""

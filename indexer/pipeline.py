@@ -31,7 +31,7 @@ from indexer.editions import (
     edition_id,
     load_manifest,
 )
-from indexer.errors import BulletinsError, ExtractionError, StorageError
+from indexer.errors import BulletinsError, ExtractionError, IndexDamagedError, StorageError
 from indexer.extract import extract_pdf, file_identity, read_error, read_source
 from indexer.index import (
     CACHE_DIR,
@@ -201,7 +201,7 @@ def _ingest_extracted(
 ) -> Ingested:
     check_text(pdf)
     split = split_edition(pdf, edition_id(relative))
-    if not split.articles:
+    if not split.articles or only_furniture(pdf):
         raise ExtractionError(
             "no article was found: all of its text is page furniture (lines repeated on every "
             "page, such as running headers, footers and page numbers) or cover text",
@@ -212,6 +212,29 @@ def _ingest_extracted(
     )
     edition = replace(edition, sha256=sha256)
     return Ingested(edition, split.articles, tag_articles(split.articles, gazetteer), pdf.repaired)
+
+
+_DIGITS = re.compile(r"\d+")
+FURNITURE_LINES = 4  # a header, a footer, a masthead, a watermark
+
+
+def only_furniture(pdf: ExtractedPdf) -> bool:
+    """Whether all the text of a PDF of two or more pages is a few lines a page, each repeated
+    on several pages (page numbers aside): running headers, footers, a masthead, a watermark,
+    and no article however the splitter cut them."""
+    pages_of: dict[str, set[int]] = {}
+    for page in pdf.pages:
+        for line in page.lines:
+            key = _DIGITS.sub("#", line.text.casefold()).strip()
+            if key:
+                pages_of.setdefault(key, set()).add(page.number)
+    lines = sum(len(page.lines) for page in pdf.pages)
+    return (
+        len(pdf.pages) >= 2
+        and 0 < len(pages_of) <= FURNITURE_LINES
+        and lines <= FURNITURE_LINES * len(pdf.pages)
+        and all(len(pages) >= 2 for pages in pages_of.values())
+    )
 
 
 _CID = re.compile(r"\(cid:\d+\)")
@@ -494,7 +517,9 @@ def _build(
         "manifest": _manifest_digest(corpus_dir),
     }
     same_config = all(state.get(k) == v for k, v in config.items())
-    old = ArticleIndex(root) if ArticleIndex.exists(root) else None
+    old = _readable_live(root)
+    if old is None and ArticleIndex.exists(root):  # damaged: rebuilt from the PDFs
+        same_config, records = False, {}
     plan = _plan(corpus, corpus_dir, records, state, options)
 
     if not (plan.jobs or plan.removed or plan.vanished) and same_config and old is not None:
@@ -658,6 +683,19 @@ class _Writing:
             {**identity, "edition_id": edition_id(job.relative), **_record_of(outcome)},
             outcome,
         )
+
+
+def _readable_live(root: Path) -> ArticleIndex | None:
+    """The live index, if there is one and its files can be read; None makes a new one."""
+    if not ArticleIndex.exists(root):
+        return None
+    opened = ArticleIndex(root)
+    try:
+        opened.count()
+    except IndexDamagedError:
+        opened.close()
+        return None
+    return opened
 
 
 def _is_live(root: Path, generation: Path) -> bool:
@@ -897,6 +935,8 @@ def index_status(root: Path, index: ArticleIndex | None = None) -> dict[str, Any
             status["articles"] = opened.count()
             status["editions"] = len(opened.facet_table().labels.get("edition", {}))
             status.update(opened.health())
+        except IndexDamagedError as exc:
+            status["problem"] = str(exc)
         finally:
             if index is None:
                 opened.close()

@@ -11,7 +11,7 @@ from markupsafe import escape
 from werkzeug.exceptions import HTTPException, NotFound, SecurityError
 from werkzeug.http import HTTP_STATUS_CODES
 
-from indexer.errors import BulletinsError, SearchQueryError
+from indexer.errors import BulletinsError, IndexDamagedError, SearchQueryError
 from indexer.tagging.gazetteer import UnknownEntityError
 from indexer.textnorm import display_text, escape_text
 from search_app.archive import IndexUnavailableError
@@ -89,7 +89,8 @@ def register(app: Flask) -> None:
         return _respond(400, str(exc), "unknown-entity")
 
     @app.errorhandler(IndexUnavailableError)
-    def unavailable(exc: IndexUnavailableError) -> Response:
+    @app.errorhandler(IndexDamagedError)
+    def unavailable(exc: BulletinsError) -> Response:
         return _respond(503, str(exc))
 
     @app.errorhandler(BulletinsError)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import functools
+import pickle
 import re
+import struct
 import threading
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
@@ -17,7 +20,7 @@ from whoosh import index, query, sorting
 from whoosh.filedb.filestore import FileStorage, RamStorage
 from whoosh.searching import Hit, Searcher
 
-from indexer.errors import IndexNotFoundError, SearchQueryError
+from indexer.errors import IndexDamagedError, IndexNotFoundError, SearchQueryError
 from indexer.index._entity import EntityView, entity_view
 from indexer.index._facets import FacetTable, edition_label
 from indexer.index._highlight import highlight_whole, lead, snippet
@@ -218,7 +221,16 @@ def _open_folder(folder: Path) -> Any:
 
 
 # What opening or reading a generation that is being deleted or is damaged raises.
-_UNREADABLE = (OSError, index.IndexError)
+# (a damaged segment file fails in whatever way its unpickling or decoding does)
+_UNREADABLE = (
+    OSError,
+    index.IndexError,
+    EOFError,
+    pickle.UnpicklingError,
+    struct.error,
+    zlib.error,
+    ValueError,
+)
 
 
 @dataclass
@@ -396,8 +408,13 @@ class ArticleIndex:
         except _UNREADABLE as exc:  # being replaced right now, or damaged: keep this one
             if self._current is not None:
                 return self._current
-            raise IndexNotFoundError(
-                f"No index at {self.path}. Build one with: bulletins index"
+            if isinstance(exc, OSError | index.IndexError):
+                raise IndexNotFoundError(
+                    f"No index at {self.path}. Build one with: bulletins index"
+                ) from exc
+            raise IndexDamagedError(
+                f"The index at {self.path} cannot be read ({type(exc).__name__}: {exc}); "
+                "rebuild it with: bulletins index"
             ) from exc
         if fresh is None:
             assert self._current is not None  # (fresh is made when there is none)

@@ -17,6 +17,9 @@ block buffer: a length asked through three method calls, four type assertions, t
 calls more. ``_add_postings`` does the same work with the length taken from the column in
 memory and the posting appended in place; the files it writes are the same bytes
 (``tests/indexer/test_whoosh_fixes.py`` compares them).
+
+A segment whose directory cannot be read (a damaged file) leaves its file open; here it is
+closed, so a damaged index is reported, not leaked.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from typing import Any
 
 from whoosh.codec import whoosh3
 from whoosh.codec.base import FieldWriter, OutOfOrderError
+from whoosh.filedb import compound
 from whoosh.util.numeric import byte_to_length
 
 _MISSING = object()
@@ -131,7 +135,21 @@ def _add_postings(self: Any, schema: Any, lengths: Any, items: Any) -> None:
         self.finish_field()
 
 
+_COMPOUND_INIT = compound.CompoundStorage.__init__
+
+
+def _compound_init(self: Any, dbfile: Any, *args: Any, **kwargs: Any) -> None:
+    """Whoosh's, closing the segment file when its directory cannot be read (a damaged or
+    truncated segment), which Whoosh leaves open to the garbage collector."""
+    try:
+        _COMPOUND_INIT(self, dbfile, *args, **kwargs)
+    except BaseException:
+        dbfile.close()
+        raise
+
+
 def apply() -> None:
+    compound.CompoundStorage.__init__ = _compound_init
     whoosh3.W3PerDocReader._cached_reader = _cached_reader
     if whoosh3.W3FieldWriter.add_postings is FieldWriter.add_postings:  # not overridden since
         whoosh3.W3FieldWriter.add_postings = _add_postings

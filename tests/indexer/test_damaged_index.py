@@ -432,3 +432,26 @@ def test_an_export_stream_outlives_two_publishes(tmp_path: Path) -> None:
     rest = list(rows)
     assert len(rest) + 1 == BOTH and first.id not in {hit.id for hit in rest}
     index.close()
+
+
+def test_a_damaged_segment_is_reported_and_the_next_run_rebuilds(settings: Settings) -> None:
+    """A segment file cut short (a disk fault, a copy that stopped): status and search say so
+    in one line, the site answers 503, and the next run rebuilds from the PDFs."""
+    from click.testing import CliRunner
+
+    from indexer.cli import cli
+
+    root = settings.index_dir
+    for segment in live(root).glob("*.seg"):
+        with segment.open("r+b") as handle:
+            handle.truncate(1000)
+    status = CliRunner().invoke(cli, ["status", "--index", str(root)])
+    assert status.exit_code == 0 and "cannot be read" in status.output, status.output
+    found = CliRunner().invoke(cli, ["search", "county", "--index", str(root)])
+    assert found.exit_code == 2 and "cannot be read" in found.output
+    assert "Traceback" not in found.output
+    response = create_app(settings).test_client().get("/api/search?q=county")
+    assert response.status_code == 503
+    report = build_index(settings)
+    assert not report.failed and report.published
+    assert ArticleIndex(root).count() == BOTH

@@ -51,17 +51,6 @@ def fictional_pdf(path: Path, title: str, words: str, *, pages: int = 1) -> None
     page.save()
 
 
-def furniture_only_pdf(path: Path) -> None:
-    """Four pages holding only a running header and a page number."""
-    page = canvas.Canvas(str(path), pagesize=A4)
-    for number in range(1, 5):
-        page.setFont("Helvetica", 9)
-        page.drawString(72, 810, "Partnerships Bulletin (fictional test edition)")
-        page.drawString(290, 30, str(number))
-        page.showPage()
-    page.save()
-
-
 def run_cli(
     *args: str, prefix: tuple[str, ...] = (), **kwargs: object
 ) -> subprocess.CompletedProcess[str]:
@@ -219,13 +208,44 @@ def test_an_emptied_corpus_folder_does_not_empty_the_index(settings: Settings) -
 # -- nothing silently empty -----------------------------------------------------------------
 
 
-def test_a_pdf_of_page_furniture_only_says_so(settings: Settings) -> None:
-    furniture_only_pdf(settings.corpus_dir / "e-furniture.pdf")
+def furniture_pdf(path: Path, pages: int, lines: tuple[tuple[str, int, int, int], ...]) -> None:
+    """A fictional PDF whose pages hold only ``lines``: (text, size, x, y); "{n}" in a text is
+    the page number."""
+    page = canvas.Canvas(str(path), pagesize=A4)
+    for number in range(1, pages + 1):
+        for text, size, x, y in lines:
+            page.setFont("Helvetica-Bold" if size > 12 else "Helvetica", size)
+            page.drawString(x, y, text.format(n=number))
+        page.showPage()
+    page.save()
+
+
+FURNITURE = {
+    "header-and-number": (4, (("Bulletin (fictional) - Running Header", 9, 72, 800),)),
+    "two-pages": (2, (("FICTIONAL Running Header", 9, 72, 800), ("{n}", 9, 290, 40))),
+    "masthead-every-page": (
+        4,
+        (("FICTIONAL Header", 9, 72, 800), ("FICTIONAL Test Bulletin", 20, 72, 700)),
+    ),
+    "watermark-mid-page": (5, (("FICTIONAL Confidential - do not circulate", 11, 150, 420),)),
+    "page-n-of-m": (4, (("Page {n} of 4   www.fictional.example   Issue 3", 9, 72, 60),)),
+}
+
+
+@pytest.mark.parametrize("name", FURNITURE)
+def test_a_pdf_of_page_furniture_only_says_so(settings: Settings, name: str) -> None:
+    pages, lines = FURNITURE[name]
+    furniture_pdf(settings.corpus_dir / "e-furniture.pdf", pages, lines)
     report = build_index(settings)
     failed = {o.file: o for o in report.failed}
-    assert failed["e-furniture.pdf"].reason == "no-articles"
+    assert failed["e-furniture.pdf"].reason == "no-articles", outcomes(report)
     assert "furniture" in (failed["e-furniture.pdf"].message or "")
     assert "no-articles" in FAILURE_REASONS
+
+
+def test_a_short_edition_of_two_pages_is_not_furniture(settings: Settings) -> None:
+    fictional_pdf(settings.corpus_dir / "e-short.pdf", "Fictional Ferry Desk", "Ferry.", pages=2)
+    assert outcomes(build_index(settings))["e-short.pdf"] == "ok"
 
 
 # -- the corpus is the corpus ---------------------------------------------------------------

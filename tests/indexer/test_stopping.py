@@ -271,3 +271,23 @@ def test_nohup_keeps_a_served_site_up_when_the_terminal_closes(built: Settings) 
                 assert response.status == 200
     finally:
         signal.signal(signal.SIGHUP, previous)
+
+
+@pytest.mark.parametrize(
+    "signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT], ids=lambda s: signal.Signals(s).name
+)
+def test_a_signal_while_the_command_starts_is_one_line_too(built: Settings, signum: int) -> None:
+    """Loading the command takes most of a second: a signal then ends it like later."""
+    job = subprocess.Popen(
+        [sys.executable, "-m", "indexer", "index", *where(built)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    time.sleep(0.15)  # the launcher is in place after a few hundredths of a second
+    os.kill(job.pid, signum)
+    _, err = job.communicate(timeout=30)
+    text = err.decode()
+    assert job.returncode == 128 + signum, text
+    assert "Traceback" not in text
+    assert len([line for line in text.splitlines() if line.startswith("error:")]) == 1, text

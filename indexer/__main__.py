@@ -1,0 +1,5 @@
+"""``python -m indexer``: the ``bulletins`` command."""
+
+from indexer.launch import main
+
+main()
