@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from indexer.errors import BulletinsError
+from indexer.textnorm import escape_text
 
 # Why an entry named like a PDF was not read (Skipped.reason): the one list of them.
 SKIP_REASONS = {
@@ -153,7 +154,7 @@ def _verdict(path: Path, root: Path, follow_symlinks: bool) -> str | tuple[str, 
                 return "link"  # cannot be looked at: reading it will say why
             return "broken-link", f"-> {_target(path)}"
         if not follow_symlinks and not target.is_relative_to(root):
-            return "outside-corpus", f"-> {target}"
+            return "outside-corpus", f"-> {escape_text(str(target))}"
     if stat.S_ISDIR(mode):
         return "folder", ""
     if not stat.S_ISREG(mode):
@@ -162,8 +163,9 @@ def _verdict(path: Path, root: Path, follow_symlinks: bool) -> str | tuple[str, 
 
 
 def _target(path: Path) -> str:
+    """Where a link points, escaped (a newline or escape code in it shows as \\n, \\x1b)."""
     try:
-        return str(path.readlink())
+        return escape_text(str(path.readlink()))
     except OSError:
         return "?"
 
