@@ -41,7 +41,9 @@ from indexer.pipeline import (
 from indexer.processes import (
     STOP_SIGNALS,
     Stopped,
+    defer_stops,
     die_with_parent,
+    end_by_signal,
     stop_on_signals,
     stop_requested,
     stop_signals_blocked,
@@ -120,6 +122,14 @@ class _Commands(click.Group):
             return super().invoke(ctx)
         except BulletinsError as exc:
             _fail(str(exc))
+        except KeyboardInterrupt as exc:  # a stop outside a build: not click's "Aborted!"
+            end_by_signal(exc.signum if isinstance(exc, Stopped) else signal.SIGINT)
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except KeyboardInterrupt as exc:  # (while the command line is read)
+            end_by_signal(exc.signum if isinstance(exc, Stopped) else signal.SIGINT)
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
@@ -241,12 +251,28 @@ def _build(
     options: BuildOptions | None = None,
     report_file: Path | None = None,
 ) -> BuildReport:
+    """Run ``build_index`` and report it; SIGTERM, SIGHUP and Ctrl+C stop it cleanly (one line,
+    128 + the signal's number), but once it has published, the run is reported to the end and
+    a stop only noted."""
+    with stop_on_signals():
+        report = _run_build(settings, quiet=quiet, options=options)
+        defer_stops()  # the run is over (and perhaps published): report it all
+        _report(settings, report, report_file)
+    late = stop_requested()
+    if late is not None:
+        name = signal.Signals(late).name
+        when = "while the new index was being published" if report.published else "at the end"
+        click.echo(f"note: {name} arrived {when}; the run finished first", err=True)
+    return report
+
+
+def _run_build(settings: Settings, *, quiet: bool, options: BuildOptions | None) -> BuildReport:
     progress = _Progress(quiet=quiet)
     if not quiet:
         progress.log(f"Indexing {settings.corpus_dir} into {settings.index_dir}")
     try:
-        with stop_on_signals(), progress:
-            report = build_index(
+        with progress:
+            return build_index(
                 settings, progress.file_done, options=options, on_start=progress.start
             )
     except Stopped as exc:
@@ -259,13 +285,10 @@ def _build(
         _fail(str(exc), EXIT_STORAGE)
     except BulletinsError as exc:
         _fail(str(exc))
-    late = stop_requested()  # arrived while the run was publishing: it finished first
-    if late is not None:
-        name = signal.Signals(late).name
-        click.echo(
-            f"note: {name} arrived while the new index was being published; the run finished first",
-            err=True,
-        )
+
+
+def _report(settings: Settings, report: BuildReport, report_file: Path | None) -> None:
+    """The end of a run on standard error, and the report file if one was asked for."""
     if report.entity_changes:
         click.echo(f"Entities changed in {len(report.entity_changes)} articles:", err=True)
         for change in report.entity_changes:
@@ -303,7 +326,6 @@ def _build(
             )
         except OSError as exc:
             _fail(f"cannot write the report to {report_file}: {exc.strerror}")
-    return report
 
 
 class _Progress:
@@ -676,7 +698,7 @@ def _prefork(processes: int, run: Callable[[], None]) -> None:
                     run()
                 finally:
                     os._exit(0)
-        children[pid] = time.monotonic()
+            children[pid] = time.monotonic()  # known before a held-back stop is delivered
 
     def stop(signum: int, frame: Any) -> None:
         raise KeyboardInterrupt
@@ -684,10 +706,10 @@ def _prefork(processes: int, run: Callable[[], None]) -> None:
     for signum in handled:
         if signum != signal.SIGINT:  # (Python raises KeyboardInterrupt for it already)
             signal.signal(signum, stop)
-    for _ in range(processes):
-        start()
     quick_deaths = 0
     try:
+        for _ in range(processes):
+            start()
         while children:
             pid, status = os.wait()
             started = children.pop(pid, None)

@@ -128,12 +128,19 @@ def file_identity(path: str | Path, *, follow: bool = True) -> tuple[str, int, i
     """The SHA-256, size and modification time of the file at ``path``, read in blocks (the
     bytes are not kept). Same rules and errors as :func:`read_source`."""
     path = Path(path)
-    with _opened(path, follow) as (descriptor, before):
-        digest = hashlib.sha256()
-        with os.fdopen(descriptor, "rb", closefd=False) as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-        return digest.hexdigest(), before.st_size, before.st_mtime_ns
+    for _ in range(_MAX_READ_TRIES):
+        with _opened(path, follow) as (descriptor, before):
+            digest = hashlib.sha256()
+            size = 0
+            with os.fdopen(descriptor, "rb", closefd=False) as handle:
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(block)
+                    size += len(block)
+            after = _fstat(descriptor)
+        unchanged = (before.st_size, before.st_mtime_ns) == (after.st_size, after.st_mtime_ns)
+        if unchanged and size == after.st_size:
+            return digest.hexdigest(), size, after.st_mtime_ns
+    raise ExtractionError("the file kept changing while it was read", "unreadable")
 
 
 @contextlib.contextmanager

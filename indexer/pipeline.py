@@ -31,7 +31,13 @@ from indexer.editions import (
     edition_id,
     load_manifest,
 )
-from indexer.errors import BulletinsError, ExtractionError, IndexDamagedError, StorageError
+from indexer.errors import (
+    BulletinsError,
+    ExtractionError,
+    IndexDamagedError,
+    IndexNotFoundError,
+    StorageError,
+)
 from indexer.extract import extract_pdf, file_identity, read_error, read_source
 from indexer.index import (
     CACHE_DIR,
@@ -448,7 +454,8 @@ def _plan(
             and not retry
         )
         if record is not None and keep and (current or record.get("status") == "failed"):
-            plan.unchanged.append((path, relative, {**record, "sha256": sha}))
+            identity = {"sha256": sha, "size": size, "mtime_ns": mtime_ns}
+            plan.unchanged.append((path, relative, {**record, **identity}))
             continue
         plan.jobs.append(
             _Job(path, relative, sha, change, size, mtime_ns, _kept(record or {}), follow)
@@ -522,6 +529,7 @@ def _build(
         same_config, records = False, {}
     plan = _plan(corpus, corpus_dir, records, state, options)
 
+    check_stop()  # (one whose exception Python had to drop while planning)
     if not (plan.jobs or plan.removed or plan.vanished) and same_config and old is not None:
         kept = [_unchanged_outcome(relative, record) for _, relative, record in plan.unchanged]
         for outcome in kept:
@@ -594,14 +602,18 @@ def _build(
         check_stop()
         defer_stops()  # from here on, finishing is the clean way to stop
         publish(root, generation, {**config, "files": dict(sorted(writing.records.items()))})
-    except BaseException:
+    except BaseException as exc:
         if new is not None:
             new.close()
         if old is not None:
             old.close()
         if not _is_live(root, generation):
             shutil.rmtree(generation, ignore_errors=True)
-        raise
+            raise
+        if not isinstance(exc, OSError):
+            raise
+        # CURRENT names the new generation: it is published, though a flush after the switch
+        # failed (the disk filled up, say); the run is reported as it is
     with contextlib.suppress(OSError):  # published: a cache left as it was is no fault
         _prune_cache(root / CACHE_DIR, {r["sha256"] for r in writing.records.values()})
     return BuildReport(
@@ -689,10 +701,13 @@ def _readable_live(root: Path) -> ArticleIndex | None:
     """The live index, if there is one and its files can be read; None makes a new one."""
     if not ArticleIndex.exists(root):
         return None
-    opened = ArticleIndex(root)
+    try:
+        opened = ArticleIndex(root)
+    except IndexNotFoundError:
+        return None
     try:
         opened.count()
-    except IndexDamagedError:
+    except (IndexDamagedError, IndexNotFoundError):
         opened.close()
         return None
     return opened
@@ -935,7 +950,7 @@ def index_status(root: Path, index: ArticleIndex | None = None) -> dict[str, Any
             status["articles"] = opened.count()
             status["editions"] = len(opened.facet_table().labels.get("edition", {}))
             status.update(opened.health())
-        except IndexDamagedError as exc:
+        except (IndexDamagedError, IndexNotFoundError) as exc:
             status["problem"] = str(exc)
         finally:
             if index is None:

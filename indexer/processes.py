@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
 import os
 import signal
 import sys
@@ -26,6 +25,7 @@ import threading
 from collections.abc import Collection, Iterator
 from pathlib import Path
 from types import FrameType
+from typing import NoReturn
 
 _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
@@ -48,7 +48,8 @@ def _prctl() -> ctypes._CFuncPtr | None:  # type: ignore[name-defined]
     if not sys.platform.startswith("linux"):
         return None
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        # the symbols already loaded (libc's among them); find_library would run ldconfig
+        libc = ctypes.CDLL(None, use_errno=True)
     except OSError:
         return None
     function: ctypes._CFuncPtr = libc.prctl  # type: ignore[name-defined]
@@ -172,9 +173,23 @@ def stop_signals_blocked() -> Iterator[None]:
 
 
 def ignore_stop_signals() -> None:
-    """In a worker (forked with the stop signals blocked): stopping is its parent's decision.
-    A signal sent to the whole process group (Ctrl+C, systemd's SIGTERM) reaches the parent,
-    which stops its workers. The signals are ignored, then unblocked."""
-    for signum in STOP_SIGNALS:
-        signal.signal(signum, signal.SIG_IGN)
+    """In a worker (forked with the stop signals blocked): Ctrl+C, which a terminal sends to
+    the whole process group, is the parent's to handle (the worker would print a traceback);
+    SIGTERM and SIGHUP end the worker at once, as the parent's own clean-up does (so does
+    Python's when the parent exits). The signals are then unblocked."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+
+
+def end_by_signal(signum: int) -> NoReturn:
+    """End this process as ``signum`` would have (the shell shows 128 + its number, systemd a
+    clean stop), after saying so on standard error: for a command that was stopped while it
+    had nothing to clean up (loading, searching, serving)."""
+    sys.stderr.write(f"stopped by {signal.Signals(signum).name}\n")
+    sys.stderr.flush()
+    signal.signal(signum, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, [signum])
+    os.kill(os.getpid(), signum)
+    os._exit(128 + signum)  # (should the signal not end it)

@@ -31,6 +31,7 @@ from typing import Any, Generic, TypeVar, cast
 
 from indexer.errors import BulletinsError, ExtractionError
 from indexer.processes import (
+    check_stop,
     close_inherited,
     die_with_parent,
     ignore_stop_signals,
@@ -78,6 +79,7 @@ JOBS_PER_WORKER = 100  # then a worker is replaced, so no slow leak can build up
 # holds a few megabytes more at most.
 GC_THRESHOLDS = (100_000, 10, 10)
 _MIB = 1024 * 1024
+_WAKE_SECONDS = 1.0
 
 
 @dataclass
@@ -162,10 +164,10 @@ def _run(
         return worker
 
     def stop(worker: _Worker) -> None:
-        alive.pop(id(worker), None)
         worker.process.kill()
         worker.process.join()
         worker.channel.close()
+        alive.pop(id(worker), None)  # last: a stop that cuts this short leaves it listed
 
     def assign() -> list[Done[Any, Any]]:
         unsent: list[Done[Any, Any]] = []
@@ -207,10 +209,13 @@ def _run(
 
     try:
         while pending or busy:
+            check_stop()  # a stop whose exception Python had to drop (raised in a finaliser)
             finished = assign()
             now = time.monotonic()
             soonest = min((w.started + limits.seconds for w in busy.values()), default=now)
-            for ready in wait(list(busy), timeout=max(0.0, soonest - now)) if busy else ():
+            # (at least once a second, so a stop is acted on however long the files take)
+            timeout = min(_WAKE_SECONDS, max(0.0, soonest - now))
+            for ready in wait(list(busy), timeout=timeout) if busy else ():
                 worker = busy.pop(cast(Connection, ready))
                 result, retire = _receive(worker)
                 done = finish(worker, result, retire, time.monotonic())
@@ -229,8 +234,9 @@ def _run(
             finished += assign()  # keep the workers busy while the caller indexes what came back
             yield from finished
     finally:
-        for worker in list(alive.values()):
-            stop(worker)
+        with stop_signals_blocked():  # a second Ctrl+C must not leave a worker running
+            for worker in list(alive.values()):
+                stop(worker)
 
 
 @dataclass(frozen=True)
@@ -276,7 +282,7 @@ def _serve(work: Callable[[Any], Any], channel: Connection, memory_mb: int, pare
     included), and it holds no descriptor it inherited but its own pipe's end, so neither the
     index's lock nor the caller's output stays open through it, and the parent closing its
     end of the pipe is an end of file here."""
-    ignore_stop_signals()  # Ctrl+C and systemd's SIGTERM are the parent's to handle
+    ignore_stop_signals()  # Ctrl+C is the parent's to handle
     die_with_parent(parent)
     _detach_output()
     close_inherited({channel.fileno()})

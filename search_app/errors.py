@@ -11,7 +11,12 @@ from markupsafe import escape
 from werkzeug.exceptions import HTTPException, NotFound, SecurityError
 from werkzeug.http import HTTP_STATUS_CODES
 
-from indexer.errors import BulletinsError, IndexDamagedError, SearchQueryError
+from indexer.errors import (
+    BulletinsError,
+    IndexDamagedError,
+    IndexNotFoundError,
+    SearchQueryError,
+)
 from indexer.tagging.gazetteer import UnknownEntityError
 from indexer.textnorm import display_text, escape_text
 from search_app.archive import IndexUnavailableError
@@ -90,6 +95,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(IndexUnavailableError)
     @app.errorhandler(IndexDamagedError)
+    @app.errorhandler(IndexNotFoundError)
     def unavailable(exc: BulletinsError) -> Response:
         return _respond(503, str(exc))
 

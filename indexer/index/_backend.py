@@ -262,6 +262,39 @@ def _consistent(method: Callable[..., _T]) -> Callable[..., _T]:
     return pinned
 
 
+class _Rows:
+    """The matches of a search, read row by row (an export), holding their generation open
+    until the last row is read, the stream is closed, or it is dropped unread."""
+
+    def __init__(
+        self, index: ArticleIndex, generation: _Generation, ranked: list[tuple[int, float]]
+    ) -> None:
+        self._index: ArticleIndex | None = index
+        self._generation = generation
+        self._ranked = iter(ranked)
+
+    def __iter__(self) -> _Rows:
+        return self
+
+    def __next__(self) -> SearchHit:
+        if self._index is None:
+            raise StopIteration
+        try:
+            docnum, score = next(self._ranked)
+        except StopIteration:
+            self.close()
+            raise
+        return _hit_from_stored(self._generation.searcher.stored_fields(docnum), "", score)
+
+    def close(self) -> None:
+        index, self._index = self._index, None
+        if index is not None:
+            index._release(self._generation)
+
+    def __del__(self) -> None:
+        self.close()
+
+
 class ArticleIndex:
     """An index directory of articles. ``path=None`` keeps the index in memory (tests)."""
 
@@ -270,7 +303,8 @@ class ArticleIndex:
         ``resolve_live``: the live one, or the newest intact one if ``CURRENT`` is damaged) or
         one generation's folder; ``None`` for a new one in memory."""
         self.path = path
-        self._lock = threading.Lock()
+        # reentrant: a stream's rows released by the garbage collector may run under it
+        self._lock = threading.RLock()
         self._current: _Generation | None = None
         self._retired: _Generation | None = None
         self._local = threading.local()  # the generation a thread's request is pinned to
@@ -400,18 +434,21 @@ class ArticleIndex:
         """The newest generation, opened if it changed (call with the lock held). The one it
         replaces stays open for the requests still reading it; the one before that is closed
         once no request reads it."""
+        fresh = None
         try:
             key = self._key()
-            fresh = None
-            if self._current is None or key != self._current.key:
-                fresh = _Generation(self._ix.searcher(), key, self._ix.storage)
-        except _UNREADABLE as exc:  # being replaced right now, or damaged: keep this one
+        except _UNREADABLE as exc:  # being replaced right now, or gone: keep this one
             if self._current is not None:
                 return self._current
-            if isinstance(exc, OSError | index.IndexError):
-                raise IndexNotFoundError(
-                    f"No index at {self.path}. Build one with: bulletins index"
-                ) from exc
+            raise IndexNotFoundError(
+                f"No index at {self.path}. Build one with: bulletins index"
+            ) from exc
+        try:
+            if self._current is None or key != self._current.key:
+                fresh = _Generation(self._ix.searcher(), key, self._ix.storage)
+        except _UNREADABLE as exc:  # its files are damaged, or went away: keep this one
+            if self._current is not None:
+                return self._current
             raise IndexDamagedError(
                 f"The index at {self.path} cannot be read ({type(exc).__name__}: {exc}); "
                 "rebuild it with: bulletins index"
@@ -527,10 +564,13 @@ class ArticleIndex:
             return generation.orders[sort]
 
     def close(self) -> None:
+        """Close the searchers; one a stream still reads is closed when that stream ends."""
         with self._lock:
             for generation in (self._current, self._retired):
                 if generation is not None:
-                    generation.searcher.close()
+                    generation.closing = True
+                    if not generation.users:
+                        generation.searcher.close()
             self._current = self._retired = None
 
     @_consistent
@@ -633,22 +673,8 @@ class ArticleIndex:
         The query is checked before this returns, so a malformed one raises here, not midway.
         """
         match = self._match(text, filters, sort, date_from, date_to, relax)
-        generation = self._generation(hold=True)  # until the last row is read
-        try:
-            ranked = self._ranked(match, 0, None)
-        except BaseException:
-            self._release(generation)
-            raise
-
-        def rows() -> Iterator[SearchHit]:
-            try:
-                for docnum, score in ranked:
-                    stored = generation.searcher.stored_fields(docnum)
-                    yield _hit_from_stored(stored, "", score)
-            finally:
-                self._release(generation)
-
-        return rows()
+        ranked = self._ranked(match, 0, None)
+        return _Rows(self, self._generation(hold=True), ranked)
 
     def _ranked(self, match: _Match, start: int, stop: int | None) -> list[tuple[int, float]]:
         """(document number, score) of the matches from ``start`` to ``stop`` in order: by

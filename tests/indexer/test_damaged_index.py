@@ -16,8 +16,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from flask.testing import FlaskClient
 
+from indexer.cli import cli
 from indexer.config import Settings
 from indexer.errors import IndexNotFoundError
 from indexer.index import (
@@ -406,10 +408,6 @@ def test_a_request_reads_one_generation_even_if_another_is_published_meanwhile(
 
 
 def test_bulletins_status_names_the_problem_and_the_generation_served(settings: Settings) -> None:
-    from click.testing import CliRunner
-
-    from indexer.cli import cli
-
     served = live(settings.index_dir).name
     (settings.index_dir / "CURRENT").write_text("gen-123", encoding="utf-8")
     result = CliRunner().invoke(cli, ["status", "--index", str(settings.index_dir)])
@@ -437,10 +435,6 @@ def test_an_export_stream_outlives_two_publishes(tmp_path: Path) -> None:
 def test_a_damaged_segment_is_reported_and_the_next_run_rebuilds(settings: Settings) -> None:
     """A segment file cut short (a disk fault, a copy that stopped): status and search say so
     in one line, the site answers 503, and the next run rebuilds from the PDFs."""
-    from click.testing import CliRunner
-
-    from indexer.cli import cli
-
     root = settings.index_dir
     for segment in live(root).glob("*.seg"):
         with segment.open("r+b") as handle:
@@ -454,4 +448,52 @@ def test_a_damaged_segment_is_reported_and_the_next_run_rebuilds(settings: Setti
     assert response.status_code == 503
     report = build_index(settings)
     assert not report.failed and report.published
+    assert ArticleIndex(root).count() == BOTH
+
+
+def test_an_export_stream_dropped_unread_releases_its_generation(settings: Settings) -> None:
+    """A CSV download asked with HEAD, or dropped by its client after the header, reads no
+    row: the generation it held is released all the same, and closed once replaced."""
+    index = ArticleIndex(settings.index_dir)
+    held = index.matches("")  # never read
+    generation = index._generation()
+    assert generation.users == 1
+    del held
+    assert generation.users == 0
+    app = create_app(settings)
+    assert app.test_client().head("/export.csv?q=county").status_code == 200
+    served = app.extensions["bulletins"].index._generation()
+    assert served.users == 0
+    index.close()
+
+
+def test_a_generation_missing_a_segment_file_is_rebuilt(settings: Settings) -> None:
+    root = settings.index_dir
+    for segment in live(root).glob("*.seg"):
+        segment.unlink()
+    assert index_health(root)["problem"] is None  # its table of contents still reads
+    status = CliRunner().invoke(cli, ["status", "--index", str(root)])
+    assert status.exit_code == 0 and "cannot be read" in status.output, status.output
+    report = build_index(settings)
+    assert not report.failed and report.published
+    assert ArticleIndex(root).count() == BOTH
+
+
+def test_a_flush_that_fails_after_current_is_switched_is_reported_as_published(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from indexer.index import _store
+
+    root = settings.index_dir
+    before = live(root).name
+    real = _store._fsync_dir
+
+    def failing_after_the_switch(path: Path) -> None:
+        if path == root and live(root).name != before:
+            raise OSError(5, "Input/output error")
+        real(path)
+
+    monkeypatch.setattr(_store, "_fsync_dir", failing_after_the_switch)
+    report = build_index(settings, options=BuildOptions(full=True))
+    assert report.published and live(root).name != before
     assert ArticleIndex(root).count() == BOTH
