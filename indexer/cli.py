@@ -631,7 +631,8 @@ def serve_command(
     Pages:  /  search · /articles/ID · /entities · /editions · /feed.atom · /export.csv
     API:    /api/search · /api/articles/ID · /api/entities · /api/openapi.json
     If there is no index yet, it is built from the corpus first. A rebuilt index
-    (bulletins index) is picked up without a restart. Stop with Ctrl+C.
+    (bulletins index) is picked up without a restart. Stop with Ctrl+C or SIGTERM
+    (it finishes the requests under way; a SIGHUP ignored by nohup stays ignored).
     """
     from waitress import serve
 
