@@ -25,7 +25,7 @@ _NOT_XML = "\ud800-\udfff\ufffe\uffff"
 _HIDDEN = _CONTROLS + _BIDI + _ZERO_WIDTH + _NOT_XML
 # Every C0 and C1 control and DEL but tab, line feed and carriage return: what input typed by a
 # person (a query, a filter) never holds.
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+CONTROL = re.compile(f"[{_CONTROLS}\x0b\x0c\x85]")  # (VT, FF and NEL too)
 _UNSAFE = re.compile(f"[{_HIDDEN}]")
 _OTHER_BREAKS = re.compile("[\x0b\x0c\x85\u2028\u2029]")
 _WHITE = re.compile(r"\s+")
