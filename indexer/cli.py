@@ -773,13 +773,39 @@ def _listen(host: str, port: int) -> socket.socket:
 @click.option("--min-precision", type=float, default=0.95, show_default=True)
 @click.option("--min-recall", type=float, default=0.90, show_default=True)
 @click.option("--errors", "show_errors", is_flag=True, help="List every miss and wrong tag.")
+@click.option(
+    "--segmentation",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="Score article splitting instead: every NAME.pdf in this folder with a "
+    "NAME.truth.json beside it (the layout zoo, `python -m tools.zoo FOLDER`, writes both).",
+)
+@click.option(
+    "--max-missed",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="With --segmentation: articles a PDF may miss and still pass.",
+)
 def evaluate_command(
-    annotation: Path, pdf: Path, min_precision: float, min_recall: float, show_errors: bool
+    annotation: Path,
+    pdf: Path,
+    min_precision: float,
+    min_recall: float,
+    show_errors: bool,
+    segmentation: Path | None,
+    max_missed: int,
 ) -> None:
-    """Score the entity tagger against a hand annotation: precision and recall per type.
+    """Score the entity tagger against a hand annotation (precision and recall per type), or
+    with --segmentation the article splitting of a folder of PDFs against their truth files
+    (per PDF: articles recovered with the right title and body, split, merged, invented,
+    right section, and the edition number and date read from the cover).
 
-    Exit status 0 when every type meets both minimums, 1 when one does not, 2 on bad input.
+    Exit status 0 when every type (every PDF) meets the minimums, 1 when one does not, 2 on
+    bad input.
     """
+    if segmentation is not None:
+        _evaluate_segmentation(segmentation, max_missed, show_errors)
+        return
     try:
         result = evaluate(pdf, annotation, Gazetteer.load())
     except BulletinsError as exc:
@@ -796,6 +822,30 @@ def evaluate_command(
     ok = result.passes(min_precision, min_recall)
     click.echo(f"{'PASS' if ok else 'FAIL'}: precision >= {min_precision}, recall >= {min_recall}")
     sys.exit(EXIT_OK if ok else EXIT_FAILED_FILES)
+
+
+def _evaluate_segmentation(folder: Path, max_missed: int, show_errors: bool) -> None:
+    from indexer import segmentation
+
+    try:
+        results = segmentation.evaluate_folder(folder)
+    except BulletinsError as exc:
+        _fail(str(exc))
+    click.echo(segmentation.table(results))
+    failing = [
+        r.name
+        for r in results
+        if r.score is not None and r.score.count("recovered") < r.score.expected - max_missed
+    ]
+    if show_errors:
+        for result in results:
+            for line in segmentation.problems(result):
+                click.echo(f"  {safe_text(line)}")
+    if failing:
+        click.echo(f"FAIL: more than {max_missed} article(s) missed in: {', '.join(failing)}")
+    else:
+        click.echo(f"PASS: every PDF misses at most {max_missed} article(s)")
+    sys.exit(EXIT_FAILED_FILES if failing else EXIT_OK)
 
 
 def _open_index(settings: Settings) -> ArticleIndex:

@@ -184,15 +184,36 @@ def infer_from_pdf(pdf: ExtractedPdf, front_matter: str) -> dict[str, Any]:
         found["title"] = masthead
     elif info_title:
         found["title"] = info_title
-    number = _find_number(text)
+    statement = _cover_statement(pdf)
+    number = _find_number(statement) or _find_number(text)
     if number is not None:
         found["number"] = number
-    date = _find_date(text) or _info_date(pdf.info.get("CreationDate", ""))
+    date = (
+        _find_date(statement) or _find_date(text) or _info_date(pdf.info.get("CreationDate", ""))
+    )
     if date:
         found["date"] = date
     if pdf.info.get("Author"):
         found["publisher"] = pdf.info["Author"]
     return found
+
+
+COVER_LINE_WORDS = 16  # a cover's statement of the edition is a short line, not prose
+
+
+def _cover_statement(pdf: ExtractedPdf) -> str:
+    """The first short line of page 1 that states both an edition number and a month and
+    year ("Issue 05 | December 2016", "Eighth edition, January 2018"): it wins over the
+    ordinals and months of the text ("our third conference, in March 2015")."""
+    if not pdf.pages:
+        return ""
+    for line in pdf.pages[0].lines:
+        text = line.text
+        if len(text.split()) > COVER_LINE_WORDS:
+            continue
+        if (_NUMBER.search(text) or _ORDINAL.search(text)) and _MONTH_YEAR.search(text):
+            return text
+    return ""
 
 
 def infer_from_filename(relative: str) -> dict[str, Any]:

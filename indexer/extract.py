@@ -29,12 +29,18 @@ from pdfminer.layout import (
     LTAnno,
     LTChar,
     LTFigure,
+    LTImage,
     LTPage,
     LTText,
     LTTextBox,
     LTTextLine,
 )
-from pdfminer.pdfdocument import PDFDocument, PDFPasswordIncorrect, PDFXRefFallback
+from pdfminer.pdfdocument import (
+    PDFDocument,
+    PDFNoOutlines,
+    PDFPasswordIncorrect,
+    PDFXRefFallback,
+)
 from pdfminer.pdfexceptions import PDFException
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
@@ -43,7 +49,7 @@ from pdfminer.psexceptions import PSException
 from pdfminer.utils import decode_text
 
 from indexer.errors import ExtractionError
-from indexer.models import ExtractedPdf, Line, Page, SourceFile
+from indexer.models import Bookmark, ExtractedPdf, Line, Page, SourceFile
 from indexer.reading_order import reading_order
 from indexer.textnorm import normalize_line
 
@@ -55,6 +61,8 @@ LAYOUT = LAParams(char_margin=4.0, line_margin=0.5, boxes_flow=None, all_texts=T
 _BOLD = re.compile(
     r"bold|black|heavy|semibold|demi|-bd\b|bd$|,b$|^cmbx|^cmb\d|^sfbx", re.IGNORECASE
 )
+_ITALIC = re.compile(r"italic|oblique|-it$|-it\b|,i$|^cmti", re.IGNORECASE)
+_MAX_BOOKMARKS = 2000
 _INFO_KEYS = ("Title", "Author", "Subject", "Keywords", "Creator", "Producer", "CreationDate")
 # Exceptions pdfminer raises on malformed input besides its own (see NOTES: fuzzing contract).
 _MALFORMED = (
@@ -220,13 +228,14 @@ def _extract(handle: BinaryIO, source: str, password: str) -> ExtractedPdf:
         document = PDFDocument(PDFParser(handle), password=password)
         info = _document_info(document)
         pages = tuple(_pages(document))
+        outline = _outline(document, len(pages))
         repaired = any(isinstance(xref, PDFXRefFallback) for xref in document.xrefs)
     except PDFPasswordIncorrect as exc:
         raise ExtractionError("the PDF needs a password to open", "needs-password") from exc
     except _MALFORMED as exc:
         detail = str(exc).strip() or type(exc).__name__
         raise ExtractionError(f"damaged PDF ({detail})", "corrupt") from exc
-    return ExtractedPdf(source=source, pages=pages, info=info, repaired=repaired)
+    return ExtractedPdf(source=source, pages=pages, info=info, repaired=repaired, outline=outline)
 
 
 def _repair(data: bytes, password: str) -> bytes | None:
@@ -263,7 +272,81 @@ def _page(number: int, layout: LTPage) -> Page:
                 line = _line(item, index, block.figure_share, float(layout.y1))
                 if line is not None:
                     lines.append(line)
-    return Page(number=number, width=width, height=height, lines=tuple(lines))
+    return Page(
+        number=number,
+        width=width,
+        height=height,
+        lines=tuple(_rejoin_drop_caps(lines)),
+        pictures=_pictures(layout, width * height, float(layout.y1)),
+    )
+
+
+MIN_PICTURE_SHARE = 0.01  # of the page's area: smaller pictures are rules, bullets, icons
+MAX_PICTURE_SHARE = 0.5  # larger ones are page backgrounds or a scanned page
+
+
+def _pictures(
+    layout: LTPage, page_area: float, page_top: float
+) -> tuple[tuple[float, float, float, float], ...]:
+    """The page's pictures that hold no text: drawings in a form (artwork, logos drawn as
+    shapes) and images."""
+    found = []
+    for item in layout:
+        if not isinstance(item, LTFigure | LTImage):
+            continue
+        share = (item.width * item.height) / page_area if page_area else 0.0
+        if not MIN_PICTURE_SHARE <= share <= MAX_PICTURE_SHARE or _holds_text(item):
+            continue
+        found.append(
+            (
+                round(float(item.x0), 2),
+                round(page_top - float(item.y1), 2),
+                round(float(item.x1), 2),
+                round(page_top - float(item.y0), 2),
+            )
+        )
+    return tuple(found)
+
+
+def _holds_text(item: Any) -> bool:
+    if isinstance(item, LTText):
+        return True
+    return isinstance(item, LTFigure) and any(_holds_text(child) for child in item)
+
+
+DROP_CAP_RATIO = 1.8  # a lone capital this much taller than the lines beside it is a drop cap
+
+
+def _rejoin_drop_caps(lines: list[Line]) -> list[Line]:
+    """A drop cap (one large initial set beside the first lines of a paragraph) is put back at
+    the start of the line it begins: "W" + "elcome to ..." is "Welcome to ..."."""
+    caps = [
+        i
+        for i, line in enumerate(lines)
+        if len(line.text) == 1 and line.text.isalpha() and line.text.isupper()
+    ]
+    if not caps:
+        return lines
+    out = list(lines)
+    dropped = set()
+    for i in caps:
+        cap = lines[i]
+        beside = [
+            j
+            for j, line in enumerate(lines)
+            if j != i
+            and j not in dropped
+            and cap.size >= line.size * DROP_CAP_RATIO
+            and -2 <= line.x0 - cap.x1 <= cap.size
+            and cap.top - 2 <= line.top <= cap.top + cap.height * 0.5
+        ]
+        if not beside:
+            continue
+        j = min(beside, key=lambda k: (lines[k].top, lines[k].x0))
+        first = out[j]
+        out[j] = replace(first, text=cap.text + first.text, x0=cap.x0)
+        dropped.add(i)
+    return [line for i, line in enumerate(out) if i not in dropped]
 
 
 def _blocks(container: Any, page_area: float, figure_share: float = 0.0) -> Iterator[_Block]:
@@ -279,12 +362,17 @@ def _line(item: LTTextLine, block: int, figure_share: float, page_top: float) ->
     # one pass over the characters for the text and for the (font, size) of each visible
     # character (a line has few distinct ones); pdfminer's own classes are read directly
     pieces: list[str] = []
-    styles: dict[tuple[Any, float], int] = {}
+    styles: dict[tuple[Any, float, Any], int] = {}
     for char in item:
         if isinstance(char, LTChar):
             piece = char._text  # get_text(), without a method call per character
             if piece and not piece.isspace():
-                style = (char.fontname, char.size)
+                colour = char.graphicstate.ncolor
+                style = (
+                    char.fontname,
+                    char.size,
+                    tuple(colour) if isinstance(colour, list) else colour,
+                )
                 styles[style] = styles.get(style, 0) + 1
         elif isinstance(char, LTAnno):
             piece = char._text
@@ -298,14 +386,17 @@ def _line(item: LTTextLine, block: int, figure_share: float, page_top: float) ->
         return None
     sizes: Counter[float] = Counter()
     fonts: Counter[str] = Counter()
-    bold = 0
+    colours: Counter[str] = Counter()
+    bold = italic = 0
     total = 0
-    for (fontname, size), count in styles.items():
+    for (fontname, size, colour), count in styles.items():
         total += count
         sizes[round(size * 2) / 2] += count
         font = _font_name(fontname)
         fonts[font] += count
+        colours[_colour(colour)] += count
         bold += count if _BOLD.search(font) else 0
+        italic += count if _ITALIC.search(font) else 0
     if not total:
         return None
     return Line(
@@ -319,13 +410,87 @@ def _line(item: LTTextLine, block: int, figure_share: float, page_top: float) ->
         font=fonts.most_common(1)[0][0],
         block=block,
         figure_share=round(figure_share, 4),
+        colour=colours.most_common(1)[0][0],
+        italic=italic * 2 > total,
     )
+
+
+@functools.lru_cache(maxsize=256)
+def _colour(value: Any) -> str:
+    """A fill colour as "#rrggbb" ("" for black or one that cannot be read): grey, RGB and
+    CMYK components as pdfminer gives them."""
+    try:
+        parts = [float(v) for v in value] if isinstance(value, tuple) else [float(value)]
+    except (TypeError, ValueError):
+        return ""
+    if len(parts) == 1:
+        rgb = parts * 3
+    elif len(parts) == 3:
+        rgb = parts
+    elif len(parts) == 4:
+        c, m, y, k = parts
+        rgb = [(1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k)]
+    else:
+        return ""
+    if any(not 0 <= v <= 1 for v in rgb) or all(v < 0.13 for v in rgb):
+        return ""  # out of range (a pattern, an odd colour space) or black enough
+    return "#" + "".join(f"{round(v * 255):02x}" for v in rgb)
 
 
 @functools.lru_cache(maxsize=1024)
 def _font_name(name: Any) -> str:
     text = decode_text(name) if isinstance(name, bytes) else str(name)
     return text.split("+", 1)[1] if re.match(r"^[A-Z]{6}\+", text) else text
+
+
+def _outline(document: PDFDocument, page_count: int) -> tuple[Bookmark, ...]:
+    """The PDF's bookmarks that point at one of its pages (none if it has no outline or the
+    outline cannot be read)."""
+    if page_count == 0 or "Outlines" not in document.catalog:
+        return ()
+    pages = {page.pageid: number for number, page in enumerate(PDFPage.create_pages(document), 1)}
+    found: list[Bookmark] = []
+    try:
+        for level, title, dest, action, _ in document.get_outlines():
+            if len(found) >= _MAX_BOOKMARKS:
+                break
+            target = dest if dest is not None else _goto(action)
+            number = _dest_page(document, target, pages)
+            text = normalize_line(decode_text(title) if isinstance(title, bytes) else str(title))
+            if number is not None and text:
+                found.append(Bookmark(text, number, int(level)))
+    except (PDFNoOutlines, *_MALFORMED):
+        return tuple(found)
+    return tuple(found)
+
+
+def _goto(action: Any) -> Any:
+    from pdfminer.pdftypes import resolve1
+
+    action = resolve1(action)
+    return action.get("D") if isinstance(action, dict) else None
+
+
+def _dest_page(document: PDFDocument, dest: Any, pages: dict[Any, int]) -> int | None:
+    from pdfminer.pdftypes import PDFObjRef, resolve1
+
+    dest = resolve1(dest)
+    if isinstance(dest, bytes | str) or hasattr(dest, "name"):
+        name = dest if isinstance(dest, bytes | str) else dest.name
+        try:
+            dest = resolve1(document.get_dest(name))
+        except (KeyError, *_MALFORMED):
+            return None
+    if isinstance(dest, dict):
+        dest = resolve1(dest.get("D"))
+    if not isinstance(dest, list) or not dest:
+        return None
+    first = dest[0]
+    if isinstance(first, PDFObjRef):
+        return pages.get(first.objid)
+    if isinstance(first, int):
+        return first + 1 if 0 <= first < len(pages) else None
+    return None
 
 
 def _document_info(document: PDFDocument) -> dict[str, str]:

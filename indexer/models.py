@@ -23,10 +23,21 @@ class Line:
     font: str  # the most common font name, subset prefix removed
     block: int  # index of the text block (paragraph box) within the page, in reading order
     figure_share: float = 0.0  # area share of the page of the figure the line is drawn in; 0 = none
+    colour: str = ""  # the most common fill colour of its characters, "#rrggbb"; "" = black
+    italic: bool = False  # most characters are in an italic or oblique face
 
     @property
     def height(self) -> float:
         return self.bottom - self.top
+
+
+@dataclass(frozen=True)
+class Bookmark:
+    """An entry of the PDF's outline (its bookmarks): a title and the page it points at."""
+
+    title: str
+    page: int  # 1-based
+    level: int  # 1 for a top-level entry
 
 
 @dataclass(frozen=True)
@@ -37,6 +48,9 @@ class Page:
     width: float
     height: float
     lines: tuple[Line, ...]
+    # pictures with no text (artwork, photographs, a logo standing for a heading), as
+    # (x0, top, x1, bottom) in the lines' coordinates
+    pictures: tuple[tuple[float, float, float, float], ...] = ()
 
     @property
     def text(self) -> str:
@@ -64,6 +78,7 @@ class ExtractedPdf:
     pages: tuple[Page, ...]
     info: Mapping[str, str] = field(default_factory=dict)  # document info: title, author, ...
     repaired: bool = False  # the file was damaged (no valid cross-reference table): rebuilt
+    outline: tuple[Bookmark, ...] = ()  # the PDF's bookmarks, in their order
 
     @property
     def char_count(self) -> int:

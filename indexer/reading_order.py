@@ -10,7 +10,6 @@ paragraphs that happens to line up across two columns does not interleave the co
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import pairwise
 from typing import Protocol, TypeVar
 
 
@@ -28,7 +27,6 @@ class Boxlike(Protocol):
 B = TypeVar("B", bound=Boxlike)
 
 MIN_GUTTER = 4.0  # points of empty space that separate two columns
-GUTTER_TOLERANCE = 4.0  # how far a box may reach into a gutter and not cross it
 
 
 def reading_order(boxes: Sequence[B]) -> list[B]:
@@ -75,27 +73,8 @@ def _split(boxes: list[B], *, vertical: bool) -> list[list[B]]:
     return groups
 
 
-def _gutters(boxes: list[B]) -> list[tuple[float, float]]:
-    """The empty vertical stripes between the columns of a group of boxes."""
-    columns = _split(boxes, vertical=True)
-    return [
-        (max(b.x1 for b in left), min(b.x0 for b in right)) for left, right in pairwise(columns)
-    ]
-
-
-def _crosses(boxes: list[B], gutters: list[tuple[float, float]]) -> bool:
-    """Does any box reach across the middle of any gutter?"""
-    middles = [(start + end) / 2 for start, end in gutters]
-    return any(
-        box.x0 < mid - GUTTER_TOLERANCE and box.x1 > mid + GUTTER_TOLERANCE
-        for box in boxes
-        for mid in middles
-    )
-
-
 def _same_columns(first: list[B], second: list[B]) -> bool:
-    """Two stacked bands read as one set of columns when neither crosses the other's gutters."""
-    a, b = _gutters(first), _gutters(second)
-    if not (a or b):
-        return False
-    return not _crosses(second, a) and not _crosses(first, b)
+    """Two stacked bands read as one set of columns when a gutter runs through both: two
+    headings side by side over their two columns, or a gap between paragraphs that lines up
+    across columns, must not make the page read across."""
+    return len(_split(first + second, vertical=True)) > 1

@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
 from indexer.models import ExtractedPdf, Line, Page
+from indexer.styles import DocumentStyles, Level, rank_styles
 
 
 class Role(Enum):
@@ -23,6 +24,7 @@ class Role(Enum):
     BANNER = "banner"  # a section name
     MASTHEAD = "masthead"  # the publication's name on the first page
     FURNITURE = "furniture"  # running headers and footers, page numbers, logo text
+    ASIDE = "aside"  # pull quotes (the article's own words again, set large) and captions
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class Styled:
     line: Line
     role: Role
     page: int
+    after_picture: bool = False  # the line sits right under a picture (artwork, a logo)
 
 
 HEADING_RATIO = 1.3  # a line this much larger than the body text is a heading
@@ -57,14 +60,76 @@ def assign_roles(pdf: ExtractedPdf) -> list[Styled]:
     all_lines = [line for page in pdf.pages for line in page.lines if not line.figure_share]
     doc_body = body_size(all_lines)
     running = _running_lines(pdf.pages)
+    ordered = [line for page in pdf.pages for line in page.lines]
+    skip = [_is_furniture(line, page, running) for page in pdf.pages for line in page.lines]
+    styles = rank_styles(ordered, skip)
     styled: list[Styled] = []
     for page in pdf.pages:
         page_body = _page_body(page, doc_body)
-        for line in page.lines:
-            styled.append(Styled(line, _role(line, page, page_body, running), page.number))
+        under = _under_pictures(page)
+        for index, line in enumerate(page.lines):
+            role = _role(line, page, page_body, running, styles)
+            styled.append(Styled(line, role, page.number, index in under))
     if pdf.pages:
         _mark_masthead(styled, doc_body, pdf.pages[0].height)
+    styled = _mark_asides(styled, doc_body)
     return _promote_bold_headings(_continue_headings(styled), doc_body)
+
+
+PULL_QUOTE_WORDS = 5  # a repeated run of at least this many words set apart is a pull quote
+UPRIGHT_QUOTE_WORDS = 12  # ...when it is not in italics
+CAPTION_RATIO = 0.95  # italic lines this much smaller than the body are captions
+_JOINED_BREAK = re.compile(r"(\w)[-\u00ad] (?=\w)")
+_QUOTE_WORD = re.compile(r"\w+")
+
+
+def _mark_asides(styled: list[Styled], doc_body: float) -> list[Styled]:
+    """Pull quotes (a run of lines set apart, by size or italics, whose words are also the
+    article's own, as a sentence of its text) and captions (small italic lines) are asides:
+    in no title, in no body."""
+    keep = {Role.BODY, Role.HEADING, Role.SUBHEADING, Role.BANNER}
+    text = " " + " ".join(_quote_words(" ".join(s.line.text for s in styled))) + " "
+    out = list(styled)
+    for run in _style_runs(styled):
+        first = styled[run[0]].line
+        if styled[run[0]].role not in keep:
+            continue
+        if first.italic and first.size < doc_body * CAPTION_RATIO:
+            for i in run:
+                out[i] = replace(styled[i], role=Role.ASIDE)
+            continue
+        if not (first.italic or first.size >= doc_body * BOLD_HEADING_RATIO):
+            continue
+        quote = _quote_words(" ".join(styled[i].line.text for i in run))
+        # a title may be repeated in its text; a long one (or one set in italics) rarely is
+        needed = PULL_QUOTE_WORDS if first.italic else UPRIGHT_QUOTE_WORDS
+        if len(quote) >= needed and text.count(" " + " ".join(quote) + " ") >= 2:
+            for i in run:
+                out[i] = replace(styled[i], role=Role.ASIDE)
+    return out
+
+
+def _quote_words(text: str) -> list[str]:
+    return _QUOTE_WORD.findall(_JOINED_BREAK.sub(r"\1", text).casefold())
+
+
+def _style_runs(styled: list[Styled]) -> list[list[int]]:
+    """Consecutive lines of one block set in one size and slant."""
+    runs: list[list[int]] = []
+    for i, s in enumerate(styled):
+        if runs:
+            last = styled[runs[-1][-1]]
+            same = (
+                last.page == s.page
+                and last.line.block == s.line.block
+                and last.line.size == s.line.size
+                and last.line.italic == s.line.italic
+            )
+            if same:
+                runs[-1].append(i)
+                continue
+        runs.append([i])
+    return runs
 
 
 def _continue_headings(styled: list[Styled]) -> list[Styled]:
@@ -79,9 +144,28 @@ def _continue_headings(styled: list[Styled]) -> list[Styled]:
             and s.line.block == previous.line.block
             and abs(s.line.size - previous.line.size) <= 0.6
         ):
-            s = Styled(s.line, Role.HEADING, s.page)
+            s = replace(s, role=Role.HEADING)
         out.append(s)
     return out
+
+
+PICTURE_GAP = 2.5  # line heights: a line this close under a picture sits under it
+
+
+def _under_pictures(page: Page) -> frozenset[int]:
+    """The lines (by index) that sit right under one of the page's pictures."""
+    found = set()
+    for x0, _, x1, bottom in page.pictures:
+        below = [
+            (line.top, i)
+            for i, line in enumerate(page.lines)
+            if line.x0 < x1 and line.x1 > x0 and line.top >= bottom - 2
+        ]
+        if below:
+            top, i = min(below)
+            if top - bottom <= PICTURE_GAP * page.lines[i].height:
+                found.add(i)
+    return frozenset(found)
 
 
 def _page_body(page: Page, doc_body: float) -> float:
@@ -91,7 +175,9 @@ def _page_body(page: Page, doc_body: float) -> float:
     return body_size(lines) or doc_body
 
 
-def _role(line: Line, page: Page, body: float, running: frozenset[str]) -> Role:
+def _role(
+    line: Line, page: Page, body: float, running: frozenset[str], styles: DocumentStyles
+) -> Role:
     if _is_furniture(line, page, running):
         return Role.FURNITURE
     words = line.text.split()
@@ -103,13 +189,10 @@ def _role(line: Line, page: Page, body: float, running: frozenset[str]) -> Role:
     )
     if _all_upper(letters) and len(words) <= 6 and (big or line.bold) and line.size >= body * 0.95:
         return Role.BANNER
-    if big and len(words) <= MAX_HEADING_WORDS:
-        return Role.HEADING
-    # Word's "Heading 2" is 13pt regular on 11pt body: a short, unpunctuated, larger line.
-    medium = line.size >= body * BOLD_HEADING_RATIO
-    if medium and len(words) <= 12 and not line.text.endswith(_PROSE_END):
-        return Role.HEADING
-    return Role.BODY
+    level = styles.level(line)
+    if level is None or len(words) > MAX_HEADING_WORDS:
+        return Role.BODY
+    return Role.HEADING if level is Level.TITLE else Role.SUBHEADING
 
 
 def is_all_caps(text: str) -> bool:
@@ -161,7 +244,7 @@ def _mark_masthead(styled: list[Styled], doc_body: float, page_height: float) ->
         if s.line.size != top_size or s.line.top > 0.45 * page_height:
             continue
         if towering or (s.role is Role.BANNER):
-            styled[i] = Styled(s.line, Role.MASTHEAD, s.page)
+            styled[i] = replace(s, role=Role.MASTHEAD)
 
 
 def _promote_bold_headings(styled: list[Styled], doc_body: float) -> list[Styled]:
@@ -171,7 +254,7 @@ def _promote_bold_headings(styled: list[Styled], doc_body: float) -> list[Styled
     out = []
     for i, s in enumerate(styled):
         if s.role is Role.BODY and _standalone_bold(styled, i, doc_body):
-            s = Styled(s.line, Role.HEADING, s.page)
+            s = replace(s, role=Role.HEADING)
         out.append(s)
     return out
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from indexer.models import Article, ExtractedPdf, Line
 from indexer.roles import Role, Styled, assign_roles
@@ -19,9 +19,26 @@ from indexer.textnorm import BULLETS, join_lines, vocabulary
 FRONT_MATTER_WORDS = 40  # text before the first heading shorter than this is cover furniture
 UNTITLED_TITLE_WORDS = 10
 MIN_BODY_WORDS = 8  # a heading followed by fewer words before the next heading is no article
-SUBHEADING_RATIO = 0.9  # a heading this much smaller than its article's title is a subheading
 _TERMINAL = tuple('.!?:;"”’)')
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"‘(])")
+
+
+# "Continued on page 5" ends the part of a story that jumps; "(continued from page 2)" or a
+# heading "Its title (continued)" starts the rest of it further on.
+_JUMP_TO = re.compile(
+    r"^[(\[]?\s*(?:continued|cont(?:'d|d|\.)?|turn)\s+(?:on\s+|to\s+)?(?:page|p\.?)\s*(\d{1,4})"
+    r"\s*[)\]]?\s*[.…>»]*$",
+    re.IGNORECASE,
+)
+_JUMP_FROM = re.compile(
+    r"^[(\[]?\s*(?:continued|cont(?:'d|d|\.)?)\s+from\s+(?:page|p\.?)\s*(\d{1,4})\s*[)\]]?\s*\.?$",
+    re.IGNORECASE,
+)
+_CONTINUED_TITLE = re.compile(
+    r"^(.+?)\s*[(\[]?\s*(?:continued|cont(?:'d|d|\.)?)(?:\s+from\s+(?:page|p\.?)\s*\d{1,4})?"
+    r"\s*[)\]]?\s*[.:]?$",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -30,6 +47,9 @@ class _Draft:
     title_lines: list[Line] = field(default_factory=list)
     paragraphs: list[list[Line]] = field(default_factory=list)
     pages: set[int] = field(default_factory=set)
+    jumps_to: int | None = None  # its story continues on this page
+    continues: str | None = None  # it is the rest of a story: "" or that story's title
+    body_words: int = 0  # words of body text (not subheadings) so far
 
     @property
     def title_size(self) -> float:
@@ -72,17 +92,25 @@ class _Assembler:
         self.front_pages: set[int] = set()
         self.started = False  # has any article begun?
         self.articles: list[Article] = []
+        self.jumps: list[int | None] = []  # per article: the page its story jumps to
 
     def feed(self, item: Styled) -> None:
         role, line = item.role, item.line
+        if role is not Role.FURNITURE and self._jump(line, role, item.page):
+            return
         if role is Role.MASTHEAD:
             self.front.append(line)
         elif role is Role.BANNER:
             self._banner(line)
         elif role is Role.HEADING:
             self._heading(line, item.page)
-        elif role in (Role.BODY, Role.SUBHEADING):
+        elif role is Role.BODY:
+            if item.after_picture and self._picture_heads(line):
+                self._close()  # a picture standing for a heading (a logo) starts an article
+                self.draft = _Draft(self.section)
             self._body(line, item.page)
+        elif role is Role.SUBHEADING:  # a heading inside an article: a paragraph of its own
+            self._body(line, item.page, subheading=True)
 
     def finish(self) -> Edited:
         self._close()
@@ -100,13 +128,10 @@ class _Assembler:
 
     def _heading(self, line: Line, page: int) -> None:
         draft = self.draft
-        if draft is not None and draft.title_lines and _words(draft) < MIN_BODY_WORDS:
+        if draft is not None and draft.title_lines and draft.body_words < MIN_BODY_WORDS:
             if _continues_title(draft.title_lines[-1], line):
                 draft.title_lines.append(line)
                 draft.pages.add(page)
-                return
-            if line.size < draft.title_size * SUBHEADING_RATIO:  # a subtitle under its title
-                self._add_body(line, page, new_paragraph=True)
                 return
             # A heading with (almost) nothing under it is a kicker or a strapline, not an article:
             # its words go to the cover text before the first article, else to the next article.
@@ -120,25 +145,44 @@ class _Assembler:
             else:
                 self.front.extend(leftover)
             return
-        if (
-            draft is not None
-            and draft.title_lines
-            and line.size < draft.title_size * SUBHEADING_RATIO
-        ):
-            self._add_body(line, page, new_paragraph=True)
-            return
         self._close()
         self._flush_front()
         self._start(line, page)
 
-    def _body(self, line: Line, page: int) -> None:
+    def _body(self, line: Line, page: int, *, subheading: bool = False) -> None:
         if self.draft is None:
             if not self.started:
                 self.front.append(line)
                 self.front_pages.add(page)
                 return
             self.draft = _Draft(self.section)
-        self._add_body(line, page, new_paragraph=False)
+        if not subheading:
+            self.draft.body_words += len(line.text.split())
+        self._add_body(line, page, new_paragraph=subheading)
+
+    def _picture_heads(self, line: Line) -> bool:
+        """Does a picture right above ``line`` head a new article? Yes when the text before it
+        ended a paragraph of an article with a body, and ``line`` starts a sentence."""
+        draft = self.draft
+        if draft is None or draft.body_words < MIN_BODY_WORDS or not draft.paragraphs:
+            return False
+        last = draft.paragraphs[-1][-1].text.rstrip()
+        return last.endswith(_TERMINAL) and line.text[:1].isupper()
+
+    def _jump(self, line: Line, role: Role, page: int) -> bool:
+        """Handle a line that says where a story jumps to or from; True if it was one."""
+        text = line.text.strip()
+        if _JUMP_TO.match(text) and self.draft is not None:
+            self.draft.jumps_to = int(_JUMP_TO.match(text).group(1))  # type: ignore[union-attr]
+            return True
+        resumed = _JUMP_FROM.match(text)
+        titled = _CONTINUED_TITLE.match(text) if role is Role.HEADING else None
+        if not (resumed or titled) or (not self.articles and self.draft is None):
+            return False
+        self._close()
+        self.draft = _Draft(self.section, pages={page})
+        self.draft.continues = titled.group(1) if titled else ""
+        return True
 
     # -- helpers ------------------------------------------------------------------------------
     def _start(self, line: Line, page: int) -> None:
@@ -176,12 +220,15 @@ class _Assembler:
             return
         paragraphs = [join_lines([ln.text for ln in para], self.vocab) for para in draft.paragraphs]
         body = "\n\n".join(p for p in paragraphs if p)
+        if draft.continues is not None and self._resume(draft, body):
+            return
         if draft.title_lines:
             title = join_lines([ln.text for ln in draft.title_lines], self.vocab)
             title_from = "heading"
         else:
             title, title_from = title_from_text(body), "first-sentence"
         ordinal = len(self.articles) + 1
+        self.jumps.append(draft.jumps_to)
         self.articles.append(
             Article(
                 id=f"{self.edition_id}:{ordinal}",
@@ -195,9 +242,33 @@ class _Assembler:
             )
         )
 
+    def _resume(self, draft: _Draft, body: str) -> bool:
+        """Add the rest of a jumped story to the article it began; False if none is found."""
+        wanted = _norm_title(draft.continues or "")
+        first = min(draft.pages)
+        candidates = [
+            i
+            for i, article in enumerate(self.articles)
+            if (wanted and _norm_title(article.title) == wanted)
+            or (not wanted and self.jumps[i] == first)
+        ]
+        if not candidates and not wanted:  # "continued from page N" with no matching jump
+            candidates = [i for i, jump in enumerate(self.jumps) if jump is not None]
+        if not candidates:
+            return False
+        i = candidates[-1]
+        article = self.articles[i]
+        self.articles[i] = replace(
+            article,
+            body="\n\n".join(p for p in (article.body, body) if p),
+            pages=tuple(sorted(set(article.pages) | draft.pages)),
+        )
+        self.jumps[i] = draft.jumps_to
+        return True
 
-def _words(draft: _Draft) -> int:
-    return sum(len(line.text.split()) for para in draft.paragraphs for line in para)
+
+def _norm_title(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
 
 
 def _body_ceiling(lines: Iterable[Line]) -> float:

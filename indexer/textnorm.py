@@ -42,6 +42,8 @@ _INVISIBLE = re.compile(f"[\u00ad{_HIDDEN}]")
 # Presentation forms that NFKC should fold; everything else keeps its typography (quotes, dashes,
 # ellipses, fractions) because a full NFKC pass would rewrite the publication's words.
 _LIGATURES = re.compile("[\ufb00-\ufb06]")
+SOFT_HYPHEN = "\u00ad"
+_HYPHENS = re.compile("[\u2010\u2011]")
 _CID_BULLET = re.compile(r"^\(cid:\d+\) ")
 _WORD_END = re.compile(r"(\w+)-$")
 _WORD_START = re.compile(r"^([a-z]\w*)")
@@ -52,12 +54,18 @@ BULLETS = "•◦▪▫■□●○‣⁃∙·➢➤►–-*"
 def normalize_line(text: str) -> str:
     """Fold ligatures, drop invisible characters and collapse runs of white space.
 
-    Controls, bidirectional overrides, zero-width characters and soft hyphens are dropped; line
-    breaks and tabs inside the line become spaces. A glyph with no Unicode mapping (pdfminer's
+    Controls, bidirectional overrides, zero-width characters and soft hyphens are dropped, but
+    a soft hyphen ending the line stays (it marks where a word was broken, for
+    :func:`join_lines`); Unicode's hyphen and non-breaking hyphen (U+2010, U+2011) become "-";
+    line breaks and tabs inside the line become spaces. A glyph with no Unicode mapping (pdfminer's
     "(cid:N)") that starts a line before a space is a list bullet drawn from a symbol font.
     """
     text = _LIGATURES.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
-    text = _SPACES.sub(" ", _INVISIBLE.sub("", text)).strip()
+    text = _SPACES.sub(" ", text).strip()
+    soft_break = text.endswith(SOFT_HYPHEN)  # a typesetter's break: kept for join_lines
+    text = _INVISIBLE.sub("", _HYPHENS.sub("-", text)).strip()
+    if soft_break and text and text[-1].isalpha():
+        text += SOFT_HYPHEN
     return _CID_BULLET.sub("• ", text)
 
 
@@ -120,12 +128,20 @@ def safe_json(value: Any) -> Any:
     return value
 
 
-def vocabulary(texts: Iterable[str]) -> frozenset[str]:
-    """Lower-cased words (hyphenated compounds too) used anywhere in the texts."""
+def vocabulary(lines: Iterable[str]) -> frozenset[str]:
+    """Lower-cased words (hyphenated compounds too) used anywhere in the lines, in order; the
+    pieces of a word broken at a line's end (the word before its hyphen, the first word of
+    the next line) are not words of their own."""
     vocab: set[str] = set()
-    for text in texts:
-        for word in _WORDS.findall(text):
-            vocab.add(word.lower())
+    broken = False
+    for line in lines:
+        found = _WORDS.findall(line)
+        if broken and found:
+            found = found[1:]
+        broken = line.endswith(("-", SOFT_HYPHEN)) and not line.endswith(" -")
+        if broken and found and line.rstrip("-" + SOFT_HYPHEN).endswith(found[-1]):
+            found = found[:-1]
+        vocab.update(word.lower() for word in found)
     return frozenset(vocab)
 
 
@@ -144,14 +160,15 @@ def join_lines(lines: Sequence[str], vocab: frozenset[str] = frozenset()) -> str
         if not out:
             out = line
             continue
+        if out.endswith(SOFT_HYPHEN):  # the typesetter broke the word here: always rejoin
+            out = out[:-1] + line
+            continue
         # (only a line that ends in a hyphen is searched: searching ``out`` every time would
         # take time quadratic in the paragraph's length)
         head = _WORD_END.search(out) if out.endswith("-") else None
         tail = _WORD_START.match(line)
         if head and tail:
-            joined = (head.group(1) + tail.group(1)).lower()
-            hyphenated = f"{head.group(1)}-{tail.group(1)}".lower()
-            if joined in vocab and hyphenated not in vocab:
+            if _broken_word(head.group(1), tail.group(1), vocab):
                 out = out[:-1] + line
             else:
                 out += line
@@ -163,4 +180,18 @@ def join_lines(lines: Sequence[str], vocab: frozenset[str] = frozenset()) -> str
             out += line
         else:
             out += " " + line
-    return out
+    return out.removesuffix(SOFT_HYPHEN)
+
+
+def _broken_word(head: str, tail: str, vocab: frozenset[str]) -> bool:
+    """Was "head-" + "tail" one word broken at the line's end? Yes when the joined word is
+    used elsewhere in the document and the hyphenated form is not; no when the hyphenated
+    form is used and the joined one is not, or when either half is a word of its own
+    elsewhere ("police-" "style"); otherwise (fragments such as "exploita-" "tion") yes."""
+    joined = (head + tail).lower()
+    hyphenated = f"{head}-{tail}".lower()
+    if joined in vocab and hyphenated not in vocab:
+        return True
+    if hyphenated in vocab:
+        return False
+    return not (head.lower() in vocab or tail.lower() in vocab)

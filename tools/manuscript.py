@@ -13,6 +13,8 @@ A manuscript is line-oriented text. Blank lines separate blocks; a block is one 
 ``- TEXT`` lines          a bullet list, one item per line
 anything else             a paragraph; its line breaks are kept
 
+A line starting with ``//`` is a comment (a fictional edition says so there).
+
 Inline, ``**bold**`` marks bold text, ``<https://...>`` a bare link and ``[text](target)`` a link
 whose words are ``text``.
 """
@@ -23,11 +25,14 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-BlockKind = Literal["masthead", "tagline", "banner", "logo", "artwork", "title", "para", "bullets"]
+BlockKind = Literal[
+    "masthead", "tagline", "edition", "banner", "logo", "artwork", "title", "para", "bullets"
+]
 
 _DIRECTIVES: dict[str, BlockKind] = {
     "@masthead": "masthead",
     "@tagline": "tagline",
+    "@edition": "edition",
     "@banner": "banner",
     "@logo": "logo",
     "@artwork": "artwork",
@@ -96,6 +101,8 @@ def _chunks(text: str) -> list[str]:
     chunks: list[str] = []
     current: list[str] = []
     for line in text.splitlines():
+        if line.startswith("//"):
+            continue
         single = line.startswith(("@", "# "))
         if (single or not line.strip()) and current:
             chunks.append("\n".join(current))
@@ -132,3 +139,54 @@ def plain_text(text: str) -> str:
 def words(text: str) -> list[str]:
     """Word tokens of plain or marked-up text, for comparing what a render kept."""
     return re.findall(r"\w+", plain_text(text))
+
+
+@dataclass(frozen=True)
+class TruthArticle:
+    """An article as its manuscript has it: what a perfect split of any render returns."""
+
+    title: str | None  # None: its heading is artwork, so any title from its text is right
+    section: str | None
+    body: str  # plain text, paragraphs (and bullet items) separated by blank lines
+
+
+def manuscript_articles(pages: tuple[ManuscriptPage, ...]) -> list[TruthArticle]:
+    """The articles of a manuscript. An article starts at a ``#`` title, or at text that
+    follows a change of section banner with no title of its own (its heading was artwork);
+    cover lines (masthead, tagline, edition), logos and artwork are no article's text."""
+    articles: list[TruthArticle] = []
+    title: str | None = None
+    section: str | None = None
+    paragraphs: list[str] | None = None  # None: no article open
+
+    def close() -> None:
+        nonlocal paragraphs
+        if paragraphs is not None and (title is not None or paragraphs):
+            articles.append(TruthArticle(title, section, "\n\n".join(paragraphs)))
+        paragraphs = None
+
+    for page in pages:
+        for block in page.blocks:
+            if block.kind == "banner":
+                if block.text != section:
+                    close()
+                    section = block.text
+            elif block.kind == "title":
+                close()
+                title, paragraphs = plain_text(block.text), []
+            elif block.kind in ("para", "bullets"):
+                if paragraphs is None:
+                    title, paragraphs = None, []
+                text = block.text if block.kind == "para" else block.text
+                paragraphs.extend(
+                    " ".join(plain_text(line) for line in text.split("\n")).split("\n")
+                    if block.kind == "para"
+                    else [plain_text(item) for item in block.items]
+                )
+    close()
+    return articles
+
+
+def edition_line(pages: tuple[ManuscriptPage, ...]) -> str | None:
+    """The cover's statement of the edition (``@edition``), if the manuscript has one."""
+    return next((b.text for p in pages for b in p.blocks if b.kind == "edition"), None)

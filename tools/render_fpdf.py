@@ -263,6 +263,8 @@ def _render_page(
             _section_line(pdf, item.text)
         elif item.kind in ("masthead", "tagline"):
             _cover_line(pdf, item)
+        elif item.kind == "edition":  # drawn from ``edition_line`` on the cover
+            continue
         elif item.kind == "logo":
             _logo(pdf, item.text)
         else:

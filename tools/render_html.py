@@ -41,7 +41,7 @@ def manuscript_html(pages: Sequence[ManuscriptPage], *, columns: int = 1) -> str
         parts.append('<div class="page">')
         if page.number > 1 and page.section and not any(b.kind == "banner" for b in page.blocks):
             parts.append(f'<div class="banner">{html.escape(page.section)}</div>')
-        heads = [b for b in page.blocks if b.kind in ("masthead", "tagline", "banner")]
+        heads = [b for b in page.blocks if b.kind in ("masthead", "tagline", "edition", "banner")]
         parts.extend(_block(b) for b in heads)
         parts.append('<div class="cols">')
         parts.extend(_block(b) for b in page.blocks if b not in heads)
@@ -59,7 +59,7 @@ def _inline(text: str) -> str:
 def _block(block: Block) -> str:
     text = _inline(block.text)
     match block.kind:
-        case "masthead" | "tagline" | "banner" | "logo":
+        case "masthead" | "tagline" | "edition" | "banner" | "logo":
             return f'<div class="{block.kind}">{text}</div>'
         case "artwork":
             return '<div class="artwork"></div>'

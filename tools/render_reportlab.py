@@ -512,7 +512,7 @@ def _block_flowables(
 ) -> list[Flowable]:
     """Flowables for one block (none for masthead, tagline and banner)."""
     styles, width = render.styles, render.geometry.column_width
-    if block.kind in ("masthead", "tagline", "banner"):
+    if block.kind in ("masthead", "tagline", "edition", "banner"):
         return []
     if block.kind == "logo":
         return [LogoBox(block.text, f"Logo{form_name}", colour)]

@@ -17,7 +17,15 @@ def test_ligatures_fold_but_typography_stays() -> None:
 
 
 def test_white_space_and_invisible_characters() -> None:
-    assert normalize_line("  a\u00a0\u00a0b\tc\u200b d\u00ad  ") == "a b c d"
+    assert normalize_line("  a\u00a0\u00a0b\tc\u200b d\u00ade  ") == "a b c de"
+    assert normalize_line("co\u2010operation and non\u2011stop") == "co-operation and non-stop"
+
+
+def test_soft_hyphen_ending_a_line_marks_a_broken_word() -> None:
+    first, second = normalize_line("the exploita\u00ad "), normalize_line("tion of workers")
+    assert first == "the exploita\u00ad"
+    assert join_lines([first, second]) == "the exploitation of workers"
+    assert join_lines(["ends here\u00ad"]) == "ends here"
 
 
 def test_unmapped_bullet_glyph_becomes_a_bullet() -> None:
@@ -25,9 +33,17 @@ def test_unmapped_bullet_glyph_becomes_a_bullet() -> None:
 
 
 def test_hyphen_removed_only_when_the_joined_word_is_used() -> None:
-    vocab = vocabulary(["the investigation went well"])
+    vocab = vocabulary(["the investigation went well", "police and style"])
     assert join_lines(["an investi-", "gation began"], vocab) == "an investigation began"
     assert join_lines(["police-", "style powers"], vocab) == "police-style powers"
+
+
+def test_hyphen_between_fragments_is_a_break() -> None:
+    """Justified text breaks words nobody uses whole elsewhere: neither half is a word."""
+    vocab = vocabulary(["the exploita-", "tion of workers", "labour and police"])
+    assert "exploita" not in vocab and "tion" not in vocab
+    assert join_lines(["the exploita-", "tion of workers"], vocab) == "the exploitation of workers"
+    assert join_lines(["labour-", "police teams"], vocab) == "labour-police teams"
 
 
 def test_hyphenated_compound_used_elsewhere_keeps_its_hyphen() -> None:

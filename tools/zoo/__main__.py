@@ -1,0 +1,3 @@
+from tools.zoo import main
+
+main()
