@@ -24,67 +24,9 @@ from typing import Any
 from indexer.errors import ManifestError
 from indexer.models import Edition, ExtractedPdf
 from indexer.roles import is_all_caps
+from indexer.statements import find_date, find_number, states_edition
 
 MANIFEST_NAME = "editions.toml"
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-_ORDINALS = {
-    word: number
-    for number, word in enumerate(
-        [
-            "first",
-            "second",
-            "third",
-            "fourth",
-            "fifth",
-            "sixth",
-            "seventh",
-            "eighth",
-            "ninth",
-            "tenth",
-            "eleventh",
-            "twelfth",
-            "thirteenth",
-            "fourteenth",
-            "fifteenth",
-            "sixteenth",
-            "seventeenth",
-            "eighteenth",
-            "nineteenth",
-            "twentieth",
-        ],
-        start=1,
-    )
-}
-_MONTH_YEAR = re.compile(
-    r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?,?\s+((?:19|20)\d\d)\b",
-    re.IGNORECASE,
-)
-_NUMBER = re.compile(
-    r"\b(?:issue|edition|number|no\.?|vol(?:ume)?\.?)\s*#?\s*(\d{1,4})\b", re.IGNORECASE
-)
-_ORDINAL = re.compile(
-    r"\b(" + "|".join(_ORDINALS) + r"|\d{1,3}(?:st|nd|rd|th))\s+(?:edition|issue)\b", re.IGNORECASE
-)
 _DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 _ALLOWED = {"file", "number", "title", "date", "publisher", "source", "licence"}
 
@@ -185,20 +127,15 @@ def infer_from_pdf(pdf: ExtractedPdf, front_matter: str) -> dict[str, Any]:
     elif info_title:
         found["title"] = info_title
     statement = _cover_statement(pdf)
-    number = _find_number(statement) or _find_number(text)
+    number = find_number(statement) or find_number(text)
     if number is not None:
         found["number"] = number
-    date = (
-        _find_date(statement) or _find_date(text) or _info_date(pdf.info.get("CreationDate", ""))
-    )
+    date = find_date(statement) or find_date(text) or _info_date(pdf.info.get("CreationDate", ""))
     if date:
         found["date"] = date
     if pdf.info.get("Author"):
         found["publisher"] = pdf.info["Author"]
     return found
-
-
-COVER_LINE_WORDS = 16  # a cover's statement of the edition is a short line, not prose
 
 
 def _cover_statement(pdf: ExtractedPdf) -> str:
@@ -209,9 +146,7 @@ def _cover_statement(pdf: ExtractedPdf) -> str:
         return ""
     for line in pdf.pages[0].lines:
         text = line.text
-        if len(text.split()) > COVER_LINE_WORDS:
-            continue
-        if (_NUMBER.search(text) or _ORDINAL.search(text)) and _MONTH_YEAR.search(text):
+        if states_edition(text):
             return text
     return ""
 
@@ -256,22 +191,6 @@ def _title_case(text: str) -> str:
         else:
             words.append(word.capitalize())
     return " ".join(words)
-
-
-def _find_number(text: str) -> int | None:
-    match = _ORDINAL.search(text)
-    if match:
-        word = match.group(1).lower()
-        return _ORDINALS.get(word) or int(re.sub(r"\D", "", word))
-    match = _NUMBER.search(text)
-    return int(match.group(1)) if match else None
-
-
-def _find_date(text: str) -> str | None:
-    match = _MONTH_YEAR.search(text)
-    if not match:
-        return None
-    return f"{match.group(2)}-{_MONTHS[match.group(1).lower()]:02d}"
 
 
 def _info_date(value: str) -> str | None:

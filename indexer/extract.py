@@ -31,6 +31,7 @@ from pdfminer.layout import (
     LTFigure,
     LTImage,
     LTPage,
+    LTRect,
     LTText,
     LTTextBox,
     LTTextLine,
@@ -269,15 +270,14 @@ def _page(number: int, layout: LTPage) -> Page:
     for index, block in enumerate(blocks):
         for item in block.box:
             if isinstance(item, LTTextLine):
-                line = _line(item, index, block.figure_share, float(layout.y1))
-                if line is not None:
-                    lines.append(line)
+                lines.extend(_lines(item, index, block.figure_share, float(layout.y1)))
     return Page(
         number=number,
         width=width,
         height=height,
         lines=tuple(_rejoin_drop_caps(lines)),
         pictures=_pictures(layout, width * height, float(layout.y1)),
+        shaded=_shaded(layout, width * height, float(layout.y1)),
     )
 
 
@@ -306,6 +306,43 @@ def _pictures(
             )
         )
     return tuple(found)
+
+
+MIN_SHADED_SHARE = 0.005  # of the page's area: smaller tinted shapes are rules and bullets
+MAX_SHADED_SHARE = 0.6  # larger ones are page backgrounds
+
+
+def _shaded(
+    layout: LTPage, page_area: float, page_top: float
+) -> tuple[tuple[float, float, float, float], ...]:
+    """The page's tinted rectangles (a sidebar's or a story's box), white ones aside."""
+    found = []
+    for item in layout:
+        if not isinstance(item, LTRect) or not item.fill:
+            continue
+        share = (item.width * item.height) / page_area if page_area else 0.0
+        colour = item.non_stroking_color
+        if not MIN_SHADED_SHARE <= share <= MAX_SHADED_SHARE or _is_white(colour):
+            continue
+        found.append(
+            (
+                round(float(item.x0), 2),
+                round(page_top - float(item.y1), 2),
+                round(float(item.x1), 2),
+                round(page_top - float(item.y0), 2),
+            )
+        )
+    return tuple(found)
+
+
+def _is_white(colour: Any) -> bool:
+    try:
+        parts = [float(v) for v in colour] if isinstance(colour, tuple | list) else [float(colour)]
+    except (TypeError, ValueError):
+        return True  # a pattern or an unreadable colour: no evidence of a tint
+    if len(parts) == 4:
+        return all(v < 0.02 for v in parts)
+    return all(v > 0.98 for v in parts)
 
 
 def _holds_text(item: Any) -> bool:
@@ -346,7 +383,28 @@ def _rejoin_drop_caps(lines: list[Line]) -> list[Line]:
         first = out[j]
         out[j] = replace(first, text=cap.text + first.text, x0=cap.x0)
         dropped.add(i)
-    return [line for i, line in enumerate(out) if i not in dropped]
+    kept = [line for i, line in enumerate(out) if i not in dropped]
+    return _reorder_beside_caps(kept, [lines[i] for i in dropped])
+
+
+def _reorder_beside_caps(lines: list[Line], caps: list[Line]) -> list[Line]:
+    """The lines beside a drop cap, top to bottom: pdfminer may have put the one level with
+    the cap's foot, which the cap was attached to, ahead of the lines above it."""
+    for cap in caps:
+        beside = [
+            i
+            for i, line in enumerate(lines)
+            if line.top < cap.bottom + 2
+            and line.bottom > cap.top - 2
+            and line.x0 <= cap.x1 + cap.size
+            and line.x1 > cap.x1
+        ]
+        if len(beside) < 2:
+            continue
+        ordered = sorted((lines[i] for i in beside), key=lambda line: line.top)
+        for i, line in zip(sorted(beside), ordered, strict=True):
+            lines[i] = line
+    return lines
 
 
 def _blocks(container: Any, page_area: float, figure_share: float = 0.0) -> Iterator[_Block]:
@@ -358,15 +416,21 @@ def _blocks(container: Any, page_area: float, figure_share: float = 0.0) -> Iter
             yield from _blocks(item, page_area, max(figure_share, share) if share else 1.0)
 
 
-def _line(item: LTTextLine, block: int, figure_share: float, page_top: float) -> Line | None:
+def _lines(item: LTTextLine, block: int, figure_share: float, page_top: float) -> list[Line]:
+    """The line (none if it has no visible text). A drop cap that pdfminer put at the start
+    of the line level with its foot is taken off it, as a line of its own, for
+    :func:`_rejoin_drop_caps` to put back where it belongs."""
     # one pass over the characters for the text and for the (font, size) of each visible
     # character (a line has few distinct ones); pdfminer's own classes are read directly
     pieces: list[str] = []
     styles: dict[tuple[Any, float, Any], int] = {}
+    first: LTChar | None = None
     for char in item:
         if isinstance(char, LTChar):
             piece = char._text  # get_text(), without a method call per character
             if piece and not piece.isspace():
+                if first is None:
+                    first = char
                 colour = char.graphicstate.ncolor
                 style = (
                     char.fontname,
@@ -383,7 +447,7 @@ def _line(item: LTTextLine, block: int, figure_share: float, page_top: float) ->
         pieces.append(piece)
     text = normalize_line("".join(pieces))
     if not text:
-        return None
+        return []
     sizes: Counter[float] = Counter()
     fonts: Counter[str] = Counter()
     colours: Counter[str] = Counter()
@@ -398,8 +462,8 @@ def _line(item: LTTextLine, block: int, figure_share: float, page_top: float) ->
         bold += count if _BOLD.search(font) else 0
         italic += count if _ITALIC.search(font) else 0
     if not total:
-        return None
-    return Line(
+        return []
+    line = Line(
         text=text,
         x0=round(float(item.x0), 2),
         top=round(page_top - float(item.y1), 2),
@@ -413,6 +477,34 @@ def _line(item: LTTextLine, block: int, figure_share: float, page_top: float) ->
         colour=colours.most_common(1)[0][0],
         italic=italic * 2 > total,
     )
+    if (
+        first is None
+        or len(text) < 3
+        or text[0] != first._text
+        or not first._text.isupper()
+        or first.size < line.size * DROP_CAP_RATIO
+    ):
+        return [line]
+    rest = [c for c in item if isinstance(c, LTChar) and c is not first and c._text.strip()]
+    cap = replace(
+        line,
+        text=text[0],
+        x0=round(float(first.x0), 2),
+        x1=round(float(first.x1), 2),
+        top=round(page_top - float(first.y1), 2),
+        bottom=round(page_top - float(first.y0), 2),
+        size=round(first.size * 2) / 2,
+    )
+    return [
+        cap,
+        replace(
+            line,
+            text=text[1:].lstrip(),
+            x0=round(min(float(c.x0) for c in rest), 2),
+            top=round(page_top - max(float(c.y1) for c in rest), 2),
+            bottom=round(page_top - min(float(c.y0) for c in rest), 2),
+        ),
+    ]
 
 
 @functools.lru_cache(maxsize=256)

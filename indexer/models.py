@@ -51,6 +51,7 @@ class Page:
     # pictures with no text (artwork, photographs, a logo standing for a heading), as
     # (x0, top, x1, bottom) in the lines' coordinates
     pictures: tuple[tuple[float, float, float, float], ...] = ()
+    shaded: tuple[tuple[float, float, float, float], ...] = ()  # tinted boxes, the same way
 
     @property
     def text(self) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from enum import Enum
 
 from indexer.models import ExtractedPdf, Line, Page
+from indexer.statements import states_edition
 from indexer.styles import DocumentStyles, Level, rank_styles
 
 
@@ -22,6 +23,7 @@ class Role(Enum):
     HEADING = "heading"  # an article title (or part of one)
     SUBHEADING = "subheading"  # a heading below the article-title level: kept in the body
     BANNER = "banner"  # a section name
+    SECTION_HEADER = "section-header"  # a running header naming the section (its text: the name)
     MASTHEAD = "masthead"  # the publication's name on the first page
     FURNITURE = "furniture"  # running headers and footers, page numbers, logo text
     ASIDE = "aside"  # pull quotes (the article's own words again, set large) and captions
@@ -72,7 +74,8 @@ def assign_roles(pdf: ExtractedPdf) -> list[Styled]:
             styled.append(Styled(line, role, page.number, index in under))
     if pdf.pages:
         _mark_masthead(styled, doc_body, pdf.pages[0].height)
-    styled = _mark_asides(styled, doc_body)
+    styled = _mark_section_tags(_mark_section_headers(styled, pdf.pages, running))
+    styled = _mark_sidebars(_mark_asides(_mark_cover_statement(styled), doc_body), pdf.pages)
     return _promote_bold_headings(_continue_headings(styled), doc_body)
 
 
@@ -103,10 +106,15 @@ def _mark_asides(styled: list[Styled], doc_body: float) -> list[Styled]:
         quote = _quote_words(" ".join(styled[i].line.text for i in run))
         # a title may be repeated in its text; a long one (or one set in italics) rarely is
         needed = PULL_QUOTE_WORDS if first.italic else UPRIGHT_QUOTE_WORDS
-        if len(quote) >= needed and text.count(" " + " ".join(quote) + " ") >= 2:
+        if len(quote) >= needed and _occurrences(text, " ".join(quote)) >= 2:
             for i in run:
                 out[i] = replace(styled[i], role=Role.ASIDE)
     return out
+
+
+def _occurrences(text: str, phrase: str) -> int:
+    """How often the words of ``phrase`` occur in ``text`` (words separated by spaces)."""
+    return len(re.findall(r"(?<!\S)" + re.escape(phrase) + r"(?!\S)", text))
 
 
 def _quote_words(text: str) -> list[str]:
@@ -133,16 +141,18 @@ def _style_runs(styled: list[Styled]) -> list[list[int]]:
 
 
 def _continue_headings(styled: list[Styled]) -> list[Styled]:
-    """A line in a heading's size and block, right under it, continues it ("... 2017/18")."""
+    """A line in a heading's size and block, right under it, continues it ("... 2017/18"),
+    also when it is in capitals ("Operation" / "SLATE")."""
     out: list[Styled] = []
     for s in styled:
         previous = out[-1] if out else None
         if (
             previous is not None
-            and s.role is Role.BODY
+            and s.role in (Role.BODY, Role.BANNER)
             and previous.role is Role.HEADING
             and s.line.block == previous.line.block
             and abs(s.line.size - previous.line.size) <= 0.6
+            and (s.role is Role.BODY or s.line.font == previous.line.font)
         ):
             s = replace(s, role=Role.HEADING)
         out.append(s)
@@ -229,6 +239,113 @@ def _running_lines(pages: Sequence[Page]) -> frozenset[str]:
         seen.update(keys)
     needed = max(3, int(len(pages) * 0.5 + 0.5))
     return frozenset(key for key, count in seen.items() if count >= needed)
+
+
+_SEPARATOR = re.compile(r"\s*[|·•]\s*|\s+[–—:/]\s+")
+_TEXT_ROLES = (Role.BODY, Role.SUBHEADING, Role.HEADING)
+
+
+def _mark_section_headers(
+    styled: list[Styled], pages: Sequence[Page], running: frozenset[str]
+) -> list[Styled]:
+    """Running headers that change with the section ("Bulletin | From the centre" on some
+    pages, "Bulletin | What's new" on others) name the section: each becomes a
+    SECTION_HEADER line whose text is the section's name alone."""
+    heights = {page.number: page.height for page in pages}
+    top = [
+        i
+        for i, s in enumerate(styled)
+        if s.role in _TEXT_ROLES
+        and s.line.bottom <= heights[s.page] * MARGIN_SHARE
+        and _running_key(s.line.text) not in running
+    ]
+    counts = Counter(_running_key(styled[i].line.text) for i in top)
+    repeated = [i for i in top if counts[_running_key(styled[i].line.text)] >= 2]
+    if not repeated:
+        return styled
+    parts = {i: [p for p in _SEPARATOR.split(styled[i].line.text) if p.strip()] for i in repeated}
+    distinct = {_running_key(styled[i].line.text) for i in repeated}
+    shared = set.intersection(*(set(p) for p in parts.values())) if len(distinct) > 1 else set()
+    out = list(styled)
+    for i in repeated:
+        name = " ".join(p for p in parts[i] if p not in shared and not _PAGE_NUMBER.match(p))
+        if name:
+            line = replace(styled[i].line, text=name.strip())
+            out[i] = replace(styled[i], line=line, role=Role.SECTION_HEADER)
+    return out
+
+
+SIDEBAR_WORDS = 80  # a tinted box that opens with a heading and holds fewer words is a sidebar
+
+
+def _mark_sidebars(styled: list[Styled], pages: Sequence[Page]) -> list[Styled]:
+    """A sidebar (a short tinted box that opens with its own heading: "Find out more",
+    contacts, links) is an aside, not part of the story it stands beside. A story set in a
+    tinted box (Publisher) is longer, and a box without a heading of its own is a story's
+    continuation."""
+    boxes = {page.number: page.shaded for page in pages if page.shaded}
+    if not boxes:
+        return styled
+    inside: dict[tuple[int, int], list[int]] = {}
+    for i, s in enumerate(styled):
+        for b, (x0, top, x1, bottom) in enumerate(boxes.get(s.page, ())):
+            line = s.line
+            if (
+                x0 <= (line.x0 + line.x1) / 2 <= x1
+                and top <= (line.top + line.bottom) / 2 <= bottom
+            ):
+                inside.setdefault((s.page, b), []).append(i)
+                break
+    out = list(styled)
+    for members in inside.values():
+        roles = [styled[i].role for i in members]
+        if Role.MASTHEAD in roles or Role.BANNER in roles:
+            continue
+        text = [i for i in members if styled[i].role is not Role.FURNITURE]
+        if not text or styled[text[0]].role not in (Role.HEADING, Role.SUBHEADING):
+            continue
+        words = sum(len(styled[i].line.text.split()) for i in text)
+        headings = sum(styled[i].role is Role.HEADING for i in text[1:])
+        if words <= SIDEBAR_WORDS and not headings:
+            for i in text:
+                out[i] = replace(styled[i], role=Role.ASIDE)
+    return out
+
+
+def _mark_cover_statement(styled: list[Styled]) -> list[Styled]:
+    """The cover's statement of the edition ("Issue 05 | December 2016"), however it is set,
+    is cover text, never a heading."""
+    return [
+        replace(s, role=Role.MASTHEAD)
+        if s.page == 1
+        and s.role in (Role.HEADING, Role.SUBHEADING, Role.BANNER)
+        and states_edition(s.line.text)
+        else s
+        for s in styled
+    ]
+
+
+SECTION_TAG_WORDS = 6
+
+
+def _mark_section_tags(styled: list[Styled]) -> list[Styled]:
+    """A short capitalised line right above a heading, in any size, is the section's tag."""
+    out = list(styled)
+    for i, s in enumerate(styled[:-1]):
+        following = styled[i + 1]
+        line = s.line
+        if (
+            s.role in (Role.BODY, Role.SUBHEADING)
+            and following.role is Role.HEADING
+            and following.page == s.page
+            and is_all_caps(line.text)
+            and len(line.text.split()) <= SECTION_TAG_WORDS
+            and 0 <= following.line.top - line.bottom <= 2 * line.height
+            and line.x0 < following.line.x1
+            and following.line.x0 < line.x1
+        ):
+            out[i] = replace(s, role=Role.BANNER)
+    return out
 
 
 def _mark_masthead(styled: list[Styled], doc_body: float, page_height: float) -> None:

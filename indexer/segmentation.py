@@ -67,6 +67,8 @@ class Outcome:
     section_right: bool
     split: bool
     merged: bool
+    recall: float = 0.0  # share of its words in the produced article
+    precision: float = 0.0  # share of the produced article's words that are its own
 
     @property
     def recovered(self) -> bool:
@@ -172,9 +174,8 @@ def score(truth: Sequence[ExpectedArticle], produced: Sequence[Article]) -> Scor
             continue
         article = produced[best_j]
         held = row[best_j]
-        body_right = held >= BODY_SHARE * size and held >= BODY_SHARE * max(
-            sum(got[best_j].values()), 1
-        )
+        recall, precision = held / size, held / max(sum(got[best_j].values()), 1)
+        body_right = recall >= BODY_SHARE and precision >= BODY_SHARE
         parts = sum(r >= max(PART_SHARE * size, min(PART_WORDS, size)) for r in row)
         merged = any(
             k != i and overlap[k][best_j] >= MERGED_SHARE * max(sum(want[k].values()), 1)
@@ -190,6 +191,8 @@ def score(truth: Sequence[ExpectedArticle], produced: Sequence[Article]) -> Scor
                 section_right=same_section(article.section, expected.section),
                 split=parts > 1,
                 merged=merged,
+                recall=recall,
+                precision=precision,
             )
         )
     invented = tuple(a for a, own in zip(produced, owned, strict=True) if not own)
@@ -318,7 +321,10 @@ def problems(result: LayoutResult) -> list[str]:
             if bad
         ]
         got = "nothing" if o.produced is None else repr(o.produced.title[:60])
-        lines.append(f"{result.name}: {o.expected.title!r}: {', '.join(what)} (got {got})")
+        shares = f"recall {o.recall:.2f}, precision {o.precision:.2f}"
+        lines.append(
+            f"{result.name}: {o.expected.title!r}: {', '.join(what)} (got {got}; {shares})"
+        )
     lines.extend(f"{result.name}: invented {a.title[:60]!r}" for a in s.invented)
     if result.number_right is False or result.date_right is False:
         lines.append(f"{result.name}: cover number or date wrong")

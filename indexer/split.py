@@ -102,6 +102,8 @@ class _Assembler:
             self.front.append(line)
         elif role is Role.BANNER:
             self._banner(line)
+        elif role is Role.SECTION_HEADER:
+            self._section_header(line)
         elif role is Role.HEADING:
             self._heading(line, item.page)
         elif role is Role.BODY:
@@ -125,6 +127,18 @@ class _Assembler:
         if name != self.section:
             self._close()
             self.section = name
+
+    def _section_header(self, line: Line) -> None:
+        """A page's running header names its section. A word processor prints the section in
+        force where the page starts, so the story under way goes on unless it ended on the
+        page before."""
+        name = line.text
+        if name == self.section:
+            return
+        draft = self.draft
+        if draft is not None and draft.body_words >= MIN_BODY_WORDS and _ended(draft):
+            self._close()
+        self.section = name
 
     def _heading(self, line: Line, page: int) -> None:
         draft = self.draft
@@ -166,8 +180,7 @@ class _Assembler:
         draft = self.draft
         if draft is None or draft.body_words < MIN_BODY_WORDS or not draft.paragraphs:
             return False
-        last = draft.paragraphs[-1][-1].text.rstrip()
-        return last.endswith(_TERMINAL) and line.text[:1].isupper()
+        return _ended(draft) and line.text[:1].isupper()
 
     def _jump(self, line: Line, role: Role, page: int) -> bool:
         """Handle a line that says where a story jumps to or from; True if it was one."""
@@ -265,6 +278,23 @@ class _Assembler:
         )
         self.jumps[i] = draft.jumps_to
         return True
+
+
+def _ended(draft: _Draft) -> bool:
+    """Does the text gathered so far end a paragraph: a sentence's end, or a line that stops
+    short of the column's edge (a web address, a list's last item)?"""
+    if not draft.paragraphs:
+        return False
+    last = draft.paragraphs[-1][-1]
+    if last.text.rstrip().endswith(_TERMINAL):
+        return True
+    lines = [line for para in draft.paragraphs[-2:] for line in para if line is not last]
+    near = [line for line in lines if line.x0 < last.x1 and last.x0 < line.x1]
+    if not near:
+        return False
+    left = min(line.x0 for line in near)
+    right = max(line.x1 for line in near)
+    return last.x1 < right - 0.3 * (right - left)
 
 
 def _norm_title(text: str) -> str:

@@ -148,4 +148,3 @@ def _heading_like(run: list[Line], following: Line | None) -> bool:
         and following.text[:1].islower()
     )
     return not runs_on
-
