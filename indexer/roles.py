@@ -15,7 +15,7 @@ from enum import Enum
 
 from indexer.models import ExtractedPdf, Line, Page
 from indexer.statements import states_edition
-from indexer.styles import DocumentStyles, Level, rank_styles
+from indexer.styles import DocumentStyles, Level, rank_styles, style_of
 
 
 class Role(Enum):
@@ -63,19 +63,27 @@ def assign_roles(pdf: ExtractedPdf) -> list[Styled]:
     doc_body = body_size(all_lines)
     running = _running_lines(pdf.pages)
     ordered = [line for page in pdf.pages for line in page.lines]
-    skip = [_is_furniture(line, page, running) for page in pdf.pages for line in page.lines]
+    sidebars = _sidebars(pdf.pages, running, doc_body)
+    skip = [
+        n in sidebars or _is_furniture(line, page, running)
+        for n, (page, line) in enumerate((p, ln) for p in pdf.pages for ln in p.lines)
+    ]
     styles = rank_styles(ordered, skip)
     styled: list[Styled] = []
     for page in pdf.pages:
         page_body = _page_body(page, doc_body)
         under = _under_pictures(page)
         for index, line in enumerate(page.lines):
-            role = _role(line, page, page_body, running, styles)
+            if len(styled) in sidebars:
+                role = Role.ASIDE
+            else:
+                role = _role(line, page, page_body, running, styles)
             styled.append(Styled(line, role, page.number, index in under))
     if pdf.pages:
         _mark_masthead(styled, doc_body, pdf.pages[0].height)
-    styled = _mark_section_tags(_mark_section_headers(styled, pdf.pages, running))
-    styled = _mark_sidebars(_mark_asides(_mark_cover_statement(styled), doc_body), pdf.pages)
+    styled = _mark_section_headers(styled, pdf.pages, running)
+    styled = _mark_section_tags(styled, pdf.pages)
+    styled = _mark_asides(_mark_cover_statement(styled), doc_body)
     return _promote_bold_headings(_continue_headings(styled), doc_body)
 
 
@@ -141,7 +149,7 @@ def _style_runs(styled: list[Styled]) -> list[list[int]]:
 
 
 def _continue_headings(styled: list[Styled]) -> list[Styled]:
-    """A line in a heading's size and block, right under it, continues it ("... 2017/18"),
+    """A line in a heading's style and block, right under it, continues it ("... 2017/18"),
     also when it is in capitals ("Operation" / "SLATE")."""
     out: list[Styled] = []
     for s in styled:
@@ -151,8 +159,8 @@ def _continue_headings(styled: list[Styled]) -> list[Styled]:
             and s.role in (Role.BODY, Role.BANNER)
             and previous.role is Role.HEADING
             and s.line.block == previous.line.block
-            and abs(s.line.size - previous.line.size) <= 0.6
-            and (s.role is Role.BODY or s.line.font == previous.line.font)
+            and style_of(s.line) == style_of(previous.line)
+            and s.line.font == previous.line.font
         ):
             s = replace(s, role=Role.HEADING)
         out.append(s)
@@ -263,6 +271,9 @@ def _mark_section_headers(
     repeated = [i for i in top if counts[_running_key(styled[i].line.text)] >= 2]
     if not repeated:
         return styled
+    # a section short enough to head one page only has its header set like the others
+    looks = {style_of(styled[i].line) for i in repeated}
+    repeated = [i for i in top if i in repeated or style_of(styled[i].line) in looks]
     parts = {i: [p for p in _SEPARATOR.split(styled[i].line.text) if p.strip()] for i in repeated}
     distinct = {_running_key(styled[i].line.text) for i in repeated}
     shared = set.intersection(*(set(p) for p in parts.values())) if len(distinct) > 1 else set()
@@ -278,38 +289,33 @@ def _mark_section_headers(
 SIDEBAR_WORDS = 80  # a tinted box that opens with a heading and holds fewer words is a sidebar
 
 
-def _mark_sidebars(styled: list[Styled], pages: Sequence[Page]) -> list[Styled]:
-    """A sidebar (a short tinted box that opens with its own heading: "Find out more",
-    contacts, links) is an aside, not part of the story it stands beside. A story set in a
-    tinted box (Publisher) is longer, and a box without a heading of its own is a story's
-    continuation."""
-    boxes = {page.number: page.shaded for page in pages if page.shaded}
-    if not boxes:
-        return styled
-    inside: dict[tuple[int, int], list[int]] = {}
-    for i, s in enumerate(styled):
-        for b, (x0, top, x1, bottom) in enumerate(boxes.get(s.page, ())):
-            line = s.line
-            if (
-                x0 <= (line.x0 + line.x1) / 2 <= x1
+def _sidebars(pages: Sequence[Page], running: frozenset[str], body: float) -> set[int]:
+    """The lines (by index in the document) of sidebars: short tinted boxes that open with a
+    line of their own, set apart ("Find out more", contacts, links). A sidebar is an aside,
+    not part of the story it stands beside. A story set in a tinted box (Publisher) is
+    longer, a box without a heading of its own is a story's continuation, and a band holding
+    one line is a section banner."""
+    found: set[int] = set()
+    start = 0
+    for page in pages:
+        masthead = max((line.size for line in page.lines), default=0.0) if page.number == 1 else 0
+        for x0, top, x1, bottom in page.shaded:
+            members = [
+                i
+                for i, line in enumerate(page.lines)
+                if x0 <= (line.x0 + line.x1) / 2 <= x1
                 and top <= (line.top + line.bottom) / 2 <= bottom
-            ):
-                inside.setdefault((s.page, b), []).append(i)
-                break
-    out = list(styled)
-    for members in inside.values():
-        roles = [styled[i].role for i in members]
-        if Role.MASTHEAD in roles or Role.BANNER in roles:
-            continue
-        text = [i for i in members if styled[i].role is not Role.FURNITURE]
-        if not text or styled[text[0]].role not in (Role.HEADING, Role.SUBHEADING):
-            continue
-        words = sum(len(styled[i].line.text.split()) for i in text)
-        headings = sum(styled[i].role is Role.HEADING for i in text[1:])
-        if words <= SIDEBAR_WORDS and not headings:
-            for i in text:
-                out[i] = replace(styled[i], role=Role.ASIDE)
-    return out
+                and not _is_furniture(line, page, running)
+            ]
+            if len(members) < 2 or any(page.lines[i].size == masthead for i in members):
+                continue
+            first = page.lines[members[0]]
+            words = sum(len(page.lines[i].text.split()) for i in members)
+            set_apart = first.bold or first.size >= body * BOLD_HEADING_RATIO
+            if set_apart and words <= SIDEBAR_WORDS and len(first.text.split()) <= 8:
+                found.update(start + i for i in members)
+        start += len(page.lines)
+    return found
 
 
 def _mark_cover_statement(styled: list[Styled]) -> list[Styled]:
@@ -328,19 +334,28 @@ def _mark_cover_statement(styled: list[Styled]) -> list[Styled]:
 SECTION_TAG_WORDS = 6
 
 
-def _mark_section_tags(styled: list[Styled]) -> list[Styled]:
+def _mark_section_tags(styled: list[Styled], pages: Sequence[Page]) -> list[Styled]:
     """A short capitalised line right above a heading, in any size, is the section's tag."""
     out = list(styled)
     for i, s in enumerate(styled[:-1]):
         following = styled[i + 1]
         line = s.line
+        # above a heading, or above a story whose heading is artwork: set apart from the
+        # text it tags, as the first line of its block
+        tags = following.role is Role.HEADING or (
+            following.role is Role.BODY
+            and (i == 0 or styled[i - 1].line.block != line.block or styled[i - 1].page != s.page)
+            and style_of(line) != style_of(following.line)
+        )
         if (
             s.role in (Role.BODY, Role.SUBHEADING)
-            and following.role is Role.HEADING
+            and tags
             and following.page == s.page
+            and not _in_margin(line, pages[s.page - 1])
             and is_all_caps(line.text)
             and len(line.text.split()) <= SECTION_TAG_WORDS
-            and 0 <= following.line.top - line.bottom <= 2 * line.height
+            and 0 <= following.line.top - line.bottom
+            and (following.role is Role.BODY or following.line.top - line.bottom <= 2 * line.height)
             and line.x0 < following.line.x1
             and following.line.x0 < line.x1
         ):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from indexer.models import Article, ExtractedPdf, Line
 from indexer.roles import Role, Styled, assign_roles
-from indexer.textnorm import BULLETS, join_lines, vocabulary
+from indexer.textnorm import BULLETS, SOFT_HYPHEN, join_lines, vocabulary
 
 FRONT_MATTER_WORDS = 40  # text before the first heading shorter than this is cover furniture
 UNTITLED_TITLE_WORDS = 10
@@ -107,7 +107,7 @@ class _Assembler:
         elif role is Role.HEADING:
             self._heading(line, item.page)
         elif role is Role.BODY:
-            if item.after_picture and self._picture_heads(line):
+            if item.after_picture and self._picture_heads(line, item.page):
                 self._close()  # a picture standing for a heading (a logo) starts an article
                 self.draft = _Draft(self.section)
             self._body(line, item.page)
@@ -174,13 +174,20 @@ class _Assembler:
             self.draft.body_words += len(line.text.split())
         self._add_body(line, page, new_paragraph=subheading)
 
-    def _picture_heads(self, line: Line) -> bool:
-        """Does a picture right above ``line`` head a new article? Yes when the text before it
-        ended a paragraph of an article with a body, and ``line`` starts a sentence."""
+    def _picture_heads(self, line: Line, page: int) -> bool:
+        """Does a picture right above ``line`` head a new article (a logo standing for its
+        heading)? Yes when ``line`` starts a sentence, the article before it has a body, and
+        that body does not run on into ``line`` (a picture inside a story has its caption
+        under it, so the story's text is not right under the picture)."""
         draft = self.draft
         if draft is None or draft.body_words < MIN_BODY_WORDS or not draft.paragraphs:
             return False
-        return _ended(draft) and line.text[:1].isupper()
+        if not line.text[:1].isupper():
+            return False
+        last = draft.paragraphs[-1][-1]
+        new_column = page > max(draft.pages) or line.top < last.top
+        runs_on = last.text.rstrip().endswith(("-", ",", ";", SOFT_HYPHEN))
+        return new_column or _ended(draft) or not runs_on
 
     def _jump(self, line: Line, role: Role, page: int) -> bool:
         """Handle a line that says where a story jumps to or from; True if it was one."""

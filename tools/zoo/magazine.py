@@ -156,13 +156,13 @@ def _register_vera() -> None:
     """
     registered = pdfmetrics.getRegisteredFontNames()
     for name, filename in _VERA_FILES.items():
-        if name in registered:
-            continue
-        font = TTFont(name, str(VERA_DIR / filename))
-        face = font.face
+        if name not in registered:
+            pdfmetrics.registerFont(TTFont(name, str(VERA_DIR / filename)))
+        # (again on every render: reportlab shares one face per font file between the fonts
+        # registered from it, and another layout registering the same file resets it)
+        face = pdfmetrics.getFont(name).face
         face.charToGlyph[ord(HYPHEN)] = face.charToGlyph[ord("-")]
         face.charWidths[ord(HYPHEN)] = face.charWidths[ord("-")]
-        pdfmetrics.registerFont(font)
 
 
 @lru_cache(maxsize=200_000)
