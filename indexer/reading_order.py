@@ -27,6 +27,8 @@ class Boxlike(Protocol):
 B = TypeVar("B", bound=Boxlike)
 
 MIN_GUTTER = 4.0  # points of empty space that separate two columns
+MAX_TAIL_GAP = 16.0  # points between a column's text and its tail in the band below
+TAIL_GAP_RATIO = 1.5  # ...or this many times the height of the tail's first box
 
 
 def reading_order(boxes: Sequence[B]) -> list[B]:
@@ -74,7 +76,21 @@ def _split(boxes: list[B], *, vertical: bool) -> list[list[B]]:
 
 
 def _same_columns(first: list[B], second: list[B]) -> bool:
-    """Two stacked bands read as one set of columns when a gutter runs through both: two
-    headings side by side over their two columns, or a gap between paragraphs that lines up
-    across columns, must not make the page read across."""
-    return len(_split(first + second, vertical=True)) > 1
+    """Two stacked bands read as one set of columns when a gutter runs through both and the
+    lower one has columns: headings side by side over their columns, a heading over one
+    column, or a gap between paragraphs that lines up across columns, must not make the page
+    read across. A lone line under columns (a section banner) is read after all of them."""
+    if len(_split(first + second, vertical=True)) < 2:
+        return False
+    if len(_split(second, vertical=True)) > 1:
+        return True
+    # one box under columns: the tail of the longer column runs on from the text above it;
+    # a banner further down starts afresh
+    head = min(second, key=lambda box: box.top)
+    above = [
+        box.bottom
+        for box in first
+        if box.bottom <= head.top and any(b.x0 < box.x1 and box.x0 < b.x1 for b in second)
+    ]
+    gap = head.top - max(above) if above else float("inf")
+    return gap <= max(MAX_TAIL_GAP, TAIL_GAP_RATIO * (head.bottom - head.top))
