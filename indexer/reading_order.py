@@ -80,10 +80,8 @@ def _same_columns(first: list[B], second: list[B]) -> bool:
     lower one has columns: headings side by side over their columns, a heading over one
     column, or a gap between paragraphs that lines up across columns, must not make the page
     read across. A lone line under columns (a section banner) is read after all of them."""
-    if len(_split(first + second, vertical=True)) < 2:
-        return False
     if len(_split(second, vertical=True)) > 1:
-        return True
+        return len(_split(first + second, vertical=True)) > 1
     # one box under columns: the tail of the longer column runs on from the text above it;
     # a banner further down starts afresh
     head = min(second, key=lambda box: box.top)

@@ -103,7 +103,7 @@ class _Assembler:
         elif role is Role.BANNER:
             self._banner(line)
         elif role is Role.SECTION_HEADER:
-            self._section_header(line)
+            self._section_header(line, item.page)
         elif role is Role.HEADING:
             self._heading(line, item.page)
         elif role is Role.BODY:
@@ -128,16 +128,17 @@ class _Assembler:
             self._close()
             self.section = name
 
-    def _section_header(self, line: Line) -> None:
+    def _section_header(self, line: Line, page: int) -> None:
         """A page's running header names its section. A word processor prints the section in
-        force where the page starts, so the story under way goes on unless it ended on the
-        page before."""
+        force where the page starts, so a section that began on the page before shows in the
+        header only now: the story under way goes on, and if it began on the page before it
+        is the new section's first story."""
         name = line.text
         if name == self.section:
             return
         draft = self.draft
-        if draft is not None and draft.body_words >= MIN_BODY_WORDS and _ended(draft):
-            self._close()
+        if draft is not None and draft.title_lines and min(draft.pages) >= page - 1:
+            draft.section = name
         self.section = name
 
     def _heading(self, line: Line, page: int) -> None:
