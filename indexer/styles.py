@@ -30,6 +30,7 @@ MAX_HEADING_LINES = 4
 HEADING_LIKE_SHARE = 0.6  # of a style's runs that must behave as headings
 MAX_TEXT_SHARE = 0.25  # a style holding more of the document's text than this is no heading
 TITLE_RUNS_SHARE = 0.3  # the title level is used at least this share as often as the most used
+FULL_LINE_SLACK = 0.05  # a line reaching this close to the next line's end fills the column
 _PROSE_END = (".", ",", ";")
 _TERMINAL = (".", "!", "?", ":", ";", '"', "”", "’", ")")
 _LETTERS = re.compile(r"[^\W\d_]")
@@ -133,7 +134,8 @@ def _runs(lines: Sequence[Line]) -> list[list[Line]]:
 
 def _heading_like(run: list[Line], following: Line | None) -> bool:
     """Do these lines read as a heading: short, not ending as prose, not a paragraph's first
-    words running on into the next line?"""
+    words running on into the next line (a bold lead-in: the next line of its block starts in
+    lower case, or the line fills the column as a paragraph's lines do)?"""
     text = " ".join(line.text for line in run).strip()
     words = text.split()
     if len(_LETTERS.findall(text)) < 2 or len(words) > MAX_HEADING_WORDS:
@@ -142,9 +144,11 @@ def _heading_like(run: list[Line], following: Line | None) -> bool:
         return False
     if following is None:
         return True
+    last = run[-1]
+    full = last.x1 >= following.x1 - FULL_LINE_SLACK * max(following.x1 - following.x0, 1.0)
     runs_on = (
-        following.block == run[-1].block
+        following.block == last.block
         and not text.endswith(_TERMINAL)
-        and following.text[:1].islower()
+        and (following.text[:1].islower() or full)
     )
     return not runs_on
