@@ -249,6 +249,30 @@ def _running_lines(pages: Sequence[Page]) -> frozenset[str]:
     return frozenset(key for key, count in seen.items() if count >= needed)
 
 
+# "Continued on page 5" ends the part of a story that jumps; "(continued from page 2)" or a
+# heading "Its title (continued)" starts the rest of it further on.
+JUMP_TO = re.compile(
+    r"^[(\[]?\s*(?:continued|cont(?:'d|d|\.)?|turn)\s+(?:on\s+|to\s+)?(?:page|p\.?)\s*(\d{1,4})"
+    r"\s*[)\]]?\s*[.…>»]*$",
+    re.IGNORECASE,
+)
+JUMP_FROM = re.compile(
+    r"^[(\[]?\s*(?:continued|cont(?:'d|d|\.)?)\s+from\s+(?:page|p\.?)\s*(\d{1,4})\s*[)\]]?\s*\.?$",
+    re.IGNORECASE,
+)
+CONTINUED_TITLE = re.compile(
+    r"^(.+?)\s*[(\[]?\s*(?:continued|cont(?:'d|d|\.)?)(?:\s+from\s+(?:page|p\.?)\s*\d{1,4})?"
+    r"\s*[)\]]?\s*[.:]?$",
+    re.IGNORECASE,
+)
+
+
+def is_jump_line(text: str) -> bool:
+    """Does the line say where a story jumps to or from?"""
+    text = text.strip()
+    return bool(JUMP_TO.match(text) or JUMP_FROM.match(text))
+
+
 _SEPARATOR = re.compile(r"\s*[|·•]\s*|\s+[–—:/]\s+")
 _TEXT_ROLES = (Role.BODY, Role.SUBHEADING, Role.HEADING)
 
@@ -266,6 +290,7 @@ def _mark_section_headers(
         if s.role in _TEXT_ROLES
         and s.line.bottom <= heights[s.page] * MARGIN_SHARE
         and _running_key(s.line.text) not in running
+        and not is_jump_line(s.line.text)
     ]
     counts = Counter(_running_key(styled[i].line.text) for i in top)
     repeated = [i for i in top if counts[_running_key(styled[i].line.text)] >= 2]
@@ -354,7 +379,7 @@ def _mark_section_tags(styled: list[Styled], pages: Sequence[Page]) -> list[Styl
             and not _in_margin(line, pages[s.page - 1])
             and is_all_caps(line.text)
             and len(line.text.split()) <= SECTION_TAG_WORDS
-            and 0 <= following.line.top - line.bottom
+            and following.line.top - line.bottom >= 0
             and (following.role is Role.BODY or following.line.top - line.bottom <= 2 * line.height)
             and line.x0 < following.line.x1
             and following.line.x0 < line.x1

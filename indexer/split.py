@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from indexer.models import Article, ExtractedPdf, Line
-from indexer.roles import Role, Styled, assign_roles
+from indexer.roles import CONTINUED_TITLE, JUMP_FROM, JUMP_TO, Role, Styled, assign_roles
 from indexer.textnorm import BULLETS, SOFT_HYPHEN, join_lines, vocabulary
 
 FRONT_MATTER_WORDS = 40  # text before the first heading shorter than this is cover furniture
@@ -21,24 +21,6 @@ UNTITLED_TITLE_WORDS = 10
 MIN_BODY_WORDS = 8  # a heading followed by fewer words before the next heading is no article
 _TERMINAL = tuple('.!?:;"”’)')
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"‘(])")
-
-
-# "Continued on page 5" ends the part of a story that jumps; "(continued from page 2)" or a
-# heading "Its title (continued)" starts the rest of it further on.
-_JUMP_TO = re.compile(
-    r"^[(\[]?\s*(?:continued|cont(?:'d|d|\.)?|turn)\s+(?:on\s+|to\s+)?(?:page|p\.?)\s*(\d{1,4})"
-    r"\s*[)\]]?\s*[.…>»]*$",
-    re.IGNORECASE,
-)
-_JUMP_FROM = re.compile(
-    r"^[(\[]?\s*(?:continued|cont(?:'d|d|\.)?)\s+from\s+(?:page|p\.?)\s*(\d{1,4})\s*[)\]]?\s*\.?$",
-    re.IGNORECASE,
-)
-_CONTINUED_TITLE = re.compile(
-    r"^(.+?)\s*[(\[]?\s*(?:continued|cont(?:'d|d|\.)?)(?:\s+from\s+(?:page|p\.?)\s*\d{1,4})?"
-    r"\s*[)\]]?\s*[.:]?$",
-    re.IGNORECASE,
-)
 
 
 @dataclass
@@ -96,7 +78,7 @@ class _Assembler:
 
     def feed(self, item: Styled) -> None:
         role, line = item.role, item.line
-        if role is not Role.FURNITURE and self._jump(line, role, item.page):
+        if role is not Role.FURNITURE and self._jump(line, item.page):
             return
         if role is Role.MASTHEAD:
             self.front.append(line)
@@ -190,19 +172,22 @@ class _Assembler:
         runs_on = last.text.rstrip().endswith(("-", ",", ";", SOFT_HYPHEN))
         return new_column or _ended(draft) or not runs_on
 
-    def _jump(self, line: Line, role: Role, page: int) -> bool:
+    def _jump(self, line: Line, page: int) -> bool:
         """Handle a line that says where a story jumps to or from; True if it was one."""
         text = line.text.strip()
-        if _JUMP_TO.match(text) and self.draft is not None:
-            self.draft.jumps_to = int(_JUMP_TO.match(text).group(1))  # type: ignore[union-attr]
+        to = JUMP_TO.match(text)
+        if to:
+            if self.draft is not None:
+                self.draft.jumps_to = int(to.group(1))
             return True
-        resumed = _JUMP_FROM.match(text)
-        titled = _CONTINUED_TITLE.match(text) if role is Role.HEADING else None
-        if not (resumed or titled) or (not self.articles and self.draft is None):
+        if not JUMP_FROM.match(text):
             return False
+        draft = self.draft
+        if draft is not None and draft.title_lines and draft.body_words == 0:
+            draft.continues = draft.continues or ""  # under its heading "Title (continued)"
+            return True
         self._close()
-        self.draft = _Draft(self.section, pages={page})
-        self.draft.continues = titled.group(1) if titled else ""
+        self.draft = _Draft(self.section, pages={page}, continues="")
         return True
 
     # -- helpers ------------------------------------------------------------------------------
@@ -241,10 +226,13 @@ class _Assembler:
             return
         paragraphs = [join_lines([ln.text for ln in para], self.vocab) for para in draft.paragraphs]
         body = "\n\n".join(p for p in paragraphs if p)
+        title = join_lines([ln.text for ln in draft.title_lines], self.vocab)
+        resumed = CONTINUED_TITLE.match(title) if title else None
+        if resumed:  # "Its title (continued)": the rest of that story
+            title, draft.continues = resumed.group(1), resumed.group(1)
         if draft.continues is not None and self._resume(draft, body):
             return
         if draft.title_lines:
-            title = join_lines([ln.text for ln in draft.title_lines], self.vocab)
             title_from = "heading"
         else:
             title, title_from = title_from_text(body), "first-sentence"
