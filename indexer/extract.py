@@ -477,18 +477,33 @@ def _lines(item: LTTextLine, block: int, figure_share: float, page_top: float) -
         colour=colours.most_common(1)[0][0],
         italic=italic * 2 > total,
     )
-    if (
-        first is None
-        or len(text) < 3
-        or text[0] != first._text
-        or not first._text.isupper()
-        or first.size < line.size * DROP_CAP_RATIO
-    ):
+    if first is None or len(text) < 3 or max(size for _, size, _ in styles) < line.size * 1.8:
         return [line]
+    # a capital far taller than the line: a drop cap, wherever pdfminer put it in the line
+    big = [
+        c
+        for c in item
+        if isinstance(c, LTChar)
+        and len(c._text) == 1
+        and c._text.isupper()
+        and c.size >= line.size * DROP_CAP_RATIO
+    ]
+    if len(big) != 1:
+        return [line]
+    first = big[0]
     rest = [c for c in item if isinstance(c, LTChar) and c is not first and c._text.strip()]
+    remaining = normalize_line(
+        "".join(
+            c._text if isinstance(c, LTChar | LTAnno) else c.get_text()
+            for c in item
+            if c is not first and isinstance(c, LTText)
+        )
+    )
+    if not rest or not remaining:
+        return [line]
     cap = replace(
         line,
-        text=text[0],
+        text=first._text,
         x0=round(float(first.x0), 2),
         x1=round(float(first.x1), 2),
         top=round(page_top - float(first.y1), 2),
@@ -499,7 +514,7 @@ def _lines(item: LTTextLine, block: int, figure_share: float, page_top: float) -
         cap,
         replace(
             line,
-            text=text[1:].lstrip(),
+            text=remaining,
             x0=round(min(float(c.x0) for c in rest), 2),
             top=round(page_top - max(float(c.y1) for c in rest), 2),
             bottom=round(page_top - min(float(c.y0) for c in rest), 2),
