@@ -30,6 +30,7 @@ from pdfminer.layout import (
     LTChar,
     LTFigure,
     LTImage,
+    LTLine,
     LTPage,
     LTRect,
     LTText,
@@ -277,7 +278,7 @@ def _page(number: int, layout: LTPage) -> Page:
         height=height,
         lines=tuple(_rejoin_drop_caps(lines)),
         pictures=_pictures(layout, width * height, float(layout.y1)),
-        shaded=_shaded(layout, width * height, float(layout.y1)),
+        boxes=_boxes(layout, width * height, float(layout.y1)),
     )
 
 
@@ -308,31 +309,65 @@ def _pictures(
     return tuple(found)
 
 
-MIN_SHADED_SHARE = 0.005  # of the page's area: smaller tinted shapes are rules and bullets
-MAX_SHADED_SHARE = 0.6  # larger ones are page backgrounds
+MIN_BOX_SHARE = 0.005  # of the page's area: smaller shapes are rules, bullets, table cells
+MAX_BOX_SHARE = 0.6  # larger ones are page backgrounds
+Box = tuple[float, float, float, float]
 
 
-def _shaded(
-    layout: LTPage, page_area: float, page_top: float
-) -> tuple[tuple[float, float, float, float], ...]:
-    """The page's tinted rectangles (a sidebar's or a story's box), white ones aside."""
-    found = []
+def _boxes(layout: LTPage, page_area: float, page_top: float) -> tuple[Box, ...]:
+    """The page's boxes around text: tinted rectangles (white ones aside) and rectangles
+    ruled with four lines (a table's border), as (x0, top, x1, bottom)."""
+    found: list[Box] = []
+    rules: list[LTLine] = []
     for item in layout:
-        if not isinstance(item, LTRect) or not item.fill:
-            continue
-        share = (item.width * item.height) / page_area if page_area else 0.0
-        colour = item.non_stroking_color
-        if not MIN_SHADED_SHARE <= share <= MAX_SHADED_SHARE or _is_white(colour):
-            continue
-        found.append(
-            (
-                round(float(item.x0), 2),
-                round(page_top - float(item.y1), 2),
-                round(float(item.x1), 2),
-                round(page_top - float(item.y0), 2),
-            )
-        )
-    return tuple(found)
+        if isinstance(item, LTRect):
+            if item.fill and not _is_white(item.non_stroking_color):
+                found.append((item.x0, item.y0, item.x1, item.y1))
+        elif isinstance(item, LTLine):
+            rules.append(item)
+    found.extend(_ruled(rules))
+    found = list(dict.fromkeys(found))
+    found = [box for box in found if not any(_within(box, other) for other in found)]
+    return tuple(
+        (round(x0, 2), round(page_top - y1, 2), round(x1, 2), round(page_top - y0, 2))
+        for x0, y0, x1, y1 in found
+        if page_area and MIN_BOX_SHARE <= (x1 - x0) * (y1 - y0) / page_area <= MAX_BOX_SHARE
+    )
+
+
+def _within(inner: Box, outer: Box, slack: float = 2.0) -> bool:
+    """Is ``inner`` inside ``outer`` and smaller than it?"""
+    return inner != outer and (
+        inner[0] >= outer[0] - slack
+        and inner[1] >= outer[1] - slack
+        and inner[2] <= outer[2] + slack
+        and inner[3] <= outer[3] + slack
+        and (inner[2] - inner[0]) * (inner[3] - inner[1])
+        < (outer[2] - outer[0]) * (outer[3] - outer[1])
+    )
+
+
+def _ruled(rules: list[LTLine], slack: float = 2.0) -> list[Box]:
+    """Rectangles whose four sides are separate lines: the outer border of a ruled table."""
+    flat = [r for r in rules if abs(r.y0 - r.y1) <= slack][:200]
+    upright = [r for r in rules if abs(r.x0 - r.x1) <= slack][:200]
+    found = []
+    for top in flat:
+        for bottom in flat:
+            if bottom.y0 >= top.y0 - slack or abs(bottom.x0 - top.x0) > slack:
+                continue
+            if abs(bottom.x1 - top.x1) > slack:
+                continue
+            sides = [
+                side
+                for side in upright
+                if side.y0 <= bottom.y0 + slack
+                and side.y1 >= top.y0 - slack
+                and (abs(side.x0 - top.x0) <= slack or abs(side.x0 - top.x1) <= slack)
+            ]
+            if {abs(side.x0 - top.x0) <= slack for side in sides} == {True, False}:
+                found.append((top.x0, bottom.y0, top.x1, top.y0))
+    return found
 
 
 def _is_white(colour: Any) -> bool:

@@ -51,7 +51,8 @@ class Page:
     # pictures with no text (artwork, photographs, a logo standing for a heading), as
     # (x0, top, x1, bottom) in the lines' coordinates
     pictures: tuple[tuple[float, float, float, float], ...] = ()
-    shaded: tuple[tuple[float, float, float, float], ...] = ()  # tinted boxes, the same way
+    # boxes drawn around text, tinted or ruled (a sidebar, a story's frame), the same way
+    boxes: tuple[tuple[float, float, float, float], ...] = ()
 
     @property
     def text(self) -> str:

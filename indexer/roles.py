@@ -324,7 +324,7 @@ def _sidebars(pages: Sequence[Page], running: frozenset[str], body: float) -> se
     start = 0
     for page in pages:
         masthead = max((line.size for line in page.lines), default=0.0) if page.number == 1 else 0
-        for x0, top, x1, bottom in page.shaded:
+        for x0, top, x1, bottom in page.boxes:
             members = [
                 i
                 for i, line in enumerate(page.lines)
@@ -337,8 +337,11 @@ def _sidebars(pages: Sequence[Page], running: frozenset[str], body: float) -> se
             first = page.lines[members[0]]
             words = sum(len(page.lines[i].text.split()) for i in members)
             set_apart = first.bold or first.size >= body * BOLD_HEADING_RATIO
+            before = page.lines[members[0] - 1].text.rstrip() if members[0] else ""
+            introduced = before.endswith(":")  # "contact details:" then its table: the text's own
             if set_apart and words <= SIDEBAR_WORDS and len(first.text.split()) <= 8:
-                found.update(start + i for i in members)
+                if not introduced:
+                    found.update(start + i for i in members)
         start += len(page.lines)
     return found
 
