@@ -84,7 +84,7 @@ def assign_roles(pdf: ExtractedPdf) -> list[Styled]:
     styled = _mark_section_headers(styled, pdf.pages, running)
     styled = _mark_section_tags(styled, pdf.pages)
     styled = _mark_asides(_mark_cover_statement(styled), doc_body)
-    return _promote_bold_headings(_continue_headings(styled), doc_body)
+    return _promote_bold_headings(_demote_lead_ins(_continue_headings(styled)), doc_body)
 
 
 PULL_QUOTE_WORDS = 5  # a repeated run of at least this many words set apart is a pull quote
@@ -167,6 +167,32 @@ def _continue_headings(styled: list[Styled]) -> list[Styled]:
     return out
 
 
+def _demote_lead_ins(styled: list[Styled]) -> list[Styled]:
+    """A heading-styled line that fills its column and runs on into the body line after it
+    (no sentence end between them) is a paragraph's bold lead-in."""
+    out = list(styled)
+    for i, s in enumerate(styled[:-1]):
+        following = styled[i + 1]
+        line, after = s.line, following.line
+        if (
+            s.role is Role.HEADING
+            and following.role is Role.BODY
+            and following.page == s.page
+            and line.text.split()
+            and len(line.text.split()) >= LEAD_IN_WORDS
+            and line.size <= after.size + 0.5  # set at the body's size, only bolder
+            and after.block == line.block  # one paragraph: a title stands apart from its text
+            and not line.text.rstrip().endswith(_SENTENCE_END)
+            and abs(line.x0 - after.x0) <= 2
+            and line.x1 >= after.x1 - 0.05 * max(after.x1 - after.x0, 1.0)
+            and 0 <= after.top - line.bottom <= line.height
+        ):
+            out[i] = replace(s, role=Role.BODY)
+    return out
+
+
+LEAD_IN_WORDS = 5
+_SENTENCE_END = (".", "!", "?", ":")
 PICTURE_GAP = 2.5  # line heights: a line this close under a picture sits under it
 
 

@@ -92,7 +92,7 @@ def rank_styles(lines: Sequence[Line], skip: Sequence[bool]) -> DocumentStyles:
     unlike: Counter[StyleKey] = Counter()
     for index, run in enumerate(runs):
         style = style_of(run[0])
-        if style == body or not stands_out(style, body):
+        if style == body or not stands_out(style, body) or _banner_like(run):
             continue
         following = runs[index + 1][0] if index + 1 < len(runs) else None
         if _heading_like(run, following):
@@ -115,6 +115,13 @@ def rank_styles(lines: Sequence[Line], skip: Sequence[bool]) -> DocumentStyles:
         for style in heading
     }
     return DocumentStyles(body, levels)
+
+
+def _banner_like(run: list[Line]) -> bool:
+    """Short lines in capitals ("FROM THE CENTRE") name sections, not articles: they take no
+    part in choosing the title level."""
+    letters = _LETTERS.findall(" ".join(line.text for line in run))
+    return len(letters) >= 3 and all(ch.isupper() for ch in letters) and len(run) <= 2
 
 
 def _runs(lines: Sequence[Line]) -> list[list[Line]]:
