@@ -363,6 +363,8 @@ def _sidebars(pages: Sequence[Page], running: frozenset[str], body: float) -> se
             first = page.lines[members[0]]
             words = sum(len(page.lines[i].text.split()) for i in members)
             set_apart = first.bold or first.size >= body * BOLD_HEADING_RATIO
+            if any(page.lines[i].size > first.size + 0.5 for i in members[1:]):
+                continue  # a small tag over a larger title: a story's card, not a sidebar
             before = page.lines[members[0] - 1].text.rstrip() if members[0] else ""
             introduced = before.endswith(":")  # "contact details:" then its table: the text's own
             if set_apart and words <= SIDEBAR_WORDS and len(first.text.split()) <= 8:
