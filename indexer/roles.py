@@ -367,9 +367,9 @@ def _sidebars(pages: Sequence[Page], running: frozenset[str], body: float) -> se
                 continue  # a small tag over a larger title: a story's card, not a sidebar
             before = page.lines[members[0] - 1].text.rstrip() if members[0] else ""
             introduced = before.endswith(":")  # "contact details:" then its table: the text's own
-            if set_apart and words <= SIDEBAR_WORDS and len(first.text.split()) <= 8:
-                if not introduced:
-                    found.update(start + i for i in members)
+            short = words <= SIDEBAR_WORDS and len(first.text.split()) <= 8
+            if set_apart and short and not introduced:
+                found.update(start + i for i in members)
         start += len(page.lines)
     return found
 

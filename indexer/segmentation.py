@@ -329,3 +329,40 @@ def problems(result: LayoutResult) -> list[str]:
     if result.number_right is False or result.date_right is False:
         lines.append(f"{result.name}: cover number or date wrong")
     return lines
+
+
+def load_floor(path: Path) -> dict[str, int]:
+    """A floor file: for each PDF's name, the fewest articles it must recover (JSON object).
+
+    :raise BulletinsError: when it cannot be read or is not such an object.
+    """
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise BulletinsError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    except ValueError as exc:
+        raise BulletinsError(f"{path} is not JSON: {exc}") from exc
+    if not isinstance(data, dict) or not all(
+        isinstance(k, str) and isinstance(v, int) for k, v in data.items()
+    ):
+        raise BulletinsError(f"{path} must map each PDF's name to a number of articles")
+    return data
+
+
+def below(results: Sequence[LayoutResult], max_missed: int, floor: dict[str, int]) -> list[str]:
+    """The PDFs that fail: fewer recovered articles than their floor (when the floor names
+    them), else more than ``max_missed`` missed."""
+    failing = []
+    for result in results:
+        if result.score is None:
+            continue
+        recovered = result.score.count("recovered")
+        needed = floor.get(result.name, result.score.expected - max_missed)
+        if recovered < needed:
+            failing.append(f"{result.name} ({recovered} < {needed})")
+    return failing
+
+
+def floor_of(results: Sequence[LayoutResult]) -> dict[str, int]:
+    """The articles each PDF recovers now: a floor file's content."""
+    return {r.name: r.score.count("recovered") for r in results if r.score is not None}

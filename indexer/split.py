@@ -20,6 +20,7 @@ FRONT_MATTER_WORDS = 40  # text before the first heading shorter than this is co
 UNTITLED_TITLE_WORDS = 10
 MIN_BODY_WORDS = 8  # a heading followed by fewer words before the next heading is no article
 _TERMINAL = tuple('.!?:;"”’)')
+_LEADING_NON_WORDS = re.compile(r"^(?:[^\w\s]+\s+|\d{1,4}\s+)+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"‘(])")
 
 
@@ -72,6 +73,7 @@ class _Assembler:
         self.draft: _Draft | None = None
         self.front: list[Line] = []
         self.front_pages: set[int] = set()
+        self.front_body: list[tuple[Line, int]] = []  # body lines in ``front``, with pages
         self.started = False  # has any article begun?
         self.articles: list[Article] = []
         self.jumps: list[int | None] = []  # per article: the page its story jumps to
@@ -99,9 +101,31 @@ class _Assembler:
     def finish(self) -> Edited:
         self._close()
         if not self.started:
-            self._flush_front(force=True)
-            self._close()
+            self._by_page()
         return Edited(tuple(self.articles), join_lines([line.text for line in self.front]))
+
+    def _by_page(self) -> None:
+        """A document with no headings at all (not a newsletter): an article per page, titled
+        by the page's first line when that reads as a title, else by its first sentence."""
+        ceiling = _body_ceiling(self.front)
+        pages: dict[int, list[Line]] = {}
+        for line, page in self.front_body:
+            if line.size <= ceiling:
+                pages.setdefault(page, []).append(line)
+        if not pages:
+            return
+        self.started = True
+        placed = {id(line) for lines in pages.values() for line in lines}
+        self.front = [line for line in self.front if id(line) not in placed]
+        for page, lines in sorted(pages.items()):
+            first = lines[0]
+            self.draft = _Draft(self.section, pages={page})
+            if _reads_as_title(first, lines[1:]):
+                self.draft.title_lines.append(first)
+                lines = lines[1:]
+            for line in lines:
+                self._append(self.draft, line)
+            self._close()
 
     # -- events -------------------------------------------------------------------------------
     def _banner(self, line: Line) -> None:
@@ -150,6 +174,7 @@ class _Assembler:
         if self.draft is None:
             if not self.started:
                 self.front.append(line)
+                self.front_body.append((line, page))
                 self.front_pages.add(page)
                 return
             self.draft = _Draft(self.section)
@@ -329,9 +354,25 @@ def _breaks(paragraph: list[Line], line: Line) -> bool:
     return short and text.endswith(_TERMINAL)
 
 
+TITLE_LINE_WORDS = 12
+
+
+def _reads_as_title(line: Line, rest: list[Line]) -> bool:
+    """Is a page's first line a title: short, with words (not a bare bullet or number), not
+    running on into the next line, not ending as prose does?"""
+    text = line.text.strip()
+    words = text.split()
+    if not words or len(words) > TITLE_LINE_WORDS or text.endswith((",", ";", "-")):
+        return False
+    if text[:1] in BULLETS or text[:1].islower() or not re.search(r"[^\W\d_]{2}", text):
+        return False  # a bullet, a number, a sentence's middle
+    return not (rest and rest[0].text[:1].islower())
+
+
 def title_from_text(text: str, max_words: int = UNTITLED_TITLE_WORDS) -> str:
     """A title for an article whose heading was artwork: the start of its first sentence."""
-    sentence = _SENTENCE_END.split(text.strip(), maxsplit=1)[0].split("\n")[0].strip()
+    text = _LEADING_NON_WORDS.sub("", text.strip())  # a page number, a bullet
+    sentence = _SENTENCE_END.split(text, maxsplit=1)[0].split("\n")[0].strip()
     words = sentence.split()
     if not words:
         return "Untitled article"

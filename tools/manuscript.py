@@ -177,12 +177,10 @@ def manuscript_articles(pages: tuple[ManuscriptPage, ...]) -> list[TruthArticle]
             elif block.kind in ("para", "bullets"):
                 if paragraphs is None:
                     title, paragraphs = None, []
-                text = block.text if block.kind == "para" else block.text
-                paragraphs.extend(
-                    " ".join(plain_text(line) for line in text.split("\n")).split("\n")
-                    if block.kind == "para"
-                    else [plain_text(item) for item in block.items]
-                )
+                if block.kind == "para":  # its line breaks are only where the page broke
+                    paragraphs.append(" ".join(plain_text(line) for line in block.items))
+                else:
+                    paragraphs.extend(plain_text(item) for item in block.items)
     close()
     return articles
 

@@ -75,3 +75,42 @@ box_strategy = st.builds(
 def test_order_is_a_permutation(boxes: list[Box]) -> None:
     """Every box comes out exactly once, whatever the layout."""
     assert sorted(map(id, reading_order(boxes))) == sorted(map(id, boxes))
+
+
+def test_headings_side_by_side_over_their_columns() -> None:
+    """Word's two-column section: two headings on one line, each over its column (a footer
+    across the gutter keeps the page from splitting into columns at once)."""
+    boxes = [
+        Box("H-left", 54, 75, 149, 88),
+        Box("H-right", 315, 75, 380, 88),
+        Box("L", 54, 95, 280, 380),
+        Box("R", 315, 95, 541, 380),
+        Box("footer", 200, 790, 400, 800),
+    ]
+    assert names(boxes) == ["H-left", "L", "H-right", "R", "footer"]
+
+
+def test_a_banner_under_columns_is_read_after_both_columns() -> None:
+    """A section banner's words under a band of two columns start afresh below them."""
+    boxes = [
+        Box("L", 36, 232, 292, 310),
+        Box("R", 304, 232, 559, 534),
+        Box("L2", 36, 503, 292, 547),
+        Box("banner", 50, 584, 175, 597),
+        Box("next", 36, 628, 559, 700),
+    ]
+    assert names(boxes) == ["L", "L2", "R", "banner", "next"]
+
+
+def test_a_column_tail_in_a_band_of_its_own_joins_its_column() -> None:
+    """The right column's first lines sit above a picture's gap in the left column: they
+    still come after the left column, not before the whole page."""
+    boxes = [
+        Box("header", 54, 20, 208, 30),
+        Box("R-tail", 315, 74, 541, 114),
+        Box("R-more", 315, 125, 541, 160),
+        Box("L", 54, 180, 280, 700),
+        Box("R", 315, 170, 541, 700),
+        Box("footer", 200, 790, 400, 800),
+    ]
+    assert names(boxes) == ["header", "L", "R-tail", "R-more", "R", "footer"]

@@ -6,7 +6,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-
 from tools.manuscript import Block, ManuscriptPage
 
 # Fixed for every render, so output is byte-for-byte deterministic.

@@ -1,0 +1,178 @@
+"""Segmentation rules on pages built line by line: each test is one habit of a real producer
+(see tools/zoo for whole editions laid out with them)."""
+
+from __future__ import annotations
+
+from indexer.editions import infer_from_pdf
+from indexer.models import Article
+from indexer.split import split_edition
+from tests.indexer.layout_kit import BODY, HEIGHT, LOREM, Column, document, margin_line, page
+
+SHORT = "A short note on the partnership, its members and its plans for the coming months."
+
+
+def titles(*pages_: object) -> list[str]:
+    return [a.title for a in split_edition(document(*pages_), "t").articles]  # type: ignore[arg-type]
+
+
+def articles(*pages_: object) -> tuple[Article, ...]:
+    return split_edition(document(*pages_), "t").articles  # type: ignore[arg-type]
+
+
+def test_titles_one_point_above_the_body_are_titles() -> None:
+    """Word's Heading 1 at 11 pt over 10 pt text: no fixed ratio would see it."""
+    col = Column()
+    for name in ("Rural crime", "Fly-tipping", "Rogue traders"):
+        col.add(name, size=BODY + 1, bold=True, colour="#2f5496", width=90, gap=12)
+        col.paragraph()
+    assert titles(page(1, col)) == ["Rural crime", "Fly-tipping", "Rogue traders"]
+
+
+def test_titles_at_body_size_told_apart_by_weight_and_colour_not_lead_ins() -> None:
+    col = Column()
+    for name in ("Invoice fraud", "Money mules", "Cash businesses"):
+        col.add(name, bold=True, colour="#1d5c96", width=80, gap=12)
+        # a bold lead-in that fills the line and runs on in its paragraph is not a title
+        col.add("Simple checks stop most attempts: never change payment details on", bold=True)
+        col.add("the strength of one email, and call the supplier back.", new_block=False)
+        col.paragraph()
+    assert titles(page(1, col)) == ["Invoice fraud", "Money mules", "Cash businesses"]
+
+
+def test_a_lead_story_s_bigger_headline_does_not_demote_the_other_titles() -> None:
+    col = Column()
+    col.add("PARTNERSHIP BULLETIN", size=40, bold=True)
+    col.add("Partners close county lines", size=26, bold=True, width=400, gap=10)
+    col.paragraph()
+    for name in ("Peer support team", "Engagement", "Funding news"):
+        col.add(name, size=15, bold=True, width=150, gap=12)
+        col.paragraph()
+    assert titles(page(1, col)) == [
+        "Partners close county lines",
+        "Peer support team",
+        "Engagement",
+        "Funding news",
+    ]
+
+
+def test_pull_quotes_and_captions_are_in_no_title_and_no_body() -> None:
+    col = Column()
+    col.add("PARTNERSHIP BULLETIN", size=40, bold=True)
+    col.add("Operation Slate", size=18, bold=True, width=150, gap=10)
+    col.paragraph()
+    quote = "Councils offered data on licensed premises and housing so that visits could be"
+    col.add("“" + quote, size=16, italic=True, colour="#b4491c", gap=8)
+    col.add("planned.”", size=16, italic=True, colour="#b4491c", new_block=False, width=80)
+    col.add("Picture: officers at the briefing in Crawley", size=7, italic=True, gap=8)
+    col.paragraph(SHORT)
+    col.add("Op Guardian", size=18, bold=True, width=150, gap=12)
+    col.paragraph()
+    found = articles(page(1, col))
+    assert [a.title for a in found] == ["Operation Slate", "Op Guardian"]
+    assert found[0].body.count("Councils offered data") == 1
+    assert "Picture:" not in found[0].body
+    assert SHORT in found[0].body
+
+
+def test_running_headers_name_the_section_and_stay_out_of_bodies() -> None:
+    pages = []
+    for number, section in enumerate(["From the centre", "From the centre", "What's new"], 1):
+        col = Column()
+        col.add(f"Article on page {number}", size=13, bold=True, width=150)
+        col.paragraph()
+        header = margin_line(f"Partnership Bulletin | {section}", 30)
+        footer = margin_line(f"Partnership Bulletin · page {number}", HEIGHT - 40)
+        pages.append(page(number, col, extra=(header, footer)))
+    found = articles(*pages)
+    assert [a.section for a in found] == ["From the centre", "From the centre", "What's new"]
+    assert all("Partnership Bulletin" not in a.body for a in found)
+
+
+def test_a_small_tag_above_a_title_is_its_section() -> None:
+    col = Column()
+    for tag, name in (("FROM THE CENTRE", "Peer support"), ("WHAT'S NEW", "Take Five")):
+        col.add(tag, size=7, bold=True, colour="#538135", width=90, gap=12)
+        col.add(name, size=15, bold=True, width=120)
+        col.paragraph()
+    found = articles(page(1, col))
+    assert [(a.title, a.section) for a in found] == [
+        ("Peer support", "FROM THE CENTRE"),
+        ("Take Five", "WHAT'S NEW"),
+    ]
+
+
+def test_a_sidebar_in_a_tinted_box_is_not_part_of_the_story() -> None:
+    col = Column()
+    col.add("Rogue traders", size=15, bold=True, width=120)
+    col.paragraph()
+    top = col.top + 6
+    col.add("Find out more", bold=True, width=80, gap=6)
+    col.add("Call the helpline on 01632 960 101", width=180)
+    col.add("or visit the council's website", width=150)
+    bottom = col.top
+    col.paragraph(SHORT)
+    box = (45.0, top - 2, 300.0, bottom + 2)
+    found = articles(page(1, col, boxes=(box,)))
+    assert [a.title for a in found] == ["Rogue traders"]
+    assert "helpline" not in found[0].body
+    assert SHORT in found[0].body
+
+
+def test_a_story_that_jumps_stays_one_article() -> None:
+    first, later = Column(), Column()
+    first.add("Welcome", size=15, bold=True, width=100)
+    first.paragraph()
+    first.add("Continued on page 3", size=8, italic=True, width=100, gap=4)
+    first.add("Engagement", size=15, bold=True, width=100, gap=12)
+    first.paragraph()
+    later.add("Welcome (continued)", size=15, bold=True, width=160)
+    later.add("(continued from page 1)", size=8, italic=True, width=100)
+    later.paragraph(SHORT)
+    filler = Column()
+    filler.add("Rural crime", size=15, bold=True, width=100)
+    filler.paragraph()
+    found = articles(page(1, first), page(2, filler), page(3, later))
+    assert [a.title for a in found] == ["Welcome", "Engagement", "Rural crime"]
+    assert found[0].pages == (1, 3)
+    assert found[0].body.endswith(SHORT)
+    assert "continued" not in found[0].body.lower()
+
+
+def test_a_picture_standing_for_a_heading_starts_an_untitled_article() -> None:
+    col = Column()
+    col.add("Proceeds of crime", size=15, bold=True, width=150)
+    col.paragraph()
+    logo_top = col.top + 10
+    col.top = logo_top + 80  # the logo: a drawing with no words
+    col.paragraph("The Gangmasters and Labour Abuse Authority protects vulnerable workers. " * 3)
+    found = articles(page(1, col, pictures=((50.0, logo_top, 200.0, logo_top + 70),)))
+    assert [a.title_from for a in found] == ["heading", "first-sentence"]
+    assert found[1].body.startswith("The Gangmasters")
+
+
+def test_the_cover_statement_is_no_title_and_wins_over_the_text() -> None:
+    col = Column()
+    col.add("NORTHSHIRE COMMUNITY SAFETY NEWSLETTER", size=26, bold=True)
+    col.add("Eighth edition, January 2018", size=10, bold=True, width=180, gap=4)
+    col.add("Welcome", size=15, bold=True, width=100, gap=12)
+    col.paragraph("Our third conference, held in March 2015, and our 12th issue. " + LOREM)
+    col.add("Rogue traders", size=15, bold=True, width=100, gap=12)
+    col.paragraph()
+    pdf = document(page(1, col))
+    edited = split_edition(pdf, "t")
+    assert [a.title for a in edited.articles] == ["Welcome", "Rogue traders"]
+    found = infer_from_pdf(pdf, edited.front_matter)
+    assert (found["number"], found["date"]) == (8, "2018-01")
+
+
+def test_a_document_without_headings_gets_an_article_per_page_with_real_titles() -> None:
+    pages = []
+    for number in (1, 2):
+        col = Column()
+        col.add(f"{number}", width=10)  # a bare page number first: never a title
+        col.paragraph()
+        col.paragraph()
+        pages.append(page(number, col))
+    found = articles(*pages)
+    assert [a.pages for a in found] == [(1,), (2,)]
+    assert all(a.title.startswith("Partners met in the spring") for a in found)
