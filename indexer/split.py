@@ -55,7 +55,7 @@ def split_edition(pdf: ExtractedPdf, edition_id: str) -> Edited:
     """Split the extracted edition into articles, in reading order."""
     styled = assign_roles(pdf)
     vocab = vocabulary(s.line.text for s in styled if s.role is not Role.FURNITURE)
-    assembler = _Assembler(edition_id, vocab)
+    assembler = _Assembler(edition_id, vocab, _headers_on_time(styled))
     for item in styled:
         assembler.feed(item)
     return assembler.finish()
@@ -65,10 +65,31 @@ def split_articles(pdf: ExtractedPdf, edition_id: str) -> tuple[Article, ...]:
     return split_edition(pdf, edition_id).articles
 
 
+def _headers_on_time(styled: list[Styled]) -> bool:
+    """Do the running headers change section where a section starts (a heading or banner opens
+    the page), as a page-per-section layout's do? Otherwise they lag, as a word processor's
+    do when a section starts mid-page."""
+    changes = aligned = 0
+    section: str | None = None
+    for i, s in enumerate(styled):
+        if s.role is not Role.SECTION_HEADER or _same_section(s.line.text, section):
+            continue
+        section = s.line.text
+        changes += 1
+        following = next(
+            (t for t in styled[i + 1 :] if t.role not in (Role.FURNITURE, Role.SECTION_HEADER)),
+            None,
+        )
+        if following is not None and following.page == s.page:
+            aligned += following.role in (Role.HEADING, Role.BANNER)
+    return aligned * 2 > changes
+
+
 class _Assembler:
-    def __init__(self, edition_id: str, vocab: frozenset[str]) -> None:
+    def __init__(self, edition_id: str, vocab: frozenset[str], headers_on_time: bool) -> None:
         self.edition_id = edition_id
         self.vocab = vocab
+        self.headers_on_time = headers_on_time
         self.section: str | None = None
         self.draft: _Draft | None = None
         self.front: list[Line] = []
@@ -130,21 +151,27 @@ class _Assembler:
     # -- events -------------------------------------------------------------------------------
     def _banner(self, line: Line) -> None:
         name = re.sub(r"\s+", " ", line.text).strip()
-        if name != self.section:
+        if not _same_section(name, self.section):
             self._close()
             self.section = name
 
     def _section_header(self, line: Line, page: int) -> None:
         """A page's running header names its section. A word processor prints the section in
         force where the page starts, so a section that began on the page before shows in the
-        header only now: the story under way goes on, and if it began on the page before it
-        is the new section's first story."""
+        header only now: a story begun on the page before is the new section's first; an older
+        one that ended a paragraph on the page before ends there (the next text, a story whose
+        heading is artwork, begins the new section)."""
         name = line.text
-        if name == self.section:
+        if _same_section(name, self.section):
             return
         draft = self.draft
-        if draft is not None and draft.title_lines and min(draft.pages) >= page - 1:
+        if self.headers_on_time:
+            if draft is not None and _ended(draft):
+                self._close()  # the page opens a new section (a story may run over into it)
+        elif draft is not None and draft.title_lines and min(draft.pages) >= page - 1:
             draft.section = name
+        elif draft is not None and draft.body_words >= MIN_BODY_WORDS and _ended(draft):
+            self._close()  # it began two pages back or more: the new section began here
         self.section = name
 
     def _heading(self, line: Line, page: int) -> None:
@@ -316,6 +343,11 @@ def _ended(draft: _Draft) -> bool:
     left = min(line.x0 for line in near)
     right = max(line.x1 for line in near)
     return last.x1 < right - 0.3 * (right - left)
+
+
+def _same_section(name: str, section: str | None) -> bool:
+    """One section's name in a banner and in a header ("WHAT'S NEW", "What's new")."""
+    return section is not None and _norm_title(name) == _norm_title(section)
 
 
 def _norm_title(text: str) -> str:
