@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import tempfile
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 from indexer.errors import ExtractionError
@@ -57,7 +58,11 @@ def ocr_pdf(
             image = _render(path, page.number, Path(folder))
             pages.append(_recognise(image, page, language))
     result = ExtractedPdf(
-        source=pdf.source, pages=tuple(pages), info=pdf.info, repaired=pdf.repaired
+        source=pdf.source,
+        pages=tuple(even_sizes(pages)),
+        info=pdf.info,
+        repaired=pdf.repaired,
+        outline=pdf.outline,
     )
     if result.char_count == 0:
         raise ExtractionError("no text layer, and OCR found no text either", "no-text-layer")
@@ -100,9 +105,61 @@ def _recognise(image: Path, page: Page, language: str) -> Page:
         bottom = max(int(w["top"]) + int(w["height"]) for w in items) * scale
         text = normalize_line(" ".join(w["text"] for w in items))
         if text:
-            size = round((bottom - top) * 0.8, 1)  # a line box is about 1.25 times the font size
+            size = _letter_size([(w["text"], int(w["height"]) * scale) for w in items])
             lines.append(Line(text, left, top, right, bottom, size, False, "ocr", block))
     return Page(page.number, page.width, page.height, tuple(lines))
+
+
+# Share of the em that a word's letters span: capitals and ascenders reach about 0.72 of it
+# above the baseline, descenders about 0.21 below, lower-case letters without either 0.52.
+_ASCENDING = frozenset("bdfhiklt0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ'\"!?/()[]{}&%$£#@")
+_DESCENDING = frozenset("gjpqyQ(),;[]{}")
+SIZE_STEP = 0.07  # sizes within 7 % of each other are one size, as set by the typesetter
+
+
+def _letter_size(words: list[tuple[str, float]]) -> float:
+    """The font size of a recognised line, from the height of its words' letters (not from
+    the line's box, which a capital or a descender stretches): the median over its words."""
+    estimates = []
+    for word, height in words:
+        letters = [ch for ch in word if not ch.isspace()]
+        if not letters or height <= 0:
+            continue
+        up = any(ch in _ASCENDING for ch in letters)
+        down = any(ch in _DESCENDING for ch in letters)
+        span = (0.72 if up else 0.52) + (0.21 if down else 0.0)
+        estimates.append(height / span)
+    if not estimates:
+        return 0.0
+    estimates.sort()
+    return round(estimates[len(estimates) // 2], 1)
+
+
+def even_sizes(pages: list[Page]) -> list[Page]:
+    """Recognised sizes vary a little from line to line; the typesetter used few. Sizes within
+    ``SIZE_STEP`` of each other become one (the median of the group), so lines set alike get
+    the same size and the style rules can group them."""
+    sizes = sorted({line.size for page in pages for line in page.lines if line.font == "ocr"})
+    if not sizes:
+        return pages
+    groups: list[list[float]] = [[sizes[0]]]
+    for size in sizes[1:]:
+        if size <= groups[-1][0] * (1 + SIZE_STEP):
+            groups[-1].append(size)
+        else:
+            groups.append([size])
+    to = {size: round(group[len(group) // 2] * 2) / 2 for group in groups for size in group}
+    return [
+        Page(
+            page.number,
+            page.width,
+            page.height,
+            tuple(replace(line, size=to.get(line.size, line.size)) for line in page.lines),
+            page.pictures,
+            page.boxes,
+        )
+        for page in pages
+    ]
 
 
 def _run(command: list[str]) -> str:

@@ -67,7 +67,9 @@ class Column:
         chunks = [words[i : i + words_per_line] for i in range(0, len(words), words_per_line)]
         for i, chunk in enumerate(chunks):
             last = i == len(chunks) - 1
-            self.add(" ".join(chunk), width=200 if last else None, new_block=i == 0, gap=6 * (i == 0))
+            self.add(
+                " ".join(chunk), width=200 if last else None, new_block=i == 0, gap=6 * (i == 0)
+            )
 
 
 def page(

@@ -106,29 +106,40 @@ def manuscripts() -> list[Manuscript]:
     return found
 
 
-def layouts() -> dict[str, tuple[Render, bool]]:
-    """Every layout by name, and whether its PDF is a scan (read with OCR)."""
+@dataclass(frozen=True)
+class Layout:
+    render: Render
+    ocr: bool  # its PDF is a scan, read with OCR
+    manuscripts: tuple[str, ...] | None  # only these manuscripts (OCR is slow); None: all
+
+
+def layouts() -> dict[str, Layout]:
+    """Every layout by name."""
     from tools.zoo import classic, html, magazine, publisher, scan, word
 
-    found: dict[str, tuple[Render, bool]] = {}
+    found: dict[str, Layout] = {}
     for module in (classic, word, magazine, publisher, html, scan):
         ocr = bool(getattr(module, "needs_ocr", False))
+        only = getattr(module, "MANUSCRIPTS", None)
         for name, render in module.LAYOUTS.items():
-            found[name] = (render, ocr)
+            found[name] = Layout(render, ocr, only)
     return found
 
 
 def build(out: Path, only: Sequence[str] = ()) -> Iterator[Path]:
     """Render every manuscript through every layout into ``out``; yield each PDF written."""
     out.mkdir(parents=True, exist_ok=True)
-    for index, (layout, (render, ocr)) in enumerate(sorted(layouts().items())):
+    for index, (layout, kind) in enumerate(sorted(layouts().items())):
         for manuscript in manuscripts():
             name = f"{manuscript.name}--{layout}"
             if only and not any(part in name for part in only):
                 continue
+            if kind.manuscripts is not None and manuscript.name not in kind.manuscripts:
+                continue
             pdf = out / f"{name}.pdf"
-            render(manuscript.pages, pdf, manuscript.cover(index))
-            truth = json.dumps(truth_json(manuscript.truth(ocr)), indent=1, ensure_ascii=False)
+            kind.render(manuscript.pages, pdf, manuscript.cover(index))
+            truth_data = truth_json(manuscript.truth(kind.ocr))
+            truth = json.dumps(truth_data, indent=1, ensure_ascii=False)
             (out / f"{name}.truth.json").write_text(truth + "\n", encoding="utf-8")
             yield pdf
 
