@@ -101,7 +101,7 @@ class _Assembler:
 
     def feed(self, item: Styled) -> None:
         role, line = item.role, item.line
-        if role is not Role.FURNITURE and self._jump(line, item.page):
+        if self._jump(line, item.page):  # (a jump line repeated in margins is still one)
             return
         if role is Role.MASTHEAD:
             self.front.append(line)
