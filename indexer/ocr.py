@@ -13,7 +13,7 @@ import io
 import shutil
 import subprocess
 import tempfile
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import replace
 from pathlib import Path
 
@@ -113,8 +113,8 @@ def _recognise(image: Path, page: Page, language: str) -> Page:
 # Share of the em that a word's letters span: capitals and ascenders reach about 0.72 of it
 # above the baseline, descenders about 0.21 below, lower-case letters without either 0.52.
 _ASCENDING = frozenset("bdfhiklt0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ'\"!?/()[]{}&%$£#@")
-_DESCENDING = frozenset("gjpqyQ(),;[]{}")
-SIZE_STEP = 0.07  # sizes within 7 % of each other are one size, as set by the typesetter
+_DESCENDING = frozenset("gjpqyQ(),;[]{}@")
+SIZE_STEP = 0.1  # sizes read within 10 % of a more used size are that size
 
 
 def _letter_size(words: list[tuple[str, float]]) -> float:
@@ -132,23 +132,27 @@ def _letter_size(words: list[tuple[str, float]]) -> float:
     if not estimates:
         return 0.0
     estimates.sort()
-    return round(estimates[len(estimates) // 2], 1)
+    return round(estimates[(len(estimates) - 1) // 2], 1)  # (the lower of two middles)
 
 
 def even_sizes(pages: list[Page]) -> list[Page]:
-    """Recognised sizes vary a little from line to line; the typesetter used few. Sizes within
-    ``SIZE_STEP`` of each other become one (the median of the group), so lines set alike get
-    the same size and the style rules can group them."""
-    sizes = sorted({line.size for page in pages for line in page.lines if line.font == "ocr"})
-    if not sizes:
+    """Recognised sizes vary a little from line to line; the typesetter used few. The most
+    used sizes anchor groups, each other size joins the anchor within ``SIZE_STEP`` of it (or
+    anchors a group of its own), so lines set alike get one size and the style rules can group
+    them."""
+    counts = Counter(line.size for page in pages for line in page.lines if line.font == "ocr")
+    if not counts:
         return pages
-    groups: list[list[float]] = [[sizes[0]]]
-    for size in sizes[1:]:
-        if size <= groups[-1][0] * (1 + SIZE_STEP):
-            groups[-1].append(size)
+    anchors: list[float] = []
+    to: dict[float, float] = {}
+    for size, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        near = [a for a in anchors if abs(size - a) <= a * SIZE_STEP]
+        if near:
+            to[size] = min(near, key=lambda a: abs(size - a))
         else:
-            groups.append([size])
-    to = {size: round(group[len(group) // 2] * 2) / 2 for group in groups for size in group}
+            anchors.append(size)
+            to[size] = size
+    to = {size: round(anchor * 2) / 2 for size, anchor in to.items()}
     return [
         Page(
             page.number,

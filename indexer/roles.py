@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
 
+from rapidfuzz import fuzz
+
 from indexer.models import ExtractedPdf, Line, Page
 from indexer.statements import states_edition
 from indexer.styles import DocumentStyles, Level, rank_styles, style_of
@@ -42,6 +44,7 @@ class Styled:
 HEADING_RATIO = 1.3  # a line this much larger than the body text is a heading
 BOLD_HEADING_RATIO = 1.12  # ...or this much larger and bold
 MAX_HEADING_WORDS = 18
+RUNNING_LIKENESS = 85  # rapidfuzz ratio at which two margin lines are one read twice
 MARGIN_SHARE = 0.12  # top and bottom share of the page where running headers and footers live
 LOGO_SHARE = 0.3  # text drawn inside artwork smaller than this share of the page is logo text
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE)
@@ -271,8 +274,22 @@ def _running_lines(pages: Sequence[Page]) -> frozenset[str]:
     for page in pages:
         keys = {_running_key(line.text) for line in page.lines if _in_margin(line, page)}
         seen.update(keys)
+    # a scan's OCR reads the same footer a little differently on each page ("Loeal"): keys
+    # this alike count as one
+    variants: dict[str, list[str]] = {}
+    for key in sorted(seen, key=lambda k: (-seen[k], k)):
+        like = next(
+            (k for k in variants if len(key) >= 8 and fuzz.ratio(key, k) >= RUNNING_LIKENESS),
+            None,
+        )
+        variants.setdefault(like or key, []).append(key)
     needed = max(3, int(len(pages) * 0.5 + 0.5))
-    return frozenset(key for key, count in seen.items() if count >= needed)
+    return frozenset(
+        key
+        for group in variants.values()
+        if sum(seen[key] for key in group) >= needed
+        for key in group
+    )
 
 
 # "Continued on page 5" ends the part of a story that jumps; "(continued from page 2)" or a
