@@ -14,12 +14,14 @@ import shutil
 import subprocess
 import tempfile
 from collections import Counter, defaultdict
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from itertools import pairwise
 from pathlib import Path
 
 from indexer.errors import ExtractionError
 from indexer.models import ExtractedPdf, Line, Page, SourceFile
 from indexer.processes import child_of_this_process
+from indexer.reading_order import reading_order
 from indexer.textnorm import normalize_line
 
 TOOLS = {"tesseract": "tesseract-ocr", "pdftoppm": "poppler-utils"}
@@ -97,17 +99,84 @@ def _recognise(image: Path, page: Page, language: str) -> Page:
     for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
         if row.get("level") == "5" and (row.get("text") or "").strip():
             words[(int(row["block_num"]), int(row["par_num"]), int(row["line_num"]))].append(row)
-    lines = []
-    for (block, _, _), items in sorted(words.items()):
-        left = min(int(w["left"]) for w in items) * scale
-        top = min(int(w["top"]) for w in items) * scale
-        right = max(int(w["left"]) + int(w["width"]) for w in items) * scale
-        bottom = max(int(w["top"]) + int(w["height"]) for w in items) * scale
-        text = normalize_line(" ".join(w["text"] for w in items))
-        if text:
-            size = _letter_size([(w["text"], int(w["height"]) * scale) for w in items])
-            lines.append(Line(text, left, top, right, bottom, size, False, "ocr", block))
+    boxes: list[_Box] = []
+    for (block, par, _), items in sorted(words.items()):
+        for part in _at_gaps(sorted(items, key=lambda w: int(w["left"]))):
+            line = _line(part, scale)
+            if line is None:
+                continue
+            # the paragraph's box in this column (a part cut off at a gap starts its own)
+            box = next(
+                (
+                    b
+                    for b in reversed(boxes)
+                    if b.key == (block, par) and b.x0 - 2 <= line.x0 <= b.x1
+                ),
+                None,
+            )
+            if box is None:
+                boxes.append(_Box((block, par), [line]))
+            else:
+                box.lines.append(line)
+    lines = [
+        replace(line, block=index)
+        for index, box in enumerate(reading_order(boxes))
+        for line in box.lines
+    ]
     return Page(page.number, page.width, page.height, tuple(lines))
+
+
+COLUMN_GAP = 1.5  # a space wider than this many letter heights between words parts columns
+
+
+@dataclass
+class _Box:
+    """Recognised lines of one paragraph, as one box for reading order."""
+
+    key: tuple[int, int]
+    lines: list[Line]
+
+    @property
+    def x0(self) -> float:
+        return min(line.x0 for line in self.lines)
+
+    @property
+    def x1(self) -> float:
+        return max(line.x1 for line in self.lines)
+
+    @property
+    def top(self) -> float:
+        return min(line.top for line in self.lines)
+
+    @property
+    def bottom(self) -> float:
+        return max(line.bottom for line in self.lines)
+
+
+def _at_gaps(words: list[dict[str, str]]) -> list[list[dict[str, str]]]:
+    """A recognised line cut where a space between words is too wide for a word space: on a
+    skewed page OCR can read a heading and the next column's line as one."""
+    parts = [[words[0]]]
+    for previous, word in pairwise(words):
+        gap = int(word["left"]) - (int(previous["left"]) + int(previous["width"]))
+        height = max(int(previous["height"]), int(word["height"]), 1)
+        if gap > COLUMN_GAP * height:
+            parts.append([word])
+        else:
+            parts[-1].append(word)
+    return parts
+
+
+def _line(words: list[dict[str, str]], scale: float) -> Line | None:
+    text = normalize_line(" ".join(w["text"] for w in words))
+    if not text:
+        return None
+    left = min(int(w["left"]) for w in words) * scale
+    top = min(int(w["top"]) for w in words) * scale
+    right = max(int(w["left"]) + int(w["width"]) for w in words) * scale
+    bottom = max(int(w["top"]) + int(w["height"]) for w in words) * scale
+    size = _letter_size([(w["text"], int(w["height"]) * scale) for w in words])
+    return Line(text, left, top, right, bottom, size, False, "ocr", 0)
 
 
 # Share of the em that a word's letters span: capitals and ascenders reach about 0.72 of it

@@ -267,12 +267,20 @@ def _running_key(text: str) -> str:
 
 
 def _running_lines(pages: Sequence[Page]) -> frozenset[str]:
-    """Texts (digits ignored) printed in the margins of most pages: running headers, footers."""
-    if len(pages) < 3:
+    """Texts (digits ignored) printed in the margins of most pages: running headers, footers.
+    A footer counts from two pages (a short edition's cover has none); a line at the top of
+    pages from three (two pages headed by one section's banner are not furniture)."""
+    if len(pages) < 2:
         return frozenset()
     seen: Counter[str] = Counter()
+    footers: set[str] = set()
     for page in pages:
         keys = {_running_key(line.text) for line in page.lines if _in_margin(line, page)}
+        footers.update(
+            _running_key(line.text)
+            for line in page.lines
+            if line.top >= page.height * (1 - MARGIN_SHARE)
+        )
         seen.update(keys)
     # a scan's OCR reads the same footer a little differently on each page ("Loeal"): keys
     # this alike count as one
@@ -283,11 +291,12 @@ def _running_lines(pages: Sequence[Page]) -> frozenset[str]:
             None,
         )
         variants.setdefault(like or key, []).append(key)
-    needed = max(3, int(len(pages) * 0.5 + 0.5))
+    half = int(len(pages) * 0.5 + 0.5)
     return frozenset(
         key
         for group in variants.values()
-        if sum(seen[key] for key in group) >= needed
+        if sum(seen[key] for key in group)
+        >= max(2 if all(key in footers for key in group) else 3, half)
         for key in group
     )
 

@@ -360,8 +360,10 @@ def _body_ceiling(lines: Iterable[Line]) -> float:
 
 
 def _continues_title(previous: Line, line: Line) -> bool:
-    """A second heading line of the same size right under the first continues the title."""
-    if abs(previous.size - line.size) > 0.6:
+    """A second heading line of the same size right under the first continues the title
+    (sizes read by OCR are within a tenth of each other)."""
+    slack = 0.1 * previous.size if previous.font == line.font == "ocr" else 0.6
+    if abs(previous.size - line.size) > slack:
         return False
     gap = line.top - previous.bottom
     return line.block == previous.block or -2 <= gap <= line.size * 1.2
