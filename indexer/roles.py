@@ -87,6 +87,7 @@ def assign_roles(pdf: ExtractedPdf) -> list[Styled]:
     styled = _mark_section_headers(styled, pdf.pages, running)
     styled = _mark_section_tags(styled, pdf.pages)
     styled = _mark_asides(_mark_cover_statement(styled), doc_body)
+    styled = _mark_contents(styled)
     return _promote_bold_headings(_demote_lead_ins(_continue_headings(styled)), doc_body)
 
 
@@ -398,6 +399,47 @@ def _sidebars(pages: Sequence[Page], running: frozenset[str], body: float) -> se
                 found.update(start + i for i in members)
         start += len(page.lines)
     return found
+
+
+CONTENTS_ENTRIES = 3  # lines naming later headings, this many together, are a contents list
+_TRAILING_PAGE = re.compile(r"[\s.…·]*(?:p\.?\s*)?\d{1,3}$|^\d{1,3}[\s.…·]+")
+
+
+def _mark_contents(styled: list[Styled]) -> list[Styled]:
+    """An "inside this issue" list (lines naming headings that come later, with or without
+    their page numbers) is an aside: its entries are no titles and no article's text."""
+    headings: list[tuple[int, str]] = []
+    run: list[str] = []
+    for i, s in enumerate(styled):
+        if s.role is Role.HEADING:
+            run.append(s.line.text)
+            if i + 1 < len(styled) and styled[i + 1].role is Role.HEADING:
+                continue
+            headings.append((i, _contents_key(" ".join(run))))
+            run = []
+    if len(headings) < CONTENTS_ENTRIES:
+        return styled
+    named = []
+    for i, s in enumerate(styled):
+        key = _contents_key(_TRAILING_PAGE.sub("", s.line.text))
+        if s.role not in (Role.BODY, Role.SUBHEADING) or len(key) < 6:
+            continue
+        if any(j > i + 1 and key in text for j, text in headings):
+            named.append(i)
+    out = list(styled)
+    for i in named:
+        near = [
+            j
+            for j in named
+            if abs(j - i) <= 2 * CONTENTS_ENTRIES and styled[j].page == styled[i].page
+        ]
+        if len(near) >= CONTENTS_ENTRIES:
+            out[i] = replace(styled[i], role=Role.ASIDE)
+    return out
+
+
+def _contents_key(text: str) -> str:
+    return " ".join(_QUOTE_WORD.findall(text.casefold()))
 
 
 def _mark_cover_statement(styled: list[Styled]) -> list[Styled]:
