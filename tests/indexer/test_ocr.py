@@ -70,3 +70,38 @@ def test_without_the_tools_the_message_says_what_to_install(
     [outcome] = report.outcomes
     assert outcome.outcome == "no-text-layer"
     assert "apt-get install tesseract-ocr poppler-utils" in (outcome.message or "")
+
+
+def test_line_size_comes_from_the_letters_not_the_line_box() -> None:
+    """At 10 pt a word with capitals and descenders spans about 9.3 pt, one in x-height
+    letters about 5.2 pt: both read as 10 pt."""
+    assert ocr._letter_size([("Gangmasters", 9.3)]) == pytest.approx(10.0, abs=0.1)
+    assert ocr._letter_size([("were", 5.2), ("on", 5.2), ("Sunday", 9.3)]) == pytest.approx(
+        10.0, abs=0.1
+    )
+
+
+def test_sizes_read_unevenly_become_the_few_the_typesetter_used() -> None:
+    from indexer.models import Line, Page
+
+    sizes = [10.5] * 30 + [10.0, 10.9, 11.2, 9.8] + [19.0] * 4 + [17.8, 18.4] + [14.0, 13.5]
+    lines = tuple(
+        Line(f"line {i}", 0, i * 12, 100, i * 12 + 10, size, False, "ocr", 0)
+        for i, size in enumerate(sizes)
+    )
+    evened = ocr.even_sizes([Page(1, 595, 842, lines)])[0]
+    assert sorted({line.size for line in evened.lines}) == [10.5, 13.5, 19.0]
+
+
+def test_a_recognised_line_is_cut_where_a_column_gap_parts_it() -> None:
+    words = [
+        {"left": "100", "width": "80", "height": "40", "text": "Prevent"},
+        {"left": "190", "width": "90", "height": "40", "text": "Projects"},
+        {"left": "900", "width": "90", "height": "25", "text": "mentoring,"},
+        {"left": "1000", "width": "70", "height": "25", "text": "training"},
+    ]
+    parts = ocr._at_gaps(words)
+    assert [[w["text"] for w in part] for part in parts] == [
+        ["Prevent", "Projects"],
+        ["mentoring,", "training"],
+    ]

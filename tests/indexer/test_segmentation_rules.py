@@ -176,3 +176,36 @@ def test_a_document_without_headings_gets_an_article_per_page_with_real_titles()
     found = articles(*pages)
     assert [a.pages for a in found] == [(1,), (2,)]
     assert all(a.title.startswith("Partners met in the spring") for a in found)
+
+
+def test_a_short_edition_s_footer_is_furniture_from_two_pages() -> None:
+    pages = []
+    for number in (1, 2, 3):
+        col = Column()
+        col.add(f"Story {number}", size=15, bold=True, width=100)
+        col.paragraph()
+        extra = () if number == 1 else (margin_line("Harbourside Update · January 2018", 800),)
+        pages.append(page(number, col, extra=extra))
+    assert all("Harbourside Update" not in a.body for a in articles(*pages))
+
+
+def test_an_inside_this_issue_list_is_no_article_s_text() -> None:
+    """The list stands beside the first story, so without the rule it reads as its text."""
+    masthead = Column()
+    masthead.add("PARTNERSHIP BULLETIN", size=40, bold=True)
+    first = Column(x1=300, top=masthead.top + 20)
+    first.add("Welcome", size=15, bold=True, width=100)
+    first.paragraph(words_per_line=6)
+    names = ["Rural crime", "Rogue traders", "Doorstep fraud", "Youth diversion"]
+    box = Column(x0=330, x1=545, top=masthead.top + 20)
+    box.block = 50
+    box.add("Inside this issue", size=9, bold=True, width=90)
+    for n, name in enumerate(names, 2):
+        box.add(f"{name} .... {n}", size=9, width=120)
+    later = Column()
+    for name in names:
+        later.add(name, size=15, bold=True, width=140, gap=12)
+        later.paragraph()
+    found = articles(page(1, masthead, first, box), page(2, later))
+    assert [a.title for a in found] == ["Welcome", *names]
+    assert all("...." not in a.body for a in found)
