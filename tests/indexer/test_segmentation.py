@@ -108,3 +108,26 @@ def test_evaluate_command_rejects_a_folder_without_truth(tmp_path: Path) -> None
     done = CliRunner().invoke(cli, ["evaluate", "--segmentation", str(tmp_path)])
     assert done.exit_code == 2
     assert "no *.truth.json files" in done.output
+
+
+def test_search_finds_the_article_in_renders_by_other_producers(
+    zoo: Path, tmp_path: Path
+) -> None:
+    """The zoo's PDFs indexed as a corpus (no manifest): a question finds the right article
+    of each render, with its edition number and date read from the cover."""
+    from indexer.config import Settings
+    from indexer.index import ArticleIndex
+    from indexer.pipeline import build_index
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for pdf in zoo.glob("soc-07--*.pdf"):
+        (corpus / pdf.name).write_bytes(pdf.read_bytes())
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "ix")
+    report = build_index(settings)
+    assert {o.outcome for o in report.outcomes} == {"ok"}
+    index = ArticleIndex(settings.index_dir)
+    hits = index.search('"hotel seminar"', per_page=50, relax=False).results
+    assert {hit.file for hit in hits} == {p.name for p in corpus.glob("*.pdf")}
+    assert all(hit.title == "Crawley Serious and Organised Crime Hotel Seminar" for hit in hits)
+    assert {(hit.edition["number"], hit.edition["date"]) for hit in hits} == {(7, "2017-10")}
