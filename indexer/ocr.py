@@ -181,9 +181,9 @@ def _line(words: list[dict[str, str]], scale: float) -> Line | None:
 
 # Share of the em that a word's letters span: capitals and ascenders reach about 0.72 of it
 # above the baseline, descenders about 0.21 below, lower-case letters without either 0.52.
-_ASCENDING = frozenset("bdfhiklt0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ'\"!?/()[]{}&%$£#@")
+_ASCENDING = frozenset("bdfhikl0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ'\"!?/()[]{}&%$£#@")
 _DESCENDING = frozenset("gjpqyQ(),;[]{}@")
-SIZE_STEP = 0.1  # sizes read within 10 % of a more used size are that size
+SIZE_STEP = 0.13  # sizes read within 13 % of a more used size are that size
 
 
 def _letter_size(words: list[tuple[str, float]]) -> float:
@@ -196,7 +196,8 @@ def _letter_size(words: list[tuple[str, float]]) -> float:
             continue
         up = any(ch in _ASCENDING for ch in letters)
         down = any(ch in _DESCENDING for ch in letters)
-        span = (0.72 if up else 0.52) + (0.21 if down else 0.0)
+        short = not up and "t" in letters  # a t stands above the x-height, short of a capital
+        span = (0.62 if short else 0.72 if up else 0.52) + (0.21 if down else 0.0)
         estimates.append(height / span)
     if not estimates:
         return 0.0

@@ -475,7 +475,8 @@ def _mark_section_tags(styled: list[Styled], pages: Sequence[Page]) -> list[Styl
             s.role in (Role.BODY, Role.SUBHEADING)
             and tags
             and following.page == s.page
-            and not _in_margin(line, pages[s.page - 1])
+            # (a running header in capitals is set off to one side of the text it is over)
+            and (not _in_margin(line, pages[s.page - 1]) or abs(line.x0 - following.line.x0) <= 3)
             and is_all_caps(line.text)
             and len(line.text.split()) <= SECTION_TAG_WORDS
             and following.line.top - line.bottom >= 0

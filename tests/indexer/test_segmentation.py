@@ -47,7 +47,9 @@ def test_a_merge_a_split_and_an_invention_are_each_counted() -> None:
     halves = ONE.split(" the new ")
     split = score(truth, [article("One", halves[0]), article("x", "the new " + halves[1])])
     assert split.outcomes[0].split and not split.outcomes[0].recovered
-    extra = score(truth, [article("One", ONE), article("Two", TWO), article("Cover", "SOC bulletin")])
+    extra = score(
+        truth, [article("One", ONE), article("Two", TWO), article("Cover", "SOC bulletin")]
+    )
     assert [a.title for a in extra.invented] == ["Cover"]
 
 
@@ -64,7 +66,9 @@ def zoo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     wanted = ["word-heading-1pt", "magazine-3col", "publisher-grid", "classic-fpdf-2col"]
     if find_chromium() is not None:
         wanted.append("html-tagged-outline")
-    names = [f"{m}--{layout}" for m in ("soc-07", "northshire-csp-newsletter-05") for layout in wanted]
+    names = [
+        f"{m}--{layout}" for m in ("soc-07", "northshire-csp-newsletter-05") for layout in wanted
+    ]
     assert len(list(build(out, names))) == len(names)
     return out
 
@@ -110,9 +114,7 @@ def test_evaluate_command_rejects_a_folder_without_truth(tmp_path: Path) -> None
     assert "no *.truth.json files" in done.output
 
 
-def test_search_finds_the_article_in_renders_by_other_producers(
-    zoo: Path, tmp_path: Path
-) -> None:
+def test_search_finds_the_article_in_renders_by_other_producers(zoo: Path, tmp_path: Path) -> None:
     """The zoo's PDFs indexed as a corpus (no manifest): a question finds the right article
     of each render, with its edition number and date read from the cover."""
     from indexer.config import Settings

@@ -7,7 +7,6 @@ every article: boxes, jumps and shuffled content order may move text around, nev
 from __future__ import annotations
 
 import re
-from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -17,33 +16,8 @@ from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 from pdfminer.pdftypes import resolve1
 
-from tools.manuscript import ManuscriptPage, manuscript_articles, parse_manuscript, words
-from tools.zoo.common import Cover
+from tests.tools import zoo_checks
 from tools.zoo.publisher import LAYOUTS, SPECS
-
-ROOT = Path(__file__).resolve().parents[2]
-MANUSCRIPT = ROOT / "corpus" / "manuscripts" / "soc-local-partnerships-bulletin-07.md"
-COVER = Cover(
-    "SOC LOCAL PARTNERSHIPS BULLETIN",
-    "Working together to tackle serious and organised crime",
-    "Issue 07 | October 2017",
-    "SOC Local Partnerships Bulletin · October 2017",
-)
-_LINE_END_HYPHEN = re.compile(r"-\s*\n\s*")
-
-
-@pytest.fixture(scope="module")
-def pages() -> tuple[ManuscriptPage, ...]:
-    return parse_manuscript(MANUSCRIPT.read_text(encoding="utf-8"))
-
-
-def found_words(text: str) -> Counter[str]:
-    """Words of extracted text, whether a line-end hyphen is kept (``face-to-``/``face``) or
-    removed (``organ-``/``ised``): a word counts if either reading has it."""
-    text = text.replace("\u00ad", "")
-    kept = Counter(words(_LINE_END_HYPHEN.sub("-", text)))
-    joined = Counter(words(_LINE_END_HYPHEN.sub("", text)))
-    return kept | joined
 
 
 def test_every_feature_is_in_two_layouts() -> None:
@@ -63,32 +37,23 @@ def test_every_feature_is_in_two_layouts() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(LAYOUTS))
-def test_layout_keeps_every_word(
-    name: str, pages: tuple[ManuscriptPage, ...], tmp_path: Path
-) -> None:
-    first, second = tmp_path / "a.pdf", tmp_path / "b.pdf"
-    LAYOUTS[name](pages, first, COVER)
-    LAYOUTS[name](pages, second, COVER)
-    assert first.read_bytes() == second.read_bytes()
+def test_layout_keeps_every_word(name: str, tmp_path: Path) -> None:
+    pages = zoo_checks.seventh_pages()
+    first = zoo_checks.assert_deterministic(LAYOUTS[name], pages, tmp_path)
 
     text = extract_text(first)
-    needed = Counter(
-        word
-        for article in manuscript_articles(pages)
-        for word in words(f"{article.title or ''}\n{article.body}")
-    )
-    missing = needed - found_words(text)
-    assert not missing, f"{name} lost words: {sorted(missing.elements())[:20]}"
-    assert COVER.edition_line in text
+    missing = zoo_checks.missing_from_text(pages, text)
+    assert not missing, f"{name} lost words: {sorted(missing)[:20]}"
+    assert zoo_checks.SEVENTH_COVER.edition_line in text
     assert "Page 2" in text
 
 
 @pytest.mark.parametrize("name", [s.name for s in SPECS if s.markers])
-def test_jumps_are_links(name: str, pages: tuple[ManuscriptPage, ...], tmp_path: Path) -> None:
+def test_jumps_are_links(name: str, tmp_path: Path) -> None:
     """Each "Continued on page N" is a link to page N, each "(continued from page M)" one back
     to page M."""
     out = tmp_path / "out.pdf"
-    LAYOUTS[name](pages, out, COVER)
+    LAYOUTS[name](zoo_checks.seventh_pages(), out, zoo_checks.SEVENTH_COVER)
     forward: list[int] = []
     backward: list[int] = []
     with out.open("rb") as handle:

@@ -17,21 +17,12 @@ import pikepdf
 import pytest
 from pdfminer.high_level import extract_text
 
-from tools.manuscript import (
-    ManuscriptPage,
-    TruthArticle,
-    edition_line,
-    manuscript_articles,
-    parse_manuscript,
-    words,
-)
+from tests.tools import zoo_checks
+from tools.manuscript import edition_line, manuscript_articles, parse_manuscript, words
 from tools.render_html import find_chromium
-from tools.zoo import html, scan
-from tools.zoo.common import Cover
+from tools.zoo import FICTIONAL, html, scan
+from tools.zoo.common import Render
 
-ROOT = Path(__file__).resolve().parents[2]
-SEVENTH = ROOT / "corpus" / "manuscripts" / "soc-local-partnerships-bulletin-07.md"
-FICTIONAL = ROOT / "tools" / "zoo" / "manuscripts"
 # file stem: (articles, the cover's edition line)
 EDITIONS = {
     "northshire-csp-newsletter-05": (8, "Issue 05 | December 2016"),
@@ -41,12 +32,6 @@ EDITIONS = {
     ),
     "harbourside-licensing-update-08": (7, "Eighth edition, January 2018"),
 }
-SEVENTH_COVER = Cover(
-    masthead="SOC LOCAL PARTNERSHIPS BULLETIN",
-    tagline="Working together to tackle serious and organised crime",
-    edition_line="Issue 07 | October 2017",
-    footer="SOC Local Partnerships Bulletin · October 2017",
-)
 
 needs_chromium = pytest.mark.skipif(
     find_chromium() is None, reason="Chromium is not installed (apt-get install chromium)"
@@ -56,29 +41,11 @@ needs_pdftoppm = pytest.mark.skipif(
 )
 
 
-def load(stem: str) -> tuple[ManuscriptPage, ...]:
-    return parse_manuscript((FICTIONAL / f"{stem}.md").read_text(encoding="utf-8"))
-
-
-def cover_of(pages: tuple[ManuscriptPage, ...]) -> Cover:
-    blocks = {b.kind: b.text for p in pages for b in p.blocks if b.kind in ("masthead", "tagline")}
-    line = edition_line(pages)
-    assert line is not None
-    return Cover(blocks["masthead"], blocks.get("tagline"), line, f"{blocks['masthead']} · {line}")
-
-
-def article_words(articles: list[TruthArticle]) -> Counter[str]:
-    return Counter(w for a in articles for w in words(f"{a.title or ''}\n{a.body}"))
-
-
-def found_words(text: str) -> Counter[str]:
-    """Words in extracted text, reading a line-end hyphen both as a hyphen and as a break."""
-    text = text.replace("\u00ad", "")
-    return Counter(words(re.sub(r"-\n", "-", text))) | Counter(words(re.sub(r"-\n", "", text)))
-
-
-def missing_words(pdf: Path, pages: tuple[ManuscriptPage, ...]) -> Counter[str]:
-    return article_words(manuscript_articles(pages)) - found_words(extract_text(pdf))
+def assert_names_what_is_missing(render: Render, message: str, tmp_path: Path) -> None:
+    """With its tool missing, the layout raises an error whose message matches ``message``."""
+    pages = zoo_checks.fictional_pages("harbourside-licensing-update-08")
+    with pytest.raises(RuntimeError, match=message):
+        render(pages, tmp_path / "out.pdf", zoo_checks.cover_of(pages))
 
 
 # --- the fictional manuscripts ----------------------------------------------------------------
@@ -111,7 +78,12 @@ def test_fictional_manuscript_parses_into_its_articles(stem: str) -> None:
 
 
 def test_fictional_titles_vary() -> None:
-    titles = [a.title for stem in EDITIONS for a in manuscript_articles(load(stem)) if a.title]
+    titles = [
+        a.title
+        for stem in EDITIONS
+        for a in manuscript_articles(zoo_checks.fictional_pages(stem))
+        if a.title
+    ]
     assert any(t.endswith("?") for t in titles)
     assert any(":" in t for t in titles)
     assert any(re.search(r"\d", t) for t in titles)
@@ -130,19 +102,17 @@ def test_scan_without_pdftoppm_names_the_package(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setattr(shutil, "which", lambda _name: None)
-    pages = load("harbourside-licensing-update-08")
-    with pytest.raises(RuntimeError, match="poppler-utils"):
-        scan.LAYOUTS["scan-skewed"](pages, tmp_path / "out.pdf", cover_of(pages))
+    assert_names_what_is_missing(scan.LAYOUTS["scan-skewed"], "poppler-utils", tmp_path)
 
 
 @needs_pdftoppm
 @pytest.mark.parametrize("layout", sorted(scan.LAYOUTS))
 def test_scan_is_image_only_and_deterministic(layout: str, tmp_path: Path) -> None:
-    pages = load("harbourside-licensing-update-08")[:3]  # three pages are enough, and quick
-    first, second = tmp_path / "first.pdf", tmp_path / "second.pdf"
-    for out in (first, second):
-        scan.LAYOUTS[layout](pages, out, cover_of(pages))
-    assert first.read_bytes() == second.read_bytes()
+    # three pages are enough, and quick
+    pages = zoo_checks.fictional_pages("harbourside-licensing-update-08")[:3]
+    first = zoo_checks.assert_deterministic(
+        scan.LAYOUTS[layout], pages, tmp_path, zoo_checks.cover_of(pages)
+    )
     assert extract_text(first).strip() == ""
     with pikepdf.open(first) as pdf:
         assert len(pdf.pages) == len(pages)
@@ -160,13 +130,13 @@ def test_scan_is_readable_with_ocr(layout: str, tmp_path: Path) -> None:
     from indexer.extract import extract_pdf, read_source
     from indexer.ocr import ocr_pdf
 
-    pages = load("northshire-csp-newsletter-05")[:3]
+    pages = zoo_checks.fictional_pages("northshire-csp-newsletter-05")[:3]
     out = tmp_path / "scan.pdf"
-    scan.LAYOUTS[layout](pages, out, cover_of(pages))
+    scan.LAYOUTS[layout](pages, out, zoo_checks.cover_of(pages))
     source = read_source(out)
     recognised = ocr_pdf(source, extract_pdf(source))
     found = Counter(words("\n".join(line.text for p in recognised.pages for line in p.lines)))
-    needed = article_words(manuscript_articles(pages))
+    needed = zoo_checks.article_words(pages)
     assert sum((needed & found).values()) >= 0.95 * sum(needed.values())
 
 
@@ -179,20 +149,16 @@ def test_html_family() -> None:
 
 def test_html_without_chromium_says_so(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr("tools.zoo.html.find_chromium", lambda: None)
-    pages = load("harbourside-licensing-update-08")
-    with pytest.raises(RuntimeError, match="apt-get install chromium"):
-        html.LAYOUTS["html-cards"](pages, tmp_path / "out.pdf", cover_of(pages))
+    assert_names_what_is_missing(html.LAYOUTS["html-cards"], "apt-get install chromium", tmp_path)
 
 
 @needs_chromium
 @pytest.mark.parametrize("layout", sorted(html.LAYOUTS))
 def test_html_keeps_every_word_deterministically(layout: str, tmp_path: Path) -> None:
-    pages = parse_manuscript(SEVENTH.read_text(encoding="utf-8"))
-    first, second = tmp_path / "first.pdf", tmp_path / "second.pdf"
-    for out in (first, second):
-        html.LAYOUTS[layout](pages, out, SEVENTH_COVER)
-    assert first.read_bytes() == second.read_bytes()
-    assert not missing_words(first, pages)
+    pages = zoo_checks.seventh_pages()
+    first = zoo_checks.assert_deterministic(html.LAYOUTS[layout], pages, tmp_path)
+    missing = zoo_checks.missing_words(pages, first)
+    assert not missing, f"{layout}: words missing from the PDF's text: {missing}"
     with pikepdf.open(first) as pdf:
         assert str(pdf.docinfo["/CreationDate"]) == html.PDF_DATE
         tagged = "/StructTreeRoot" in pdf.Root and "/Outlines" in pdf.Root
@@ -201,9 +167,9 @@ def test_html_keeps_every_word_deterministically(layout: str, tmp_path: Path) ->
 
 @needs_chromium
 def test_html_tagged_outline_lists_the_headings(tmp_path: Path) -> None:
-    pages = load("northshire-csp-newsletter-05")
+    pages = zoo_checks.fictional_pages("northshire-csp-newsletter-05")
     out = tmp_path / "tagged.pdf"
-    html.LAYOUTS["html-tagged-outline"](pages, out, cover_of(pages))
+    html.LAYOUTS["html-tagged-outline"](pages, out, zoo_checks.cover_of(pages))
     with pikepdf.open(out) as pdf:
         assert "/StructTreeRoot" in pdf.Root
         with pdf.open_outline() as outline:
@@ -229,7 +195,8 @@ def test_html_tagged_outline_lists_the_headings(tmp_path: Path) -> None:
 def test_html_keeps_every_word_of_fictional_editions(
     layout: str, stem: str, tmp_path: Path
 ) -> None:
-    pages = load(stem)
+    pages = zoo_checks.fictional_pages(stem)
     out = tmp_path / "out.pdf"
-    html.LAYOUTS[layout](pages, out, cover_of(pages))
-    assert not missing_words(out, pages)
+    html.LAYOUTS[layout](pages, out, zoo_checks.cover_of(pages))
+    missing = zoo_checks.missing_words(pages, out)
+    assert not missing, f"{stem} in {layout}: words missing from the PDF's text: {missing}"
