@@ -186,6 +186,7 @@ def _demote_lead_ins(styled: list[Styled]) -> list[Styled]:
             and len(line.text.split()) >= LEAD_IN_WORDS
             and line.size <= after.size + 0.5  # set at the body's size, only bolder
             and after.block == line.block  # one paragraph: a title stands apart from its text
+            and line.colour == after.colour  # a title may be told apart by its colour alone
             and not line.text.rstrip().endswith(_SENTENCE_END)
             and abs(line.x0 - after.x0) <= 2
             and line.x1 >= after.x1 - 0.05 * max(after.x1 - after.x0, 1.0)

@@ -152,7 +152,11 @@ def _heading_like(run: list[Line], following: Line | None) -> bool:
     if following is None:
         return True
     last = run[-1]
-    full = last.x1 >= following.x1 - FULL_LINE_SLACK * max(following.x1 - following.x0, 1.0)
+    # a line reaching the column's end runs on when the next is in its colour (a lead-in and
+    # its paragraph); a coloured title may fill a narrow column by chance
+    full = last.colour == following.colour and (
+        last.x1 >= following.x1 - FULL_LINE_SLACK * max(following.x1 - following.x0, 1.0)
+    )
     runs_on = (
         following.block == last.block
         and not text.endswith(_TERMINAL)
