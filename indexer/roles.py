@@ -472,8 +472,10 @@ def _mark_section_tags(styled: list[Styled], pages: Sequence[Page]) -> list[Styl
             and (i == 0 or styled[i - 1].line.block != line.block or styled[i - 1].page != s.page)
             and style_of(line) != style_of(following.line)
         )
+        # a section header in capitals set over the text's own edge tags the story below it
+        header_tag = s.role is Role.SECTION_HEADER and abs(line.x0 - following.line.x0) <= 3
         if (
-            s.role in (Role.BODY, Role.SUBHEADING)
+            (s.role in (Role.BODY, Role.SUBHEADING) or header_tag)
             and tags
             and following.page == s.page
             # (a running header in capitals is set off to one side of the text it is over)

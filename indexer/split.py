@@ -72,12 +72,18 @@ def _headers_on_time(styled: list[Styled]) -> bool:
     changes = aligned = 0
     section: str | None = None
     for i, s in enumerate(styled):
-        if s.role is not Role.SECTION_HEADER or _same_section(s.line.text, section):
+        if s.role not in (Role.SECTION_HEADER, Role.BANNER):
+            continue
+        if _same_section(s.line.text, section):
             continue
         section = s.line.text
         changes += 1
         following = next(
-            (t for t in styled[i + 1 :] if t.role not in (Role.FURNITURE, Role.SECTION_HEADER)),
+            (
+                t
+                for t in styled[i + 1 :]
+                if t.role not in (Role.FURNITURE, Role.SECTION_HEADER, Role.BANNER)
+            ),
             None,
         )
         if following is not None and following.page == s.page:
