@@ -374,7 +374,8 @@ def _sidebars(pages: Sequence[Page], running: frozenset[str], body: float) -> se
     not part of the story it stands beside. A story set in a tinted box (Publisher) is
     longer, a box without a heading of its own is a story's continuation, and a band holding
     one line is a section banner."""
-    found: set[int] = set()
+    candidates: list[tuple[tuple[float, bool], list[int]]] = []
+    story_heads: set[tuple[float, bool]] = set()  # how the first lines of long boxes are set
     start = 0
     for page in pages:
         masthead = max((line.size for line in page.lines), default=0.0) if page.number == 1 else 0
@@ -389,16 +390,21 @@ def _sidebars(pages: Sequence[Page], running: frozenset[str], body: float) -> se
             if len(members) < 2 or any(page.lines[i].size == masthead for i in members):
                 continue
             first = page.lines[members[0]]
+            head = (first.size, first.bold)
             words = sum(len(page.lines[i].text.split()) for i in members)
+            if words > SIDEBAR_WORDS:
+                story_heads.add(head)
+                continue
             set_apart = first.bold or first.size >= body * BOLD_HEADING_RATIO
             if any(page.lines[i].size > first.size + 0.5 for i in members[1:]):
                 continue  # a small tag over a larger title: a story's card, not a sidebar
             before = page.lines[members[0] - 1].text.rstrip() if members[0] else ""
             introduced = before.endswith(":")  # "contact details:" then its table: the text's own
-            short = words <= SIDEBAR_WORDS and len(first.text.split()) <= 8
-            if set_apart and short and not introduced:
-                found.update(start + i for i in members)
+            if set_apart and len(first.text.split()) <= 8 and not introduced:
+                candidates.append((head, [start + i for i in members]))
         start += len(page.lines)
+    # a short box headed as long boxes are is the part of a story on this page (Publisher)
+    found = {i for head, lines in candidates if head not in story_heads for i in lines}
     return found
 
 
