@@ -28,6 +28,7 @@ from pdfminer.layout import (
     LAParams,
     LTAnno,
     LTChar,
+    LTCurve,
     LTFigure,
     LTImage,
     LTLine,
@@ -282,6 +283,7 @@ def _page(number: int, layout: LTPage) -> Page:
     )
 
 
+Box = tuple[float, float, float, float]
 MIN_PICTURE_SHARE = 0.01  # of the page's area: smaller pictures are rules, bullets, icons
 MAX_PICTURE_SHARE = 0.5  # larger ones are page backgrounds or a scanned page
 
@@ -290,28 +292,62 @@ def _pictures(
     layout: LTPage, page_area: float, page_top: float
 ) -> tuple[tuple[float, float, float, float], ...]:
     """The page's pictures that hold no text: drawings in a form (artwork, logos drawn as
-    shapes) and images."""
-    found = []
+    shapes), images, and shapes drawn on the page itself that touch each other (a logo drawn
+    with paths) and have no text inside them."""
+    found: list[Box] = []
+    shapes: list[Box] = []
+    texts: list[Box] = []
     for item in layout:
-        if not isinstance(item, LTFigure | LTImage):
-            continue
-        share = (item.width * item.height) / page_area if page_area else 0.0
-        if not MIN_PICTURE_SHARE <= share <= MAX_PICTURE_SHARE or _holds_text(item):
-            continue
-        found.append(
-            (
-                round(float(item.x0), 2),
-                round(page_top - float(item.y1), 2),
-                round(float(item.x1), 2),
-                round(page_top - float(item.y0), 2),
-            )
-        )
-    return tuple(found)
+        bbox = (float(item.x0), float(item.y0), float(item.x1), float(item.y1))
+        if isinstance(item, LTFigure | LTImage):
+            if not _holds_text(item):
+                found.append(bbox)
+        elif isinstance(item, LTCurve) and not isinstance(item, LTLine | LTRect):
+            shapes.append(bbox)
+        elif isinstance(item, LTTextBox):
+            texts.append(bbox)
+    for drawing in _touching(shapes[:MAX_SHAPES]):
+        if not any(_overlaps(drawing, text) for text in texts):
+            found.append(drawing)
+    return tuple(
+        (round(x0, 2), round(page_top - y1, 2), round(x1, 2), round(page_top - y0, 2))
+        for x0, y0, x1, y1 in found
+        if page_area and MIN_PICTURE_SHARE <= (x1 - x0) * (y1 - y0) / page_area <= MAX_PICTURE_SHARE
+    )
+
+
+MAX_SHAPES = 2000  # a page drawn with more paths than this (a map, a chart) is not searched
+
+
+def _touching(boxes: list[Box]) -> list[Box]:
+    """The bounding boxes of groups of boxes that touch or overlap, one box per group."""
+    groups: list[Box] = []
+    for box in sorted(boxes):
+        for i, group in enumerate(groups):
+            if _overlaps(box, group, slack=1.0):
+                groups[i] = (
+                    min(box[0], group[0]),
+                    min(box[1], group[1]),
+                    max(box[2], group[2]),
+                    max(box[3], group[3]),
+                )
+                break
+        else:
+            groups.append(box)
+    return groups
+
+
+def _overlaps(a: Box, b: Box, slack: float = 0.0) -> bool:
+    return (
+        a[0] <= b[2] + slack
+        and b[0] <= a[2] + slack
+        and a[1] <= b[3] + slack
+        and b[1] <= a[3] + slack
+    )
 
 
 MIN_BOX_SHARE = 0.005  # of the page's area: smaller shapes are rules, bullets, table cells
 MAX_BOX_SHARE = 0.6  # larger ones are page backgrounds
-Box = tuple[float, float, float, float]
 
 
 def _boxes(layout: LTPage, page_area: float, page_top: float) -> tuple[Box, ...]:
