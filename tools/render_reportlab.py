@@ -49,7 +49,14 @@ from reportlab.platypus import (
 
 from tools.manuscript import Block, ManuscriptPage, inline_spans, parse_manuscript
 
-__all__ = ["PageOverflowError", "main", "render_reportlab", "split_long_token"]
+__all__ = [
+    "FormFlowable",
+    "PageOverflowError",
+    "draw_emblem",
+    "main",
+    "render_reportlab",
+    "split_long_token",
+]
 
 PAGE_WIDTH, PAGE_HEIGHT = float(A4[0]), float(A4[1])
 MARGIN_X = 42.0
@@ -235,7 +242,7 @@ class _PageEndCheck(Flowable):  # type: ignore[misc]
             )
 
 
-class _FormFlowable(Flowable):  # type: ignore[misc]
+class FormFlowable(Flowable):  # type: ignore[misc]
     """A flowable drawn once as a named PDF Form XObject, then placed with ``doForm``."""
 
     def __init__(self, form_name: str) -> None:
@@ -256,7 +263,41 @@ class _FormFlowable(Flowable):  # type: ignore[misc]
         raise NotImplementedError
 
 
-class LogoBox(_FormFlowable):
+def draw_emblem(
+    canv: Canvas,
+    w: float,
+    h: float,
+    main: Color,
+    second: Color,
+    *,
+    background: Color,
+    border: Color,
+    corner: float = 8,
+) -> None:
+    """Word-free artwork in a ``w`` by ``h`` box: a ring, a diamond and three bars."""
+    canv.setFillColor(background)
+    canv.setStrokeColor(border)
+    canv.roundRect(0.5, 0.5, w - 1, h - 1, corner, stroke=1, fill=1)
+    cx, cy, r = h / 2, h / 2, h * 0.34
+    canv.setFillColor(main)
+    canv.circle(cx, cy, r, stroke=0, fill=1)
+    canv.setFillColor(white)
+    canv.circle(cx, cy, r * 0.62, stroke=0, fill=1)
+    path = canv.beginPath()
+    path.moveTo(cx, cy + r * 0.5)
+    path.lineTo(cx + r * 0.5, cy)
+    path.lineTo(cx, cy - r * 0.5)
+    path.lineTo(cx - r * 0.5, cy)
+    path.close()
+    canv.setFillColor(second)
+    canv.drawPath(path, stroke=0, fill=1)
+    for i, frac in enumerate((0.9, 0.65, 0.8)):
+        canv.setFillColor(main if i % 2 == 0 else second)
+        bar_w = (w - h - 12) * frac
+        canv.roundRect(h + 2, h * (0.62 - 0.15 * i), bar_w, h * 0.09, 2, stroke=0, fill=1)
+
+
+class LogoBox(FormFlowable):
     """A partner logo that carries words: a bordered tinted box with the words in bold."""
 
     PAD = 7.0
@@ -294,7 +335,7 @@ class LogoBox(_FormFlowable):
             y -= LOGO_TEXT_SIZE * 1.25
 
 
-class Artwork(_FormFlowable):
+class Artwork(FormFlowable):
     """A word-free emblem (shapes only) standing in for a logo without words."""
 
     def __init__(self, name: str, form_name: str) -> None:
@@ -313,26 +354,7 @@ class Artwork(_FormFlowable):
         w, h = self.width, self.height
         main = SECTION_COLOURS[self.digest[0] % len(SECTION_COLOURS)]
         second = SECTION_COLOURS[(self.digest[0] + 1 + self.digest[1] % 3) % len(SECTION_COLOURS)]
-        canv.setFillColor(LOGO_FILL)
-        canv.setStrokeColor(RULE_GREY)
-        canv.roundRect(0.5, 0.5, w - 1, h - 1, 8, stroke=1, fill=1)
-        cx, cy, r = h / 2, h / 2, h * 0.34
-        canv.setFillColor(main)
-        canv.circle(cx, cy, r, stroke=0, fill=1)
-        canv.setFillColor(white)
-        canv.circle(cx, cy, r * 0.62, stroke=0, fill=1)
-        path = canv.beginPath()
-        path.moveTo(cx, cy + r * 0.5)
-        path.lineTo(cx + r * 0.5, cy)
-        path.lineTo(cx, cy - r * 0.5)
-        path.lineTo(cx - r * 0.5, cy)
-        path.close()
-        canv.setFillColor(second)
-        canv.drawPath(path, stroke=0, fill=1)
-        for i, frac in enumerate((0.9, 0.65, 0.8)):
-            canv.setFillColor(main if i % 2 == 0 else second)
-            bar_w = (w - h - 12) * frac
-            canv.roundRect(h + 2, h * (0.62 - 0.15 * i), bar_w, h * 0.09, 2, stroke=0, fill=1)
+        draw_emblem(canv, w, h, main, second, background=LOGO_FILL, border=RULE_GREY)
 
 
 @dataclass(frozen=True)

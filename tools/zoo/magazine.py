@@ -58,6 +58,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from tools.manuscript import Block, ManuscriptPage, inline_spans, plain_text
+from tools.render_reportlab import draw_emblem
 from tools.zoo.common import Cover, Render
 
 __all__ = ["LAYOUTS"]
@@ -1293,27 +1294,9 @@ class _Magazine:
 
         def draw(canv: Canvas, x: float, top: float, _w: float) -> None:
             canv.beginForm(name, 0, 0, w, h)
-            canv.setFillColor(HexColor("#F3F5F8"))
-            canv.setStrokeColor(RULE)
-            canv.roundRect(0.5, 0.5, w - 1, h - 1, 6, stroke=1, fill=1)
-            cx, cy, r = h / 2, h / 2, h * 0.34
-            canv.setFillColor(main)
-            canv.circle(cx, cy, r, stroke=0, fill=1)
-            canv.setFillColor(white)
-            canv.circle(cx, cy, r * 0.6, stroke=0, fill=1)
-            path = canv.beginPath()
-            path.moveTo(cx, cy + r * 0.5)
-            path.lineTo(cx + r * 0.5, cy)
-            path.lineTo(cx, cy - r * 0.5)
-            path.lineTo(cx - r * 0.5, cy)
-            path.close()
-            canv.setFillColor(second)
-            canv.drawPath(path, stroke=0, fill=1)
-            for i, frac in enumerate((0.9, 0.6, 0.78)):
-                canv.setFillColor(main if i % 2 == 0 else second)
-                canv.roundRect(
-                    h + 2, h * (0.62 - 0.16 * i), (w - h - 12) * frac, h * 0.09, 2, stroke=0, fill=1
-                )
+            draw_emblem(
+                canv, w, h, main, second, background=HexColor("#F3F5F8"), border=RULE, corner=6
+            )
             canv.endForm()
             canv.saveState()
             canv.translate(x, top - h)

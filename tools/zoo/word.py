@@ -78,7 +78,7 @@ from reportlab.platypus import (
 from reportlab.platypus.flowables import HRFlowable
 
 from tools.manuscript import Block, ManuscriptPage, inline_spans, plain_text
-from tools.render_reportlab import split_long_token
+from tools.render_reportlab import FormFlowable, split_long_token
 from tools.zoo.common import Cover, Render
 
 __all__ = ["LAYOUTS"]
@@ -499,28 +499,7 @@ class _SectionMark(Flowable):  # type: ignore[misc]
         """Nothing to draw: the document template reads the marker after it is placed."""
 
 
-class _FormFlowable(Flowable):  # type: ignore[misc]
-    """A flowable drawn once as a named PDF Form XObject (a pasted picture), then placed."""
-
-    def __init__(self, form_name: str) -> None:
-        super().__init__()
-        self.form_name = form_name
-        self.width = self.height = 0.0
-
-    def draw(self) -> None:
-        """Define the form with this flowable's bounding box and place it."""
-        canv: Canvas = self.canv
-        canv.beginForm(self.form_name, 0, 0, self.width, self.height)
-        self.draw_form(canv)
-        canv.endForm()
-        canv.doForm(self.form_name)
-
-    def draw_form(self, canv: Canvas) -> None:
-        """Draw the picture in its own coordinates."""
-        raise NotImplementedError
-
-
-class _Logo(_FormFlowable):
+class _Logo(FormFlowable):
     """A partner logo that carries words: a thin-bordered box with the words in bold, like a
     logo pasted into a Word document."""
 
@@ -567,7 +546,7 @@ class _Logo(_FormFlowable):
             y -= LOGO_SIZE * 1.3
 
 
-class _Artwork(_FormFlowable):
+class _Artwork(FormFlowable):
     """A word-free emblem: arcs and a chevron in colours chosen from the artwork's name."""
 
     def __init__(self, name: str, form_name: str, colour: Color) -> None:
