@@ -44,8 +44,8 @@ def test_a_merge_a_split_and_an_invention_are_each_counted() -> None:
     truth = [ExpectedArticle("One", None, ONE), ExpectedArticle("Two", None, TWO)]
     merged = score(truth, [article("One", ONE + " " + TWO)])
     assert merged.count("merged") == 2 and merged.count("recovered") == 0
-    halves = ONE.split(" the new ")
-    split = score(truth, [article("One", halves[0]), article("x", "the new " + halves[1])])
+    first, second = ONE.split(", and councils")
+    split = score(truth, [article("One", first), article("x", "and councils" + second)])
     assert split.outcomes[0].split and not split.outcomes[0].recovered
     extra = score(
         truth, [article("One", ONE), article("Two", TWO), article("Cover", "SOC bulletin")]
