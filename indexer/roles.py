@@ -87,7 +87,7 @@ def assign_roles(pdf: ExtractedPdf) -> list[Styled]:
     styled = _mark_section_headers(styled, pdf.pages, running)
     styled = _mark_section_tags(styled, pdf.pages)
     styled = _mark_asides(_mark_cover_statement(styled), doc_body)
-    styled = _mark_contents(styled)
+    styled = _mark_contents(_mark_bookmarked(styled, pdf))
     return _promote_bold_headings(_demote_lead_ins(_continue_headings(styled)), doc_body)
 
 
@@ -406,6 +406,44 @@ def _sidebars(pages: Sequence[Page], running: frozenset[str], body: float) -> se
     # a short box headed as long boxes are is the part of a story on this page (Publisher)
     found = {i for head, lines in candidates if head not in story_heads for i in lines}
     return found
+
+
+def _mark_bookmarked(styled: list[Styled], pdf: ExtractedPdf) -> list[Styled]:
+    """A line (or run of lines) whose words are a bookmark's title, on the page the bookmark
+    points at, is a title however it is set: the PDF's own outline says so."""
+    if not pdf.outline:
+        return styled
+    wanted: dict[int, set[str]] = {}
+    for mark in pdf.outline:
+        key = _outline_key(mark.title)
+        if key:
+            wanted.setdefault(mark.page, set()).add(key)
+    out = list(styled)
+    for i, s in enumerate(styled):
+        keys = wanted.get(s.page)
+        if not keys or s.role not in (Role.BODY, Role.SUBHEADING, Role.HEADING):
+            continue
+        text = ""
+        for j in range(i, min(i + MAX_BOOKMARK_LINES, len(styled))):
+            if styled[j].page != s.page:
+                break
+            text += _outline_key(styled[j].line.text)
+            if text in keys:
+                for k in range(i, j + 1):
+                    if out[k].role in (Role.BODY, Role.SUBHEADING):
+                        out[k] = replace(out[k], role=Role.HEADING)
+                keys.discard(text)
+                break
+    return out
+
+
+MAX_BOOKMARK_LINES = 4
+
+
+def _outline_key(text: str) -> str:
+    """A title's letters and digits alone: an outline may join a wrapped title's lines with no
+    space between them."""
+    return "".join(_QUOTE_WORD.findall(text.casefold()))
 
 
 CONTENTS_ENTRIES = 3  # lines naming later headings, this many together, are a contents list

@@ -209,3 +209,20 @@ def test_an_inside_this_issue_list_is_no_article_s_text() -> None:
     found = articles(page(1, masthead, first, box), page(2, later))
     assert [a.title for a in found] == ["Welcome", *names]
     assert all("...." not in a.body for a in found)
+
+
+def test_the_pdf_s_bookmarks_name_titles_set_like_the_text() -> None:
+    """Titles set exactly like the body text, found only through the PDF's outline."""
+    from dataclasses import replace
+
+    from indexer.models import Bookmark
+
+    col = Column()
+    for name in ("Rural crime", "Rogue traders"):
+        col.add(name, width=80, gap=12)
+        col.paragraph()
+    pdf = replace(
+        document(page(1, col)),
+        outline=(Bookmark("Rural crime", 1, 1), Bookmark("Roguetraders", 1, 1)),
+    )
+    assert [a.title for a in split_edition(pdf, "t").articles] == ["Rural crime", "Rogue traders"]
