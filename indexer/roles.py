@@ -489,11 +489,16 @@ def _contents_key(text: str) -> str:
 
 def _mark_cover_statement(styled: list[Styled]) -> list[Styled]:
     """The cover's statement of the edition ("Issue 05 | December 2016"), however it is set,
-    is cover text, never a heading."""
+    is cover text, never a heading nor an article's text (a body line when it stands alone in
+    its block: prose that mentions an issue and a month runs on in its paragraph)."""
+    blocks = Counter((s.page, s.line.block) for s in styled if s.page == 1)
     return [
         replace(s, role=Role.MASTHEAD)
         if s.page == 1
-        and s.role in (Role.HEADING, Role.SUBHEADING, Role.BANNER)
+        and (
+            s.role in (Role.HEADING, Role.SUBHEADING, Role.BANNER)
+            or (s.role is Role.BODY and blocks[(s.page, s.line.block)] == 1)
+        )
         and states_edition(s.line.text)
         else s
         for s in styled

@@ -226,3 +226,19 @@ def test_the_pdf_s_bookmarks_name_titles_set_like_the_text() -> None:
         outline=(Bookmark("Rural crime", 1, 1), Bookmark("Roguetraders", 1, 1)),
     )
     assert [a.title for a in split_edition(pdf, "t").articles] == ["Rural crime", "Rogue traders"]
+
+
+def test_a_cover_statement_standing_alone_is_no_article_s_text() -> None:
+    """A tagline set as a heading, then the edition statement in its own block as plain text:
+    neither is an article."""
+    col = Column()
+    col.add("REGIONAL ECONOMIC CRIME BULLETIN", size=30, bold=True)
+    col.add("Sharing what works against fraud", size=12, italic=True, width=200, gap=4)
+    col.add("Regional Economic Crime Bulletin — April 2019 — Issue 10", width=300, gap=4)
+    for name in ("Foreword", "Invoice fraud"):
+        col.add(name, bold=True, colour="#1d5c96", width=80, gap=12)
+        col.paragraph()
+    pdf = document(page(1, col))
+    edited = split_edition(pdf, "t")
+    assert [a.title for a in edited.articles] == ["Foreword", "Invoice fraud"]
+    assert "April 2019" in edited.front_matter
