@@ -38,16 +38,12 @@ from pdfminer.layout import (
     LTTextBox,
     LTTextLine,
 )
-from pdfminer.pdfdocument import (
-    PDFDocument,
-    PDFNoOutlines,
-    PDFPasswordIncorrect,
-    PDFXRefFallback,
-)
+from pdfminer.pdfdocument import PDFDocument, PDFPasswordIncorrect, PDFXRefFallback
 from pdfminer.pdfexceptions import PDFException
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
+from pdfminer.pdftypes import PDFObjRef
 from pdfminer.psexceptions import PSException
 from pdfminer.utils import decode_text
 
@@ -316,7 +312,7 @@ def _pictures(
     )
 
 
-MAX_SHAPES = 2000  # a page drawn with more paths than this (a map, a chart) is not searched
+MAX_SHAPES = 300  # only the first paths of a page drawn with more (a map, a chart) are grouped
 
 
 def _touching(boxes: list[Box]) -> list[Box]:
@@ -348,6 +344,8 @@ def _overlaps(a: Box, b: Box, slack: float = 0.0) -> bool:
 
 MIN_BOX_SHARE = 0.005  # of the page's area: smaller shapes are rules, bullets, table cells
 MAX_BOX_SHARE = 0.6  # larger ones are page backgrounds
+MAX_BOXES = 200  # boxes on one page looked at (a page of thousands is a chart, not a layout)
+MAX_RULES = 400  # rules on one page looked at for table borders
 
 
 def _boxes(layout: LTPage, page_area: float, page_top: float) -> tuple[Box, ...]:
@@ -362,12 +360,16 @@ def _boxes(layout: LTPage, page_area: float, page_top: float) -> tuple[Box, ...]
         elif isinstance(item, LTLine):
             rules.append(item)
     found.extend(_ruled(rules))
-    found = list(dict.fromkeys(found))
+    found = [
+        box
+        for box in dict.fromkeys(found)
+        if page_area
+        and MIN_BOX_SHARE <= (box[2] - box[0]) * (box[3] - box[1]) / page_area <= MAX_BOX_SHARE
+    ][:MAX_BOXES]
     found = [box for box in found if not any(_within(box, other) for other in found)]
     return tuple(
         (round(x0, 2), round(page_top - y1, 2), round(x1, 2), round(page_top - y0, 2))
         for x0, y0, x1, y1 in found
-        if page_area and MIN_BOX_SHARE <= (x1 - x0) * (y1 - y0) / page_area <= MAX_BOX_SHARE
     )
 
 
@@ -384,25 +386,30 @@ def _within(inner: Box, outer: Box, slack: float = 2.0) -> bool:
 
 
 def _ruled(rules: list[LTLine], slack: float = 2.0) -> list[Box]:
-    """Rectangles whose four sides are separate lines: the outer border of a ruled table."""
-    flat = [r for r in rules if abs(r.y0 - r.y1) <= slack][:200]
-    upright = [r for r in rules if abs(r.x0 - r.x1) <= slack][:200]
+    """Rectangles whose four sides are separate lines: the outer border of a ruled table. For
+    each rule, the lowest rule of the same width that two upright rules join to it (the
+    table's foot, not each row's): linear in the rules for each width."""
+    flat = sorted((r for r in rules if abs(r.y0 - r.y1) <= slack), key=lambda r: -r.y0)[:MAX_RULES]
+    upright = [r for r in rules if abs(r.x0 - r.x1) <= slack][:MAX_RULES]
     found = []
-    for top in flat:
-        for bottom in flat:
-            if bottom.y0 >= top.y0 - slack or abs(bottom.x0 - top.x0) > slack:
-                continue
-            if abs(bottom.x1 - top.x1) > slack:
-                continue
-            sides = [
-                side
-                for side in upright
-                if side.y0 <= bottom.y0 + slack
-                and side.y1 >= top.y0 - slack
-                and (abs(side.x0 - top.x0) <= slack or abs(side.x0 - top.x1) <= slack)
-            ]
-            if {abs(side.x0 - top.x0) <= slack for side in sides} == {True, False}:
-                found.append((top.x0, bottom.y0, top.x1, top.y0))
+    used: set[int] = set()
+    for i, top in enumerate(flat):
+        if i in used:
+            continue
+        left = [s for s in upright if abs(s.x0 - top.x0) <= slack and s.y1 >= top.y0 - slack]
+        right = [s for s in upright if abs(s.x0 - top.x1) <= slack and s.y1 >= top.y0 - slack]
+        if not (left and right):
+            continue
+        reach = max(min(s.y0 for s in left), min(s.y0 for s in right))
+        foot = None
+        for j in range(i + 1, len(flat)):
+            bottom = flat[j]
+            same_width = abs(bottom.x0 - top.x0) <= slack and abs(bottom.x1 - top.x1) <= slack
+            if same_width and bottom.y0 >= reach - slack:
+                foot = j  # the rows' rules down to the lowest the sides reach
+                used.add(j)
+        if foot is not None:
+            found.append((top.x0, flat[foot].y0, top.x1, top.y0))
     return found
 
 
@@ -623,44 +630,68 @@ def _font_name(name: Any) -> str:
 
 def _outline(document: PDFDocument, page_count: int) -> tuple[Bookmark, ...]:
     """The PDF's bookmarks that point at one of its pages (none if it has no outline or the
-    outline cannot be read)."""
+    outline cannot be read). The outline is walked here, not by pdfminer: every reference is
+    followed a bounded number of times and every entry visited once, so an outline that
+    refers to itself, or a long one, cannot hang or exhaust the stack."""
     if page_count == 0 or "Outlines" not in document.catalog:
         return ()
     pages = {page.pageid: number for number, page in enumerate(PDFPage.create_pages(document), 1)}
     found: list[Bookmark] = []
+    seen: set[int] = set()
     try:
-        for level, title, dest, action, _ in document.get_outlines():
-            if len(found) >= _MAX_BOOKMARKS:
-                break
-            target = dest if dest is not None else _goto(action)
+        root = _deref(document.catalog.get("Outlines"))
+        stack: list[tuple[Any, int]] = [(root.get("First"), 1)] if isinstance(root, dict) else []
+        while stack and len(found) < _MAX_BOOKMARKS and len(seen) < 4 * _MAX_BOOKMARKS:
+            ref, level = stack.pop()
+            if isinstance(ref, PDFObjRef):
+                if ref.objid in seen:
+                    continue
+                seen.add(ref.objid)
+            entry = _deref(ref)
+            if not isinstance(entry, dict):
+                continue
+            stack.append((entry.get("Next"), level))  # taken after this entry's children
+            if level < _MAX_OUTLINE_DEPTH:
+                stack.append((entry.get("First"), level + 1))
+            title = _deref(entry.get("Title"))
+            target = entry.get("Dest") if entry.get("Dest") is not None else _goto(entry.get("A"))
             number = _dest_page(document, target, pages)
-            text = normalize_line(decode_text(title) if isinstance(title, bytes) else str(title))
+            text = normalize_line(
+                decode_text(title) if isinstance(title, bytes) else str(title or "")
+            )
             if number is not None and text:
-                found.append(Bookmark(text, number, int(level)))
-    except (PDFNoOutlines, *_MALFORMED):
+                found.append(Bookmark(text, number, level))
+    except _MALFORMED:
         return tuple(found)
     return tuple(found)
 
 
-def _goto(action: Any) -> Any:
-    from pdfminer.pdftypes import resolve1
+_MAX_OUTLINE_DEPTH = 16
+_MAX_REFERENCES = 16  # references followed from one object: a loop of them ends here
 
-    action = resolve1(action)
+
+def _deref(value: Any) -> Any:
+    """``value`` with its indirect references followed (at most ``_MAX_REFERENCES`` of them:
+    an object that refers to itself is None)."""
+    for _ in range(_MAX_REFERENCES):
+        if not isinstance(value, PDFObjRef):
+            return value
+        value = value.resolve()
+    return None
+
+
+def _goto(action: Any) -> Any:
+    action = _deref(action)
     return action.get("D") if isinstance(action, dict) else None
 
 
 def _dest_page(document: PDFDocument, dest: Any, pages: dict[Any, int]) -> int | None:
-    from pdfminer.pdftypes import PDFObjRef, resolve1
-
-    dest = resolve1(dest)
+    dest = _deref(dest)
     if isinstance(dest, bytes | str) or hasattr(dest, "name"):
         name = dest if isinstance(dest, bytes | str) else dest.name
-        try:
-            dest = resolve1(document.get_dest(name))
-        except (KeyError, *_MALFORMED):
-            return None
+        dest = _deref(_named_dest(document, name))
     if isinstance(dest, dict):
-        dest = resolve1(dest.get("D"))
+        dest = _deref(dest.get("D"))
     if not isinstance(dest, list) or not dest:
         return None
     first = dest[0]
@@ -668,6 +699,36 @@ def _dest_page(document: PDFDocument, dest: Any, pages: dict[Any, int]) -> int |
         return pages.get(first.objid)
     if isinstance(first, int):
         return first + 1 if 0 <= first < len(pages) else None
+    return None
+
+
+def _named_dest(document: PDFDocument, name: Any) -> Any:
+    """A named destination, from the catalog's /Dests or its /Names tree (walked with a bound
+    on depth and on the nodes visited)."""
+    key = name.encode("latin-1", "replace") if isinstance(name, str) else name
+    plain = name if isinstance(name, str) else decode_text(name) if isinstance(name, bytes) else ""
+    dests = _deref(document.catalog.get("Dests"))
+    if isinstance(dests, dict):
+        for candidate in (plain, key):
+            if candidate in dests:
+                return dests[candidate]
+    names = _deref(document.catalog.get("Names"))
+    tree = _deref(names.get("Dests")) if isinstance(names, dict) else None
+    nodes = [(tree, 0)]
+    visited = 0
+    while nodes and visited < 4 * _MAX_BOOKMARKS:
+        node, depth = nodes.pop()
+        visited += 1
+        if not isinstance(node, dict) or depth > _MAX_OUTLINE_DEPTH:
+            continue
+        pairs = _deref(node.get("Names"))
+        if isinstance(pairs, list):
+            for i in range(0, len(pairs) - 1, 2):
+                if _deref(pairs[i]) in (key, plain):
+                    return pairs[i + 1]
+        kids = _deref(node.get("Kids"))
+        if isinstance(kids, list):
+            nodes.extend((_deref(kid), depth + 1) for kid in kids[: 4 * _MAX_BOOKMARKS])
     return None
 
 

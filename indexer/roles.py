@@ -17,7 +17,7 @@ from rapidfuzz import fuzz
 
 from indexer.models import ExtractedPdf, Line, Page
 from indexer.statements import states_edition
-from indexer.styles import DocumentStyles, Level, rank_styles, style_of
+from indexer.styles import DocumentStyles, Level, StyleKey, rank_styles, style_of
 
 
 class Role(Enum):
@@ -84,7 +84,7 @@ def assign_roles(pdf: ExtractedPdf) -> list[Styled]:
             styled.append(Styled(line, role, page.number, index in under))
     if pdf.pages:
         _mark_masthead(styled, doc_body, pdf.pages[0].height)
-    styled = _mark_section_headers(styled, pdf.pages, running)
+    styled = _mark_section_headers(styled, pdf.pages, running, styles.body)
     styled = _mark_section_tags(styled, pdf.pages)
     styled = _mark_asides(_mark_cover_statement(styled), doc_body)
     styled = _mark_contents(_mark_bookmarked(styled, pdf))
@@ -92,7 +92,7 @@ def assign_roles(pdf: ExtractedPdf) -> list[Styled]:
 
 
 PULL_QUOTE_WORDS = 5  # a repeated run of at least this many words set apart is a pull quote
-UPRIGHT_QUOTE_WORDS = 12  # ...when it is not in italics
+UPRIGHT_QUOTE_WORDS = 19  # ...when it is not in italics: longer than any title
 CAPTION_RATIO = 0.95  # italic lines this much smaller than the body are captions
 _JOINED_BREAK = re.compile(r"(\w)[-\u00ad] (?=\w)")
 _QUOTE_WORD = re.compile(r"\w+")
@@ -315,7 +315,7 @@ JUMP_FROM = re.compile(
     re.IGNORECASE,
 )
 CONTINUED_TITLE = re.compile(
-    r"^(.+?)\s*[(\[]?\s*(?:continued|cont(?:'d|d|\.)?)(?:\s+from\s+(?:page|p\.?)\s*\d{1,4})?"
+    r"^(.+?)\s*[(\[]?\s*\b(?:continued|cont(?:'d|d|\.)?)(?:\s+from\s+(?:page|p\.?)\s*\d{1,4})?"
     r"\s*[)\]]?\s*[.:]?$",
     re.IGNORECASE,
 )
@@ -327,17 +327,20 @@ def is_jump_line(text: str) -> bool:
     return bool(JUMP_TO.match(text) or JUMP_FROM.match(text))
 
 
+HEADER_SLACK = 3.0  # points below a page's topmost text that a running header may sit
+
 _SEPARATOR = re.compile(r"\s*[|·•]\s*|\s+[–—:/]\s+")
 _TEXT_ROLES = (Role.BODY, Role.SUBHEADING, Role.HEADING)
 
 
 def _mark_section_headers(
-    styled: list[Styled], pages: Sequence[Page], running: frozenset[str]
+    styled: list[Styled], pages: Sequence[Page], running: frozenset[str], body_key: StyleKey
 ) -> list[Styled]:
     """Running headers that change with the section ("Bulletin | From the centre" on some
     pages, "Bulletin | What's new" on others) name the section: each becomes a
     SECTION_HEADER line whose text is the section's name alone."""
     heights = {page.number: page.height for page in pages}
+    body = body_key[0]
     top = [
         i
         for i, s in enumerate(styled)
@@ -346,13 +349,28 @@ def _mark_section_headers(
         and _running_key(s.line.text) not in running
         and not is_jump_line(s.line.text)
     ]
-    counts = Counter(_running_key(styled[i].line.text) for i in top)
-    repeated = [i for i in top if counts[_running_key(styled[i].line.text)] >= 2]
-    if not repeated:
+    # a header is the topmost text of its page (a figure's labels, a page's first words are
+    # not), and set no larger than the body
+    highest: dict[int, float] = {}
+    for s in styled:
+        if s.role is not Role.FURNITURE:
+            highest[s.page] = min(highest.get(s.page, s.line.top), s.line.top)
+    top = [
+        i
+        for i in top
+        if styled[i].line.top <= highest[styled[i].page] + HEADER_SLACK
+        and styled[i].line.size <= body + 0.5
+    ]
+    pages_of: dict[str, set[int]] = {}
+    for i in top:
+        pages_of.setdefault(_running_key(styled[i].line.text), set()).add(styled[i].page)
+    repeated_set = {i for i in top if len(pages_of[_running_key(styled[i].line.text)]) >= 2}
+    if not repeated_set:
         return styled
-    # a section short enough to head one page only has its header set like the others
-    looks = {style_of(styled[i].line) for i in repeated}
-    repeated = [i for i in top if i in repeated or style_of(styled[i].line) in looks]
+    # a section short enough to head one page only has its header set like the others (never
+    # in the body's own style: that would take a page's first lines of text for a header)
+    looks = {style_of(styled[i].line) for i in repeated_set} - {body_key}
+    repeated = [i for i in top if i in repeated_set or style_of(styled[i].line) in looks]
     parts = {i: [p for p in _SEPARATOR.split(styled[i].line.text) if p.strip()] for i in repeated}
     distinct = {_running_key(styled[i].line.text) for i in repeated}
     shared = set.intersection(*(set(p) for p in parts.values())) if len(distinct) > 1 else set()

@@ -27,6 +27,7 @@ from typing import Any
 
 from indexer.errors import BulletinsError
 from indexer.models import Article
+from indexer.textnorm import display_text
 
 BODY_SHARE = 0.9  # of an article's words, that must land in the one article that holds it
 PART_SHARE = 0.1  # of an article's words, a piece must hold to count as a part of a split
@@ -107,16 +108,31 @@ def load_truth(path: Path) -> Truth:
     """
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        articles = tuple(
-            ExpectedArticle(item["title"], item.get("section"), item["body"])
-            for item in data["articles"]
-        )
+        articles = tuple(_expected(item) for item in data["articles"])
         cover = data.get("cover") or {}
-        return Truth(articles, cover.get("number"), cover.get("date"), bool(data.get("ocr")))
+        if not isinstance(cover, dict):
+            raise TypeError("cover must be an object")
+        number, date = cover.get("number"), cover.get("date")
+        if not (number is None or isinstance(number, int)) or not _text_or_none(date):
+            raise TypeError("cover number must be a number and date a string")
+        return Truth(articles, number, date, bool(data.get("ocr")))
     except OSError as exc:
         raise BulletinsError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise BulletinsError(f"{path} is not a truth file: {exc}") from exc
+
+
+def _expected(item: Any) -> ExpectedArticle:
+    if not isinstance(item, dict):
+        raise TypeError("each article must be an object")
+    title, section, body = item["title"], item.get("section"), item["body"]
+    if not (_text_or_none(title) and _text_or_none(section) and isinstance(body, str)):
+        raise TypeError("an article's title and section are text or null, its body text")
+    return ExpectedArticle(title, section, body)
+
+
+def _text_or_none(value: Any) -> bool:
+    return value is None or isinstance(value, str)
 
 
 def truth_json(truth: Truth) -> dict[str, Any]:
@@ -244,7 +260,7 @@ def evaluate_folder(folder: Path) -> list[LayoutResult]:
                 pdf = ocr_pdf(source, pdf)
         except ExtractionError as exc:
             raise BulletinsError(f"{name}.pdf: {exc}") from exc
-        edited = split_edition(pdf, name)
+        edited = split_edition(pdf, name)  # (no input error: the split of any PDF is total)
         edition = describe_edition(f"{name}.pdf", pdf, edited.front_matter, None)
         results.append(
             LayoutResult(
@@ -278,7 +294,10 @@ def table(results: Sequence[LayoutResult]) -> str:
     for result in results:
         s = result.score
         if s is None:
-            rows.append([result.name, f"skipped: {result.skipped}"] + [""] * (len(COLUMNS) - 2))
+            rows.append(
+                [display_text(result.name), f"skipped: {result.skipped}"]
+                + [""] * (len(COLUMNS) - 2)
+            )
             continue
         counts = {
             "articles": s.expected,
@@ -293,7 +312,7 @@ def table(results: Sequence[LayoutResult]) -> str:
         totals.update(counts)
         cover = [v for v in (result.number_right, result.date_right) if v is not None]
         rows.append(
-            [result.name]
+            [display_text(result.name)]
             + [str(counts[name]) for name, _ in COLUMNS[1:-1]]
             + [("right" if all(cover) else "wrong") if cover else "-"]
         )

@@ -20,7 +20,8 @@ FRONT_MATTER_WORDS = 40  # text before the first heading shorter than this is co
 UNTITLED_TITLE_WORDS = 10
 MIN_BODY_WORDS = 8  # a heading followed by fewer words before the next heading is no article
 _TERMINAL = tuple('.!?:;"”’)')
-_LEADING_NON_WORDS = re.compile(r"^(?:[^\w\s]+\s+|\d{1,4}\s+)+")
+# a bullet, or a page number before a capitalised word ("2 The court"), not "2019 saw..."
+_LEADING_NON_WORDS = re.compile(r"^(?:[^\w\s]+\s+|\d{1,4}\s+(?=[^\W\d_]*[A-Z]))+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"‘(])")
 
 

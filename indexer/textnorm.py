@@ -183,6 +183,13 @@ def join_lines(lines: Sequence[str], vocab: frozenset[str] = frozenset()) -> str
     return out.removesuffix(SOFT_HYPHEN)
 
 
+# Word parts that are joined to the next with a hyphen ("anti-fraud", "multi-agency",
+# "follow-up"): a line-end hyphen after them is the word's own.
+_PREFIXES = frozenset(
+    ("anti", "cross", "follow", "long", "multi", "non", "self", "semi", "short", "well")
+)
+
+
 def _broken_word(head: str, tail: str, vocab: frozenset[str]) -> bool:
     """Was "head-" + "tail" one word broken at the line's end? Yes when the joined word is
     used elsewhere in the document and the hyphenated form is not; no when the hyphenated
@@ -192,6 +199,6 @@ def _broken_word(head: str, tail: str, vocab: frozenset[str]) -> bool:
     hyphenated = f"{head}-{tail}".lower()
     if joined in vocab and hyphenated not in vocab:
         return True
-    if hyphenated in vocab:
+    if hyphenated in vocab or head.lower() in _PREFIXES:
         return False
     return not (head.lower() in vocab or tail.lower() in vocab)

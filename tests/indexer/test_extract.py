@@ -90,3 +90,57 @@ def test_a_folder_or_pipe_is_not_read(tmp_path: Path) -> None:
         with pytest.raises(ExtractionError) as info:
             extract_pdf(path)
         assert info.value.reason == "unreadable"
+
+
+def _tiny_pdf(path: Path, outline: str, extra: tuple[str, ...] = ()) -> Path:
+    """A one-page PDF whose catalog's /Outlines is object 6, written byte by byte."""
+    text = "BT /F1 12 Tf 72 700 Td (Hello outline world) Tj ET"
+    objects = (
+        "<< /Type /Catalog /Pages 2 0 R /Outlines 6 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        " /Resources << /Font << /F1 5 0 R >> >> >>",
+        f"<< /Length {len(text)} >>\nstream\n{text}\nendstream",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        outline,
+        *extra,
+    )
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode()
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\n".encode()
+    out += f"startxref\n{xref}\n%%EOF\n".encode()
+    path.write_bytes(out)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("outline", "extra"),
+    [
+        ("6 0 R", ()),  # the outline is itself
+        ("<< /First 7 0 R >>", ("<< /Title (A) /A 8 0 R >>", "8 0 R")),  # an action that is itself
+        ("<< /First 7 0 R >>", ("<< /Title (A) /Dest 8 0 R >>", "8 0 R")),
+        ("<< /First 7 0 R >>", ("<< /Title (A) /Dest [3 0 R /Fit] /Next 7 0 R >>",)),  # a loop
+    ],
+)
+def test_an_outline_that_refers_to_itself_neither_hangs_nor_fails(
+    tmp_path: Path, outline: str, extra: tuple[str, ...]
+) -> None:
+    pdf = extract_pdf(_tiny_pdf(tmp_path / "loop.pdf", outline, extra))
+    assert pdf.pages[0].text == "Hello outline world"
+    assert [b.title for b in pdf.outline] in ([], ["A"])
+
+
+def test_bookmarks_point_at_their_pages(tmp_path: Path) -> None:
+    outline = "<< /First 7 0 R >>"
+    entries = (
+        "<< /Title (Hello) /Dest [3 0 R /Fit] /Next 8 0 R >>",
+        "<< /Title (Gone) /Dest [99 /Fit] >>",
+    )
+    pdf = extract_pdf(_tiny_pdf(tmp_path / "marks.pdf", outline, entries))
+    assert [(b.title, b.page, b.level) for b in pdf.outline] == [("Hello", 1, 1)]

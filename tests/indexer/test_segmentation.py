@@ -133,3 +133,21 @@ def test_search_finds_the_article_in_renders_by_other_producers(zoo: Path, tmp_p
     assert {hit.file for hit in hits} == {p.name for p in corpus.glob("*.pdf")}
     assert all(hit.title == "Crawley Serious and Organised Crime Hotel Seminar" for hit in hits)
     assert {(hit.edition["number"], hit.edition["date"]) for hit in hits} == {(7, "2017-10")}
+
+
+@pytest.mark.parametrize(
+    "truth",
+    [
+        '{"cover": "x", "articles": []}',
+        '{"articles": [{"title": "T", "body": null}]}',
+        '{"articles": [{"title": 5, "body": "words"}]}',
+        '{"articles": ["not an object"]}',
+        "[1, 2]",
+    ],
+)
+def test_a_malformed_truth_file_is_one_line_and_status_2(tmp_path: Path, truth: str) -> None:
+    (tmp_path / "x.truth.json").write_text(truth, encoding="utf-8")
+    done = CliRunner().invoke(cli, ["evaluate", "--segmentation", str(tmp_path)])
+    assert done.exit_code == 2, done.output
+    assert "is not a truth file" in done.output
+    assert "Traceback" not in done.output

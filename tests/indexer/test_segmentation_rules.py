@@ -242,3 +242,11 @@ def test_a_cover_statement_standing_alone_is_no_article_s_text() -> None:
     edited = split_edition(pdf, "t")
     assert [a.title for a in edited.articles] == ["Foreword", "Invoice fraud"]
     assert "April 2019" in edited.front_matter
+
+
+def test_a_title_ending_in_discontinued_is_no_jump() -> None:
+    col = Column()
+    for name in ("Night bus service discontinued", "Rural crime"):
+        col.add(name, size=15, bold=True, width=200, gap=12)
+        col.paragraph()
+    assert titles(page(1, col)) == ["Night bus service discontinued", "Rural crime"]

@@ -95,3 +95,11 @@ def test_title_from_text() -> None:
         title_from_text(long) == "The Gangmasters and Labour Abuse Authority (GLAA) is the agency…"
     )
     assert title_from_text("") == "Untitled article"
+
+
+def test_a_title_from_text_keeps_a_leading_year_or_count() -> None:
+    assert (
+        title_from_text("2019 saw record numbers of arrests.")
+        == "2019 saw record numbers of arrests"
+    )
+    assert title_from_text("2 The court heard the case.") == "The court heard the case"

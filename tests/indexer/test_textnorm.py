@@ -151,3 +151,8 @@ def test_escape_text_property(text: str) -> None:
     escaped = escape_text(text)
     assert not shown_badly(escaped)
     assert escaped.encode("ascii", "backslashreplace").decode("unicode_escape") == text
+
+
+def test_a_prefix_s_own_hyphen_stays_at_a_line_end() -> None:
+    assert join_lines(["an anti-", "fraud campaign"]) == "an anti-fraud campaign"
+    assert join_lines(["a multi-", "agency team"]) == "a multi-agency team"
