@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
+from itertools import pairwise
 
 from rapidfuzz import fuzz
 
@@ -103,7 +104,11 @@ def _mark_asides(styled: list[Styled], doc_body: float) -> list[Styled]:
     article's own, as a sentence of its text) and captions (small italic lines) are asides:
     in no title, in no body."""
     keep = {Role.BODY, Role.HEADING, Role.SUBHEADING, Role.BANNER}
-    text = " " + " ".join(_quote_words(" ".join(s.line.text for s in styled))) + " "
+    words = _quote_words(" ".join(s.line.text for s in styled))
+    text = " " + " ".join(words) + " "
+    # a quote can occur twice only if each of its word pairs does: counted once, so the
+    # whole text is searched only for the few runs that pass (linear in the document)
+    pairs = Counter(pairwise(words))
     out = list(styled)
     for run in _style_runs(styled):
         first = styled[run[0]].line
@@ -118,7 +123,9 @@ def _mark_asides(styled: list[Styled], doc_body: float) -> list[Styled]:
         quote = _quote_words(" ".join(styled[i].line.text for i in run))
         # a title may be repeated in its text; a long one (or one set in italics) rarely is
         needed = PULL_QUOTE_WORDS if first.italic else UPRIGHT_QUOTE_WORDS
-        if len(quote) >= needed and _occurrences(text, " ".join(quote)) >= 2:
+        if len(quote) < needed or any(pairs[pair] < 2 for pair in pairwise(quote)):
+            continue
+        if _occurrences(text, " ".join(quote)) >= 2:
             for i in run:
                 out[i] = replace(styled[i], role=Role.ASIDE)
     return out
@@ -465,6 +472,7 @@ def _outline_key(text: str) -> str:
 
 
 CONTENTS_ENTRIES = 3  # lines naming later headings, this many together, are a contents list
+CONTENTS_PAGES = 2
 _TRAILING_PAGE = re.compile(r"[\s.…·]*(?:p\.?\s*)?\d{1,3}$|^\d{1,3}[\s.…·]+")
 
 
@@ -484,6 +492,8 @@ def _mark_contents(styled: list[Styled]) -> list[Styled]:
         return styled
     named = []
     for i, s in enumerate(styled):
+        if s.page > CONTENTS_PAGES:
+            break  # a contents list is on the cover or the page after it
         key = _contents_key(_TRAILING_PAGE.sub("", s.line.text))
         if s.role not in (Role.BODY, Role.SUBHEADING) or len(key) < 6:
             continue
