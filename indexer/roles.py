@@ -18,7 +18,14 @@ from rapidfuzz import fuzz
 
 from indexer.models import ExtractedPdf, Line, Page
 from indexer.statements import states_edition
-from indexer.styles import DocumentStyles, Level, StyleKey, rank_styles, style_of
+from indexer.styles import (
+    MAX_HEADING_WORDS,
+    DocumentStyles,
+    Level,
+    StyleKey,
+    rank_styles,
+    style_of,
+)
 
 
 class Role(Enum):
@@ -44,12 +51,10 @@ class Styled:
 
 HEADING_RATIO = 1.3  # a line this much larger than the body text is a heading
 BOLD_HEADING_RATIO = 1.12  # ...or this much larger and bold
-MAX_HEADING_WORDS = 18
 RUNNING_LIKENESS = 85  # rapidfuzz ratio at which two margin lines are one read twice
 MARGIN_SHARE = 0.12  # top and bottom share of the page where running headers and footers live
 LOGO_SHARE = 0.3  # text drawn inside artwork smaller than this share of the page is logo text
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE)
-_PROSE_END = (".", ",", ";")
 _LETTERS = re.compile(r"[^\W\d_]")
 
 

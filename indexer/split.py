@@ -35,14 +35,6 @@ class _Draft:
     continues: str | None = None  # it is the rest of a story: "" or that story's title
     body_words: int = 0  # words of body text (not subheadings) so far
 
-    @property
-    def title_size(self) -> float:
-        return max((line.size for line in self.title_lines), default=0.0)
-
-    @property
-    def has_body(self) -> bool:
-        return bool(self.paragraphs)
-
 
 @dataclass(frozen=True)
 class Edited:
