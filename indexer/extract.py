@@ -263,7 +263,10 @@ def _pages(document: PDFDocument) -> Iterator[Page]:
 
 def _page(number: int, layout: LTPage) -> Page:
     width, height = float(layout.width), float(layout.height)
-    blocks = reading_order(list(_blocks(layout, width * height)))
+    frames = _frames(layout, width * height)
+    blocks = reading_order(
+        list(_blocks(layout, width * height)), [(x0, -y1, x1, -y0) for x0, y0, x1, y1 in frames]
+    )
     lines: list[Line] = []
     for index, block in enumerate(blocks):
         for item in block.box:
@@ -274,9 +277,16 @@ def _page(number: int, layout: LTPage) -> Page:
         width=width,
         height=height,
         lines=tuple(_rejoin_drop_caps(lines)),
-        pictures=_pictures(layout, width * height, float(layout.y1)),
-        boxes=_boxes(layout, width * height, float(layout.y1)),
+        pictures=_pictures(layout, width * height, float(layout.y1), frames),
+        boxes=tuple(
+            (round(x0, 2), round(layout.y1 - y1, 2), round(x1, 2), round(layout.y1 - y0, 2))
+            for x0, y0, x1, y1 in frames
+        ),
     )
+
+
+def _is_cap(line: Line) -> bool:
+    return len(line.text) == 1 and line.text.isalpha() and line.text.isupper()
 
 
 Box = tuple[float, float, float, float]
@@ -285,11 +295,13 @@ MAX_PICTURE_SHARE = 0.5  # larger ones are page backgrounds or a scanned page
 
 
 def _pictures(
-    layout: LTPage, page_area: float, page_top: float
+    layout: LTPage, page_area: float, page_top: float, frames: list[Box]
 ) -> tuple[tuple[float, float, float, float], ...]:
     """The page's pictures that hold no text: drawings in a form (artwork, logos drawn as
     shapes), images, and shapes drawn on the page itself that touch each other (a logo drawn
-    with paths) and have no text inside them."""
+    with paths) and have no text inside them. ``frames`` (boxes around text) are no part of a
+    drawing, though a drawing inside one touches them."""
+    framed = {tuple(round(v) for v in frame) for frame in frames}
     found: list[Box] = []
     shapes: list[Box] = []
     texts: list[Box] = []
@@ -299,7 +311,8 @@ def _pictures(
             if not _holds_text(item):
                 found.append(bbox)
         elif isinstance(item, LTCurve) and not isinstance(item, LTLine | LTRect):
-            shapes.append(bbox)
+            if tuple(round(v) for v in bbox) not in framed:
+                shapes.append(bbox)
         elif isinstance(item, LTTextBox):
             texts.append(bbox)
     for drawing in _touching(shapes[:MAX_SHAPES]):
@@ -348,17 +361,32 @@ MAX_BOXES = 200  # boxes on one page looked at (a page of thousands is a chart, 
 MAX_RULES = 400  # rules on one page looked at for table borders
 
 
-def _boxes(layout: LTPage, page_area: float, page_top: float) -> tuple[Box, ...]:
-    """The page's boxes around text: tinted rectangles (white ones aside) and rectangles
-    ruled with four lines (a table's border), as (x0, top, x1, bottom)."""
+def _frames(layout: LTPage, page_area: float) -> list[Box]:
+    """The page's boxes around text, none inside another, in PDF coordinates: tinted
+    rectangles (white ones aside), rectangles with rounded corners, tinted or outlined (a
+    card), and rectangles ruled with four lines (a table's border)."""
     found: list[Box] = []
     rules: list[LTLine] = []
+    rounded: list[Box] = []
+    texts: list[tuple[float, float]] = []  # the centres of the page's text boxes
     for item in layout:
         if isinstance(item, LTRect):
             if item.fill and not _is_white(item.non_stroking_color):
                 found.append((item.x0, item.y0, item.x1, item.y1))
         elif isinstance(item, LTLine):
             rules.append(item)
+        elif isinstance(item, LTCurve) and _rounded_rectangle(item):
+            tinted = item.fill and not _is_white(item.non_stroking_color)
+            if tinted or (item.stroke and not _is_white(item.stroking_color)):
+                rounded.append((item.x0, item.y0, item.x1, item.y1))
+        elif isinstance(item, LTTextBox):
+            texts.append(((item.x0 + item.x1) / 2, (item.y0 + item.y1) / 2))
+    # a rounded shape with no text in it is artwork (an emblem), not a card
+    found.extend(
+        box
+        for box in rounded[:MAX_BOXES]
+        if any(box[0] <= x <= box[2] and box[1] <= y <= box[3] for x, y in texts)
+    )
     found.extend(_ruled(rules))
     found = [
         box
@@ -366,11 +394,34 @@ def _boxes(layout: LTPage, page_area: float, page_top: float) -> tuple[Box, ...]
         if page_area
         and MIN_BOX_SHARE <= (box[2] - box[0]) * (box[3] - box[1]) / page_area <= MAX_BOX_SHARE
     ][:MAX_BOXES]
-    found = [box for box in found if not any(_within(box, other) for other in found)]
-    return tuple(
-        (round(x0, 2), round(page_top - y1, 2), round(x1, 2), round(page_top - y0, 2))
-        for x0, y0, x1, y1 in found
-    )
+    return [box for box in found if not any(_within(box, other) for other in found)]
+
+
+MAX_FRAME_SEGMENTS = 64  # a rounded rectangle drawn with more pieces is a drawing
+
+
+def _rounded_rectangle(curve: LTCurve) -> bool:
+    """Is the path a rectangle whose corners may be rounded: straight sides (at least two
+    of them longer than half the box's side), joined by curves at most a quarter of the
+    box's size? A circle, a logo or a chart's line is not."""
+    path: list[Any] = list(curve.original_path or [])
+    width, height = curve.x1 - curve.x0, curve.y1 - curve.y0
+    if not path or len(path) > MAX_FRAME_SEGMENTS or min(width, height) <= 0:
+        return False
+    sides = 0
+    here: tuple[float, float] | None = None
+    for segment in path:
+        op = segment[0]
+        points: list[tuple[float, float]] = [p for p in segment[1:] if isinstance(p, tuple)]
+        if points and here is not None:
+            dx, dy = abs(points[-1][0] - here[0]), abs(points[-1][1] - here[1])
+            if op == "l":
+                sides += (dy < 1 and dx > width / 2) or (dx < 1 and dy > height / 2)
+            elif op == "c" and (dx > width / 4 or dy > height / 4):
+                return False
+        if points:
+            here = points[-1]
+    return sides >= 2
 
 
 def _within(inner: Box, outer: Box, slack: float = 2.0) -> bool:
@@ -435,11 +486,7 @@ DROP_CAP_RATIO = 1.8  # a lone capital this much taller than the lines beside it
 def _rejoin_drop_caps(lines: list[Line]) -> list[Line]:
     """A drop cap (one large initial set beside the first lines of a paragraph) is put back at
     the start of the line it begins: "W" + "elcome to ..." is "Welcome to ..."."""
-    caps = [
-        i
-        for i, line in enumerate(lines)
-        if len(line.text) == 1 and line.text.isalpha() and line.text.isupper()
-    ]
+    caps = [i for i, line in enumerate(lines) if _is_cap(line)]
     if not caps:
         return lines
     out = list(lines)

@@ -73,7 +73,7 @@ class Ingested:
     mtime_ns: int = 0
 
 
-PIPELINE_VERSION = "3"  # bump when extraction or splitting changes: every PDF is read again
+PIPELINE_VERSION = "4"  # bump when extraction or splitting changes: every PDF is read again
 
 
 @dataclass(frozen=True)
@@ -281,7 +281,7 @@ def tagger_version(gazetteer: Gazetteer) -> str:
 
 
 STATE_VERSION = 1
-EXTRACT_CACHE_VERSION = "3"  # bump when extract.py's output changes: the cache is not reused
+EXTRACT_CACHE_VERSION = "4"  # bump when extract.py's output changes: the cache is not reused
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ paragraphs that happens to line up across two columns does not interleave the co
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol, TypeVar
+from dataclasses import dataclass, field
+from typing import Generic, Protocol, TypeVar
 
 
 class Boxlike(Protocol):
@@ -25,18 +26,67 @@ class Boxlike(Protocol):
 
 
 B = TypeVar("B", bound=Boxlike)
+U = TypeVar("U", bound=Boxlike)
 
 MIN_GUTTER = 4.0  # points of empty space that separate two columns
 MAX_TAIL_GAP = 16.0  # points between a column's text and its tail in the band below
 TAIL_GAP_RATIO = 1.5  # ...or this many times the height of the tail's first box
 
 
-def reading_order(boxes: Sequence[B]) -> list[B]:
-    """Return the boxes in reading order: top to bottom by bands, left to right by columns."""
-    return _order(list(boxes))
+Frame = tuple[float, float, float, float]  # (x0, top, x1, bottom)
 
 
-def _order(boxes: list[B]) -> list[B]:
+def reading_order(boxes: Sequence[B], frames: Sequence[Frame] = ()) -> list[B]:
+    """Return the boxes in reading order: top to bottom by bands, left to right by columns.
+
+    ``frames`` are boxes drawn around text (a card, a story's frame, a sidebar), none inside
+    another: what a frame holds is read as one piece, where the frame falls among the rest, so
+    two cards side by side are read one after the other, not line band by line band, and the
+    two columns of a card are read before the card beside or under it."""
+    if not frames:
+        return _order(list(boxes))
+    framed: list[_Framed[B]] = [_Framed(*frame) for frame in frames]
+    loose: list[B | _Framed[B]] = []
+    for box in boxes:
+        x, y = (box.x0 + box.x1) / 2, (box.top + box.bottom) / 2
+        holder = next((f for f in framed if f.x0 <= x <= f.x1 and f.top <= y <= f.bottom), None)
+        if holder is None:
+            loose.append(box)
+        else:
+            holder.members.append(box)
+    # a frame around one box (a band behind a banner) is that box: its own size, not the band's
+    units: list[B | _Framed[B]] = loose + [
+        f.fitted() if len(f.members) > 1 else f.members[0] for f in framed if f.members
+    ]
+    out: list[B] = []
+    for unit in _order(units):
+        if isinstance(unit, _Framed):
+            out.extend(_order(unit.members))
+        else:
+            out.append(unit)
+    return out
+
+
+@dataclass
+class _Framed(Generic[B]):
+    """A frame and the boxes inside it, read as one box."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    members: list[B] = field(default_factory=list)
+
+    def fitted(self) -> _Framed[B]:
+        """The frame grown to hold all its boxes (text may overflow a frame drawn too small)."""
+        self.x0 = min([self.x0, *(b.x0 for b in self.members)])
+        self.top = min([self.top, *(b.top for b in self.members)])
+        self.x1 = max([self.x1, *(b.x1 for b in self.members)])
+        self.bottom = max([self.bottom, *(b.bottom for b in self.members)])
+        return self
+
+
+def _order(boxes: list[U]) -> list[U]:
     if len(boxes) <= 1:
         return boxes
     columns = _split(boxes, vertical=True)
@@ -45,7 +95,7 @@ def _order(boxes: list[B]) -> list[B]:
     bands = _split(boxes, vertical=False)
     if len(bands) == 1:
         return sorted(boxes, key=lambda b: (b.top, b.x0))
-    merged: list[list[B]] = []
+    merged: list[list[U]] = []
     for band in bands:
         if merged and _same_columns(merged[-1], band):
             merged[-1].extend(band)
@@ -56,7 +106,7 @@ def _order(boxes: list[B]) -> list[B]:
     return [box for band in merged for box in _order(band)]
 
 
-def _split(boxes: list[B], *, vertical: bool) -> list[list[B]]:
+def _split(boxes: list[U], *, vertical: bool) -> list[list[U]]:
     """Split at empty stripes: vertical ones (columns, left to right) or horizontal (bands)."""
     if vertical:
         spans = sorted(((b.x0, b.x1, b) for b in boxes), key=lambda s: s[0])
@@ -64,7 +114,7 @@ def _split(boxes: list[B], *, vertical: bool) -> list[list[B]]:
     else:
         spans = sorted(((b.top, b.bottom, b) for b in boxes), key=lambda s: s[0])
         min_gap = 0.5
-    groups: list[list[B]] = [[spans[0][2]]]
+    groups: list[list[U]] = [[spans[0][2]]]
     reach = spans[0][1]
     for start, end, box in spans[1:]:
         if start - reach >= min_gap:
@@ -75,7 +125,7 @@ def _split(boxes: list[B], *, vertical: bool) -> list[list[B]]:
     return groups
 
 
-def _same_columns(first: list[B], second: list[B]) -> bool:
+def _same_columns(first: list[U], second: list[U]) -> bool:
     """Two stacked bands read as one set of columns when a gutter runs through both and the
     lower one has columns: headings side by side over their columns, a heading over one
     column, or a gap between paragraphs that lines up across columns, must not make the page

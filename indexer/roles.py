@@ -23,6 +23,7 @@ from indexer.styles import (
     DocumentStyles,
     Level,
     StyleKey,
+    fills_column,
     rank_styles,
     style_of,
 )
@@ -201,7 +202,7 @@ def _demote_lead_ins(styled: list[Styled]) -> list[Styled]:
             and line.colour == after.colour  # a title may be told apart by its colour alone
             and not line.text.rstrip().endswith(_SENTENCE_END)
             and abs(line.x0 - after.x0) <= 2
-            and line.x1 >= after.x1 - 0.05 * max(after.x1 - after.x0, 1.0)
+            and fills_column(line, after)
             and 0 <= after.top - line.bottom <= line.height
         ):
             out[i] = replace(s, role=Role.BODY)
@@ -273,7 +274,13 @@ def _is_furniture(line: Line, page: Page, running: frozenset[str]) -> bool:
         return True
     if not _in_margin(line, page):
         return False
-    return bool(_PAGE_NUMBER.match(line.text)) or _running_key(line.text) in running
+    if _PAGE_NUMBER.match(line.text) or _running_key(line.text) in running:
+        return True
+    # a line on the page number's row is the footer's (or header's) text, though printed once
+    return any(
+        other is not line and _PAGE_NUMBER.match(other.text) and abs(other.top - line.top) <= 2
+        for other in page.lines
+    )
 
 
 def _running_key(text: str) -> str:

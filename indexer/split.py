@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from indexer.models import Article, ExtractedPdf, Line
 from indexer.roles import CONTINUED_TITLE, JUMP_FROM, JUMP_TO, Role, Styled, assign_roles
+from indexer.runons import run_on
 from indexer.textnorm import BULLETS, SOFT_HYPHEN, join_lines, vocabulary
 
 FRONT_MATTER_WORDS = 40  # text before the first heading shorter than this is cover furniture
@@ -46,7 +47,7 @@ class Edited:
 
 def split_edition(pdf: ExtractedPdf, edition_id: str) -> Edited:
     """Split the extracted edition into articles, in reading order."""
-    styled = assign_roles(pdf)
+    styled = run_on(assign_roles(pdf), pdf.pages)
     vocab = vocabulary(s.line.text for s in styled if s.role is not Role.FURNITURE)
     assembler = _Assembler(edition_id, vocab, _headers_on_time(styled))
     for item in styled:
@@ -360,10 +361,13 @@ def _body_ceiling(lines: Iterable[Line]) -> float:
 
 def _continues_title(previous: Line, line: Line) -> bool:
     """A second heading line of the same size right under the first continues the title
-    (sizes read by OCR are within a tenth of each other)."""
+    (sizes read by OCR are within a tenth of each other), as does one at the head of the next
+    column that goes on with a word in lower case (a browser breaks a title between columns)."""
     slack = 0.1 * previous.size if previous.font == line.font == "ocr" else 0.6
     if abs(previous.size - line.size) > slack:
         return False
+    if line.top < previous.top:
+        return line.text[:1].islower() and not previous.text.rstrip().endswith(_TERMINAL)
     gap = line.top - previous.bottom
     return line.block == previous.block or -2 <= gap <= line.size * 1.2
 

@@ -154,12 +154,21 @@ def _heading_like(run: list[Line], following: Line | None) -> bool:
     last = run[-1]
     # a line reaching the column's end runs on when the next is in its colour (a lead-in and
     # its paragraph); a coloured title may fill a narrow column by chance
-    full = last.colour == following.colour and (
-        last.x1 >= following.x1 - FULL_LINE_SLACK * max(following.x1 - following.x0, 1.0)
-    )
+    full = last.colour == following.colour and fills_column(last, following)
     runs_on = (
         following.block == last.block
         and not text.endswith(_TERMINAL)
         and (following.text[:1].islower() or full)
     )
     return not runs_on
+
+
+def fills_column(line: Line, following: Line) -> bool:
+    """Does ``line`` fill its column as a paragraph's lines do: it reaches about as far as the
+    next line, or the next line's first word would not have fitted after it (ragged text)?"""
+    width = max(following.x1 - following.x0, 1.0)
+    if line.x1 >= following.x1 - FULL_LINE_SLACK * width:
+        return True
+    first = following.text.split()[0] if following.text.split() else ""
+    per_char = width / max(len(following.text), 1)
+    return line.x1 + per_char * (len(first) + 1) > max(line.x1, following.x1)

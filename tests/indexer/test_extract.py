@@ -144,3 +144,34 @@ def test_bookmarks_point_at_their_pages(tmp_path: Path) -> None:
     )
     pdf = extract_pdf(_tiny_pdf(tmp_path / "marks.pdf", outline, entries))
     assert [(b.title, b.page, b.level) for b in pdf.outline] == [("Hello", 1, 1)]
+
+
+def test_cards_with_rounded_corners_are_frames_and_their_logos_pictures(tmp_path: Path) -> None:
+    """A card drawn as a rounded rectangle (outlined or tinted) is a frame around its text; a
+    logo drawn inside a card is a picture, though it touches the card; a circle is no frame."""
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "cards.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=(595, 842))
+    pdf.setStrokeColorRGB(0.8, 0.85, 0.88)
+    pdf.setFillColorRGB(1, 1, 1)
+    pdf.roundRect(35, 400, 255, 400, 8, stroke=1, fill=0)  # outlined card
+    pdf.setFillColorRGB(0.9, 0.95, 1)
+    pdf.roundRect(305, 400, 255, 400, 8, stroke=0, fill=1)  # tinted card
+    pdf.setFillColorRGB(0.1, 0.4, 0.5)
+    pdf.circle(120, 700, 60, stroke=0, fill=1)  # a logo in the first card
+    pdf.circle(450, 200, 60, stroke=1, fill=1)  # a circle on the page: no frame
+    pdf.setFillColorRGB(0, 0, 0)
+    for x in (45, 315):
+        for i in range(8):
+            pdf.drawString(x, 600 - 14 * i, "Partners met in the spring to agree the plan.")
+    pdf.save()
+    page = extract_pdf(path).pages[0]
+    assert [tuple(round(v) for v in box) for box in page.boxes] == [
+        (35, 42, 290, 442),
+        (305, 42, 560, 442),
+    ]
+    assert sorted(tuple(round(v) for v in box) for box in page.pictures) == [
+        (60, 82, 180, 202),
+        (390, 582, 510, 702),
+    ]

@@ -114,3 +114,30 @@ def test_a_column_tail_in_a_band_of_its_own_joins_its_column() -> None:
         Box("footer", 200, 790, 400, 800),
     ]
     assert names(boxes) == ["header", "L", "R-tail", "R-more", "R", "footer"]
+
+
+def test_what_a_frame_holds_is_read_before_the_frames_under_it() -> None:
+    """A card set in two columns above two cards side by side whose gutter lines up with its
+    own: without the frames the page reads as one set of columns and mixes the cards."""
+    boxes = [
+        Box("W-left", 40, 100, 290, 300),
+        Box("W-right", 310, 100, 560, 300),
+        Box("A", 40, 320, 290, 400),
+        Box("B", 310, 320, 560, 400),
+    ]
+    frames = [(35, 95, 565, 305), (35, 315, 295, 405), (305, 315, 565, 405)]
+    assert names(boxes) == ["W-left", "A", "W-right", "B"]
+    assert [b.name for b in reading_order(boxes, frames)] == ["W-left", "W-right", "A", "B"]
+
+
+def test_a_frame_around_one_box_reads_as_that_box() -> None:
+    """A full-width band behind a short banner must not stop the columns below it being
+    read as columns."""
+    boxes = [
+        Box("banner", 40, 10, 200, 30),
+        Box("R1", 310, 60, 560, 160),
+        Box("L1", 40, 180, 290, 200),
+        Box("R2", 310, 176, 560, 200),
+    ]
+    assert names(boxes) == ["banner", "L1", "R1", "R2"]
+    assert [b.name for b in reading_order(boxes, [(0, 0, 595, 46)])] == names(boxes)

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from indexer.editions import infer_from_pdf
-from indexer.models import Article
+from indexer.models import Article, Line
 from indexer.split import split_edition
 from tests.indexer.layout_kit import BODY, HEIGHT, LOREM, Column, document, margin_line, page
 
@@ -250,3 +250,115 @@ def test_a_title_ending_in_discontinued_is_no_jump() -> None:
         col.add(name, size=15, bold=True, width=200, gap=12)
         col.paragraph()
     assert titles(page(1, col)) == ["Night bus service discontinued", "Rural crime"]
+
+
+def _card(col: Column, tag: str | None, title: str | None, text: str) -> None:
+    if tag:
+        col.add(tag, size=7, bold=True, colour="#1d5c96", width=60, gap=4)
+    if title:
+        col.add(title, size=12, bold=True, colour="#1d5c96", width=120)
+    col.paragraph(text)
+
+
+def test_cards_side_by_side_that_run_on_to_the_next_page_stay_apart() -> None:
+    """Two cards at a page's foot go on in two frames at the next page's head (an e-mail
+    builder's layout): each story keeps its own continuation."""
+    peel, peer = "PEEL inspections " + LOREM, "A peer support team " + SHORT
+    left, right = Column(x0=45, x1=285, top=600), Column(x0=315, x1=555, top=600)
+    _card(left, "FROM THE CENTRE", "PEEL and beyond", peel)
+    _card(right, "FROM THE CENTRE", "Peer support team", peer)
+    more_left, more_right = Column(x0=45, x1=285, top=40), Column(x0=315, x1=555, top=40)
+    more_left.paragraph("the inspections found that most forces were good at tackling it.")
+    more_right.paragraph("the team will share best practice with the College of Policing.")
+    after = Column(x0=45, x1=555, top=300)
+    _card(after, "WHAT'S NEW", "Take Five", LOREM)
+    foot = HEIGHT - 40
+    found = articles(
+        page(1, left, right, boxes=((35, 590, 295, foot), (305, 590, 565, foot))),
+        page(
+            2,
+            more_left,
+            more_right,
+            after,
+            boxes=((35, 36, 295, 200), (305, 36, 565, 200), (35, 290, 565, foot)),
+        ),
+    )
+    assert [a.title for a in found] == ["PEEL and beyond", "Peer support team", "Take Five"]
+    assert found[0].body.endswith("good at tackling it.")
+    assert found[1].body.endswith("College of Policing.")
+    assert found[0].pages == found[1].pages == (1, 2)
+
+
+def test_cards_that_end_above_the_page_s_foot_do_not_run_on() -> None:
+    """Cards that end with room below them are whole: the cards heading the next page are
+    new stories, even without a title of their own (a logo heads one)."""
+    left, right = Column(x0=45, x1=285, top=400), Column(x0=315, x1=555, top=400)
+    _card(left, "PROTECTING PEOPLE", "Doorstep fraud", LOREM)
+    _card(right, "PROTECTING PEOPLE", "Second Chances", LOREM)
+    more_left, more_right = Column(x0=45, x1=285, top=140), Column(x0=315, x1=555, top=40)
+    more_left.paragraph("The partnership brings together the council and the police. " * 2)
+    more_right.paragraph("Contact the partnership team at the council offices any weekday.")
+    found = articles(
+        page(1, left, right, boxes=((35, 390, 295, 600), (305, 390, 565, 600))),
+        page(
+            2,
+            more_left,
+            more_right,
+            boxes=((35, 36, 295, 400), (305, 36, 565, HEIGHT - 40)),
+            pictures=((50, 50, 200, 130),),
+        ),
+    )
+    assert [a.title for a in found][:2] == ["Doorstep fraud", "Second Chances"]
+    assert "partnership brings together" not in found[0].body + found[1].body
+    assert "Contact the partnership" not in found[0].body
+
+
+def test_a_title_broken_between_columns_is_one_title() -> None:
+    """A browser may break a long title at a column's foot: its words go on, in lower case,
+    at the head of the next column."""
+    left, right = Column(x0=50, x1=290, top=600), Column(x0=310, x1=545, top=90, block=50)
+    left.add("Second Chances youth", size=16, bold=True, width=180, gap=12)
+    left.add("diversion scheme reaches", size=16, bold=True, width=190, new_block=False)
+    right.add("its first milestone", size=16, bold=True, width=150)
+    right.paragraph()
+    lead = Column()
+    lead.add("Welcome", size=16, bold=True, width=100)
+    lead.paragraph(LOREM + " " + LOREM)
+    lead.top = 400
+    lead.paragraph()
+    found = articles(page(1, lead, left, right))
+    assert [a.title for a in found] == [
+        "Welcome",
+        "Second Chances youth diversion scheme reaches its first milestone",
+    ]
+
+
+def test_a_footer_beside_the_page_number_is_furniture_on_a_single_page() -> None:
+    """A footer printed on one page only (a two-page edition whose cover has none) is still a
+    footer: it shares the page number's row."""
+    col = Column()
+    col.add("Contact the partnership", size=15, bold=True, width=160)
+    col.paragraph()
+    footer = margin_line("Regional Economic Crime Partnership Bulletin · April 2019", HEIGHT - 36)
+    number = Line("Page 2", 520.0, HEIGHT - 36, 545.0, HEIGHT - 28, 8.0, False, "Helvetica", 98)
+    cover = Column()
+    cover.add("Foreword", size=15, bold=True, width=100)
+    cover.paragraph()
+    found = articles(page(1, cover), page(2, col, extra=(footer, number)))
+    assert found[-1].title == "Contact the partnership"
+    assert "Regional Economic" not in found[-1].body
+
+
+def test_a_bold_lead_in_of_ragged_text_is_no_title() -> None:
+    """Ragged-right text: a bold first line shorter than the next is still a lead-in when
+    the next line's first word would not have fitted after it."""
+    col = Column()
+    col.add("Foreword", bold=True, width=60, gap=12)
+    col.add("Welcome to the spring bulletin of the Wessmoor Regional", bold=True, width=245)
+    col.add(
+        "Economic Crime Partnership. Since our ninth bulletin went out",
+        width=280,
+        new_block=False,
+    )
+    col.paragraph()
+    assert titles(page(1, col)) == ["Foreword"]
