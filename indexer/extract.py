@@ -50,6 +50,7 @@ from pdfminer.utils import decode_text
 from indexer.errors import ExtractionError
 from indexer.models import Bookmark, ExtractedPdf, Line, Page, SourceFile
 from indexer.reading_order import reading_order
+from indexer.structure import TaggingAggregator, structure_types
 from indexer.textnorm import normalize_line
 
 log = logging.getLogger(__name__)
@@ -226,7 +227,7 @@ def _extract(handle: BinaryIO, source: str, password: str) -> ExtractedPdf:
     try:
         document = PDFDocument(PDFParser(handle), password=password)
         info = _document_info(document)
-        pages = tuple(_pages(document))
+        pages = tuple(_pages(document, _tags(document)))
         outline = _outline(document, len(pages))
         repaired = any(isinstance(xref, PDFXRefFallback) for xref in document.xrefs)
     except PDFPasswordIncorrect as exc:
@@ -251,17 +252,30 @@ def _repair(data: bytes, password: str) -> bytes | None:
         return None
 
 
-def _pages(document: PDFDocument) -> Iterator[Page]:
+def _tags(document: PDFDocument) -> dict[tuple[int, int], str]:
+    """A tagged PDF's structure types by (page, marked-content number); empty if untagged."""
+    if "StructTreeRoot" not in document.catalog:
+        return {}
+    pages = {page.pageid: number for number, page in enumerate(PDFPage.create_pages(document), 1)}
+    return structure_types(document, pages)
+
+
+def _pages(document: PDFDocument, tags: dict[tuple[int, int], str]) -> Iterator[Page]:
     manager = PDFResourceManager(caching=True)
-    device = PDFPageAggregator(manager, laparams=LAYOUT)
+    device = (
+        TaggingAggregator(manager, laparams=LAYOUT)
+        if tags
+        else PDFPageAggregator(manager, laparams=LAYOUT)
+    )
     interpreter = PDFPageInterpreter(manager, device)
     for number, pdf_page in enumerate(PDFPage.create_pages(document), start=1):
         interpreter.process_page(pdf_page)
         layout = device.get_result()
-        yield _page(number, layout)
+        page_tags = {mcid: kind for (page, mcid), kind in tags.items() if page == number}
+        yield _page(number, layout, page_tags)
 
 
-def _page(number: int, layout: LTPage) -> Page:
+def _page(number: int, layout: LTPage, tags: dict[int, str] | None = None) -> Page:
     width, height = float(layout.width), float(layout.height)
     frames = _frames(layout, width * height)
     blocks = reading_order(
@@ -271,7 +285,7 @@ def _page(number: int, layout: LTPage) -> Page:
     for index, block in enumerate(blocks):
         for item in block.box:
             if isinstance(item, LTTextLine):
-                lines.extend(_lines(item, index, block.figure_share, float(layout.y1)))
+                lines.extend(_lines(item, index, block.figure_share, float(layout.y1), tags))
     return Page(
         number=number,
         width=width,
@@ -283,6 +297,14 @@ def _page(number: int, layout: LTPage) -> Page:
             for x0, y0, x1, y1 in frames
         ),
     )
+
+
+def _tag_of(item: LTTextLine, tags: dict[int, str]) -> str:
+    """The structure type most of the line's characters are drawn under ("" if none)."""
+    counts: Counter[str] = Counter(
+        tags.get(getattr(char, "mcid", -1), "") for char in item if isinstance(char, LTChar)
+    )
+    return counts.most_common(1)[0][0] if counts else ""
 
 
 def _is_cap(line: Line) -> bool:
@@ -541,10 +563,17 @@ def _blocks(container: Any, page_area: float, figure_share: float = 0.0) -> Iter
             yield from _blocks(item, page_area, max(figure_share, share) if share else 1.0)
 
 
-def _lines(item: LTTextLine, block: int, figure_share: float, page_top: float) -> list[Line]:
+def _lines(
+    item: LTTextLine,
+    block: int,
+    figure_share: float,
+    page_top: float,
+    tags: dict[int, str] | None = None,
+) -> list[Line]:
     """The line (none if it has no visible text). A drop cap that pdfminer put at the start
     of the line level with its foot is taken off it, as a line of its own, for
-    :func:`_rejoin_drop_caps` to put back where it belongs."""
+    :func:`_rejoin_drop_caps` to put back where it belongs. ``tags``: the structure type of
+    each marked-content number of the page (a tagged PDF); the line's is its characters'."""
     # one pass over the characters for the text and for the (font, size) of each visible
     # character (a line has few distinct ones); pdfminer's own classes are read directly
     pieces: list[str] = []
@@ -601,6 +630,7 @@ def _lines(item: LTTextLine, block: int, figure_share: float, page_top: float) -
         figure_share=round(figure_share, 4),
         colour=colours.most_common(1)[0][0],
         italic=italic * 2 > total,
+        tag=_tag_of(item, tags) if tags else "",
     )
     if first is None or len(text) < 3 or max(size for _, size, _ in styles) < line.size * 1.8:
         return [line]

@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+# the structure types of a tagged PDF that mark a heading (see ``Line.tag``)
+HEADING_TAGS = frozenset({"H", "H1", "H2", "H3", "H4", "H5", "H6", "Title"})
+
 
 @dataclass(frozen=True)
 class Line:
@@ -25,6 +28,7 @@ class Line:
     figure_share: float = 0.0  # area share of the page of the figure the line is drawn in; 0 = none
     colour: str = ""  # the most common fill colour of its characters, "#rrggbb"; "" = black
     italic: bool = False  # most characters are in an italic or oblique face
+    tag: str = ""  # a tagged PDF's structure type for the line ("H2", "P", ...); "" = none
 
     @property
     def height(self) -> float:

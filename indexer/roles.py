@@ -16,7 +16,7 @@ from itertools import pairwise
 
 from rapidfuzz import fuzz
 
-from indexer.models import ExtractedPdf, Line, Page
+from indexer.models import HEADING_TAGS, ExtractedPdf, Line, Page
 from indexer.statements import states_edition
 from indexer.styles import (
     MAX_HEADING_WORDS,
@@ -94,7 +94,7 @@ def assign_roles(pdf: ExtractedPdf) -> list[Styled]:
     styled = _mark_section_headers(styled, pdf.pages, running, styles.body)
     styled = _mark_section_tags(styled, pdf.pages)
     styled = _mark_asides(_mark_cover_statement(styled), doc_body)
-    styled = _mark_contents(_mark_bookmarked(styled, pdf))
+    styled = _mark_contents(_mark_tagged(_mark_bookmarked(styled, pdf)))
     return _promote_bold_headings(_demote_lead_ins(_continue_headings(styled)), doc_body)
 
 
@@ -475,6 +475,20 @@ def _mark_bookmarked(styled: list[Styled], pdf: ExtractedPdf) -> list[Styled]:
 
 
 MAX_BOOKMARK_LINES = 4
+
+
+def _mark_tagged(styled: list[Styled]) -> list[Styled]:
+    """A line a tagged PDF's structure calls a heading (H1…H6) is a title however it is set,
+    when it is short enough for one: the document's author said so. (Text tagged as a
+    paragraph is not demoted: files tag headings set by hand as paragraphs.)"""
+    return [
+        replace(s, role=Role.HEADING)
+        if s.role is Role.BODY
+        and s.line.tag in HEADING_TAGS
+        and len(s.line.text.split()) <= MAX_HEADING_WORDS
+        else s
+        for s in styled
+    ]
 
 
 def _outline_key(text: str) -> str:

@@ -175,3 +175,63 @@ def test_cards_with_rounded_corners_are_frames_and_their_logos_pictures(tmp_path
         (60, 82, 180, 202),
         (390, 582, 510, 702),
     ]
+
+
+def _tagged_pdf(tmp_path: Path, body: str) -> Path:
+    """A tagged PDF printed by Chromium from ``body``, its bookmarks taken out (so only the
+    structure tree says what is a heading)."""
+    import pikepdf
+
+    from tools.render_html import find_chromium
+    from tools.zoo.html import print_to_pdf
+
+    if find_chromium() is None:
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    path = tmp_path / "tagged.pdf"
+    style = "h1, h2, p { font: 11pt serif; margin: 0 0 8pt 0; }"
+    print_to_pdf(f"<html><style>{style}</style><body>{body}</body></html>", path, tagged=True)
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        if "/Outlines" in pdf.Root:
+            del pdf.Root.Outlines
+        pdf.save(path)
+    return path
+
+
+PARAGRAPH = (
+    "Partners met in the spring to agree how the new scheme would run across the county, "
+    "and officers shared what they had learned about the groups involved."
+)
+
+
+def test_a_tagged_pdf_s_structure_names_each_line_s_type(tmp_path: Path) -> None:
+    path = _tagged_pdf(tmp_path, f"<h1>Rural crime</h1><p>{PARAGRAPH}</p>")
+    lines = extract_pdf(path).pages[0].lines
+    assert [(line.text, line.tag) for line in lines][:1] == [("Rural crime", "H1")]
+    assert {line.tag for line in lines[1:]} == {"P"}
+
+
+def test_headings_set_like_the_body_are_titles_when_the_structure_says_so(
+    tmp_path: Path,
+) -> None:
+    """Headings in the body's own size, weight and colour: nothing in how they are set tells
+    them from the text, only the tagged structure does."""
+    from indexer.split import split_articles
+
+    titles = ("Rural crime", "Fly-tipping", "Rogue traders")
+    body = "".join(f"<h2>{title}</h2><p>{PARAGRAPH}</p><p>{PARAGRAPH}</p>" for title in titles)
+    articles = split_articles(extract_pdf(_tagged_pdf(tmp_path, body)), "t")
+    assert [a.title for a in articles] == list(titles)
+
+
+def test_a_structure_tree_that_refers_to_itself_neither_hangs_nor_fails(tmp_path: Path) -> None:
+    import pikepdf
+
+    path = _tagged_pdf(tmp_path, f"<h1>Rural crime</h1><p>{PARAGRAPH}</p>")
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        root = pdf.Root.StructTreeRoot
+        element = pdf.make_indirect(pikepdf.Dictionary(S=pikepdf.Name.P, K=pikepdf.Array()))
+        element.K.append(element)  # an element that is its own kid
+        root.K = pikepdf.Array([element, root.K])
+        pdf.save(path)
+    lines = extract_pdf(path).pages[0].lines
+    assert lines[0].text == "Rural crime"
