@@ -86,22 +86,6 @@ class _Block:
     box: LTTextBox
     figure_share: float
 
-    @property
-    def x0(self) -> float:
-        return float(self.box.x0)
-
-    @property
-    def x1(self) -> float:
-        return float(self.box.x1)
-
-    @property
-    def top(self) -> float:
-        return -float(self.box.y1)
-
-    @property
-    def bottom(self) -> float:
-        return -float(self.box.y0)
-
 
 # errno values that mean the file was there at planning time and is gone now
 _GONE = (errno.ENOENT, errno.ENOTDIR)
@@ -277,26 +261,75 @@ def _pages(document: PDFDocument, tags: dict[tuple[int, int], str]) -> Iterator[
 
 def _page(number: int, layout: LTPage, tags: dict[int, str] | None = None) -> Page:
     width, height = float(layout.width), float(layout.height)
+    page_top = float(layout.y1)
     frames = _frames(layout, width * height)
-    blocks = reading_order(
-        list(_blocks(layout, width * height)), [(x0, -y1, x1, -y0) for x0, y0, x1, y1 in frames]
+    boxes = tuple(
+        (round(x0, 2), round(page_top - y1, 2), round(x1, 2), round(page_top - y0, 2))
+        for x0, y0, x1, y1 in frames
     )
-    lines: list[Line] = []
-    for index, block in enumerate(blocks):
-        for item in block.box:
-            if isinstance(item, LTTextLine):
-                lines.extend(_lines(item, index, block.figure_share, float(layout.y1), tags))
+    pieces = [
+        piece
+        for block in _blocks(layout, width * height)
+        for piece in _pieces(block, page_top, tags)
+    ]
+    lines = [
+        replace(line, block=index) if line.block != index else line
+        for index, piece in enumerate(reading_order(pieces, boxes))
+        for line in piece.lines
+    ]
     return Page(
         number=number,
         width=width,
         height=height,
         lines=tuple(_rejoin_drop_caps(lines)),
-        pictures=_pictures(layout, width * height, float(layout.y1), frames),
-        boxes=tuple(
-            (round(x0, 2), round(layout.y1 - y1, 2), round(x1, 2), round(layout.y1 - y0, 2))
-            for x0, y0, x1, y1 in frames
-        ),
+        pictures=_pictures(layout, width * height, page_top, frames),
+        boxes=boxes,
     )
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """Lines of one text block, read together, with their extent (the page's coordinates)."""
+
+    lines: tuple[Line, ...]
+
+    @property
+    def x0(self) -> float:
+        return min(line.x0 for line in self.lines)
+
+    @property
+    def x1(self) -> float:
+        return max(line.x1 for line in self.lines)
+
+    @property
+    def top(self) -> float:
+        return min(line.top for line in self.lines)
+
+    @property
+    def bottom(self) -> float:
+        return max(line.bottom for line in self.lines)
+
+    @property
+    def line_height(self) -> float:
+        """The type size of its first line that is no drop cap."""
+        return next((line.size for line in self.lines if not _is_cap(line)), self.lines[0].size)
+
+
+def _pieces(block: _Block, page_top: float, tags: dict[int, str] | None) -> Iterator[_Piece]:
+    """The block's lines, cut before a drop cap: it begins a paragraph, and pdfminer may box
+    its tall letter with the title above it, making one block of a title as wide as the page
+    and the first lines of a column under it."""
+    run: list[Line] = []
+    for item in block.box:
+        if not isinstance(item, LTTextLine):
+            continue
+        lines = _lines(item, 0, block.figure_share, page_top, tags)
+        if run and any(_is_cap(line) for line in lines):
+            yield _Piece(tuple(run))
+            run = []
+        run.extend(lines)
+    if run:
+        yield _Piece(tuple(run))
 
 
 def _tag_of(item: LTTextLine, tags: dict[int, str]) -> str:

@@ -31,6 +31,7 @@ U = TypeVar("U", bound=Boxlike)
 MIN_GUTTER = 4.0  # points of empty space that separate two columns
 MAX_TAIL_GAP = 16.0  # points between a column's text and its tail in the band below
 TAIL_GAP_RATIO = 1.5  # ...or this many times the height of the tail's first box
+TITLE_RATIO = 1.25  # a box set this much larger than the text above it is no tail of that text
 
 
 Frame = tuple[float, float, float, float]  # (x0, top, x1, bottom)
@@ -96,8 +97,9 @@ def _order(boxes: list[U]) -> list[U]:
     if len(bands) == 1:
         return sorted(boxes, key=lambda b: (b.top, b.x0))
     merged: list[list[U]] = []
-    for band in bands:
-        if merged and _same_columns(merged[-1], band):
+    for i, band in enumerate(bands):
+        following = bands[i + 1] if i + 1 < len(bands) else None
+        if merged and _same_columns(merged[-1], band, following):
             merged[-1].extend(band)
         else:
             merged.append(list(band))
@@ -125,20 +127,30 @@ def _split(boxes: list[U], *, vertical: bool) -> list[list[U]]:
     return groups
 
 
-def _same_columns(first: list[U], second: list[U]) -> bool:
+def _same_columns(first: list[U], second: list[U], following: list[U] | None = None) -> bool:
     """Two stacked bands read as one set of columns when a gutter runs through both and the
     lower one has columns: headings side by side over their columns, a heading over one
     column, or a gap between paragraphs that lines up across columns, must not make the page
-    read across. A lone line under columns (a section banner) is read after all of them."""
+    read across. A lone line under columns (a section banner) is read after all of them; so is
+    a title set larger than the text above it when what ``following`` it is not in the same
+    columns (it heads a part of the page laid out otherwise)."""
     if len(_split(second, vertical=True)) > 1:
         return len(_split(first + second, vertical=True)) > 1
     # one box under columns: the tail of the longer column runs on from the text above it;
     # a banner further down starts afresh
     head = min(second, key=lambda box: box.top)
-    above = [
-        box.bottom
+    over = [
+        box
         for box in first
         if box.bottom <= head.top and any(b.x0 < box.x1 and box.x0 < b.x1 for b in second)
     ]
-    gap = head.top - max(above) if above else float("inf")
+    if not over:
+        return False
+    last = max(over, key=lambda box: box.bottom)
+    # boxes may say the type size of their lines (``line_height``): a title is set larger
+    sizes = getattr(head, "line_height", None), getattr(last, "line_height", None)
+    title = sizes[0] is not None and sizes[1] is not None and sizes[0] > TITLE_RATIO * sizes[1]
+    if title and (following is None or len(_split(first + following, vertical=True)) < 2):
+        return False  # a title heading what comes after the columns, not the next in them
+    gap = head.top - last.bottom
     return gap <= max(MAX_TAIL_GAP, TAIL_GAP_RATIO * (head.bottom - head.top))

@@ -80,6 +80,24 @@ def test_renders_by_other_producers_split_as_their_manuscript_says(zoo: Path) ->
         assert result.number_right and result.date_right, result.name
 
 
+@pytest.fixture(scope="module")
+def hard_zoo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Renders that once failed: cards side by side that run on across pages (Chromium's,
+    when it is installed), and drop caps boxed with the title above them."""
+    out = tmp_path_factory.mktemp("hard-zoo")
+    names = ["regional-economic-crime-bulletin-10--magazine-picture-banners"]
+    if find_chromium() is not None:
+        names += ["soc-07--html-cards", "northshire-csp-newsletter-05--html-cards"]
+    assert len(list(build(out, names))) == len(names)
+    return out
+
+
+def test_cards_and_drop_caps_split_into_every_article(hard_zoo: Path) -> None:
+    for result in evaluate_folder(hard_zoo):
+        assert result.score is not None
+        assert result.score.count("recovered") == result.score.expected, result.name
+
+
 def test_bookmarks_are_extracted_with_their_pages(zoo: Path) -> None:
     pdf = extract_pdf(zoo / "soc-07--word-heading-1pt.pdf")
     titles = [a.title for a in manuscripts()[0].truth(False).articles if a.title]
