@@ -267,14 +267,19 @@ def _page(number: int, layout: LTPage, tags: dict[int, str] | None = None) -> Pa
         (round(x0, 2), round(page_top - y1, 2), round(x1, 2), round(page_top - y0, 2))
         for x0, y0, x1, y1 in frames
     )
-    pieces = [
+    pictures = _pictures(layout, width * height, page_top, frames)
+    # pictures take part in the reading order (a picture in a column carries the column's
+    # flow past it) but give no lines
+    pieces: list[_Piece | _Picture] = [
         piece
         for block in _blocks(layout, width * height)
         for piece in _pieces(block, page_top, tags)
     ]
+    pieces.extend(_Picture(*picture) for picture in pictures)
+    ordered = [piece for piece in reading_order(pieces, boxes) if isinstance(piece, _Piece)]
     lines = [
         replace(line, block=index) if line.block != index else line
-        for index, piece in enumerate(reading_order(pieces, boxes))
+        for index, piece in enumerate(ordered)
         for line in piece.lines
     ]
     return Page(
@@ -282,9 +287,17 @@ def _page(number: int, layout: LTPage, tags: dict[int, str] | None = None) -> Pa
         width=width,
         height=height,
         lines=tuple(_rejoin_drop_caps(lines)),
-        pictures=_pictures(layout, width * height, page_top, frames),
+        pictures=pictures,
         boxes=boxes,
     )
+
+
+@dataclass(frozen=True)
+class _Picture:
+    x0: float
+    top: float
+    x1: float
+    bottom: float
 
 
 @dataclass(frozen=True)

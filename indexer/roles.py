@@ -384,6 +384,18 @@ def _mark_section_headers(
     for i in top:
         pages_of.setdefault(_running_key(styled[i].line.text), set()).add(styled[i].page)
     repeated_set = {i for i in top if len(pages_of[_running_key(styled[i].line.text)]) >= 2}
+    # a short edition names each section on one page only: headers of different words, set
+    # alike and smaller than the body, at one place of their pages (the same top, and the
+    # same left or right edge)
+    placed: dict[tuple[object, ...], list[int]] = {}
+    for i in top:
+        line = styled[i].line
+        if line.size <= body - 0.5:
+            for edge in (("left", round(line.x0)), ("right", round(line.x1))):
+                placed.setdefault((style_of(line), round(line.top), *edge), []).append(i)
+    for found in placed.values():
+        if len({styled[i].page for i in found}) >= 2:
+            repeated_set.update(found)
     if not repeated_set:
         return styled
     # a section short enough to head one page only has its header set like the others (never

@@ -235,3 +235,28 @@ def test_a_structure_tree_that_refers_to_itself_neither_hangs_nor_fails(tmp_path
         pdf.save(path)
     lines = extract_pdf(path).pages[0].lines
     assert lines[0].text == "Rural crime"
+
+
+def test_a_picture_in_a_column_carries_the_column_s_flow_past_it(tmp_path: Path) -> None:
+    """Text, a picture, more text in the left column; a short right column; a footer across
+    the gutter (so the page is cut into bands first). The left column's text under the
+    picture is read before the right column, not after it."""
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "picture.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=(595, 842))
+    for i in range(8):
+        pdf.drawString(54, 760 - 14 * i, f"Left above {i} partners met to agree the plan.")
+    pdf.setFillColorRGB(0.2, 0.4, 0.2)
+    pdf.circle(130, 570, 70, stroke=0, fill=1)  # the picture, in the left column's flow
+    pdf.setFillColorRGB(0, 0, 0)
+    for i in range(4):
+        pdf.drawString(54, 480 - 14 * i, f"Left below {i} partners met to agree the plan.")
+    for i in range(4):
+        pdf.drawString(315, 760 - 14 * i, f"Right {i} the column beside it is short.")
+    pdf.drawCentredString(297, 40, "Partnership Bulletin, April 2019: a footer across the gutter")
+    pdf.save()
+    texts = [line.text for line in extract_pdf(path).pages[0].lines]
+    assert texts.index("Left below 3 partners met to agree the plan.") < texts.index(
+        "Right 0 the column beside it is short."
+    )

@@ -88,6 +88,22 @@ def test_running_headers_name_the_section_and_stay_out_of_bodies() -> None:
     assert all("Partnership Bulletin" not in a.body for a in found)
 
 
+def test_headers_naming_a_section_on_one_page_each_are_section_headers() -> None:
+    """A short edition: each section's name heads one page only, set alike at the same
+    place (right-aligned, smaller than the body)."""
+    pages = []
+    for number, section in enumerate(["ALERTS AND INTELLIGENCE", "CASE STUDIES"], 1):
+        col = Column()
+        col.add(f"Article on page {number}", size=13, bold=True, width=150)
+        col.paragraph()
+        width = 6.0 * len(section)
+        header = Line(section, 545 - width, 30, 545, 38.5, 8.5, False, "Helvetica", 97)
+        pages.append(page(number, col, extra=(header,)))
+    found = articles(*pages)
+    assert [a.section for a in found] == ["ALERTS AND INTELLIGENCE", "CASE STUDIES"]
+    assert all("ALERTS" not in a.body and "CASE" not in a.body for a in found)
+
+
 def test_a_small_tag_above_a_title_is_its_section() -> None:
     col = Column()
     for tag, name in (("FROM THE CENTRE", "Peer support"), ("WHAT'S NEW", "Take Five")):
