@@ -45,6 +45,7 @@ from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 from pdfminer.pdftypes import PDFObjRef
 from pdfminer.psexceptions import PSException
+from pdfminer.psparser import LIT
 from pdfminer.utils import decode_text
 
 from indexer.errors import ExtractionError
@@ -252,11 +253,59 @@ def _pages(document: PDFDocument, tags: dict[tuple[int, int], str]) -> Iterator[
         else PDFPageAggregator(manager, laparams=LAYOUT)
     )
     interpreter = PDFPageInterpreter(manager, device)
+    numbers: dict[Any, int] | None = None  # page object id → number, once a page has links
     for number, pdf_page in enumerate(PDFPage.create_pages(document), start=1):
         interpreter.process_page(pdf_page)
         layout = device.get_result()
         page_tags = {mcid: kind for (page, mcid), kind in tags.items() if page == number}
-        yield _page(number, layout, page_tags)
+        page = _page(number, layout, page_tags)
+        if pdf_page.annots:
+            if numbers is None:
+                numbers = {p.pageid: n for n, p in enumerate(PDFPage.create_pages(document), 1)}
+            page = _with_links(page, _links(document, pdf_page, numbers, float(layout.y1)))
+        yield page
+
+
+MAX_LINKS = 500  # links on one page looked at
+
+
+def _links(
+    document: PDFDocument, pdf_page: PDFPage, numbers: dict[Any, int], page_top: float
+) -> list[tuple[Box, int]]:
+    """The page's links to other pages of the document: (area, page number), the area in
+    the lines' coordinates. Links to the web, and links that cannot be read, are left out."""
+    found: list[tuple[Box, int]] = []
+    annots = _deref(pdf_page.annots)
+    for ref in annots[:MAX_LINKS] if isinstance(annots, list) else []:
+        try:
+            annot = _deref(ref)
+            if not isinstance(annot, dict) or _deref(annot.get("Subtype")) != _LINK:
+                continue
+            rect = [float(_deref(v)) for v in _deref(annot.get("Rect")) or []]
+            target = annot.get("Dest") if annot.get("Dest") is not None else _goto(annot.get("A"))
+            number = _dest_page(document, target, numbers)
+        except _MALFORMED:
+            continue
+        if number is not None and len(rect) == 4:
+            x0, x1 = sorted(rect[0::2])
+            y0, y1 = sorted(rect[1::2])
+            found.append(((x0, page_top - y1, x1, page_top - y0), number))
+    return found
+
+
+def _with_links(page: Page, links: list[tuple[Box, int]]) -> Page:
+    """The page with each line that a link covers (its middle inside the link's area) marked
+    with the page the link goes to."""
+    if not links:
+        return page
+    lines = []
+    for line in page.lines:
+        x, y = (line.x0 + line.x1) / 2, (line.top + line.bottom) / 2
+        target = next(
+            (n for (x0, top, x1, bottom), n in links if x0 <= x <= x1 and top <= y <= bottom), 0
+        )
+        lines.append(replace(line, link=target) if target else line)
+    return replace(page, lines=tuple(lines))
 
 
 def _page(number: int, layout: LTPage, tags: dict[int, str] | None = None) -> Page:
@@ -806,6 +855,9 @@ def _deref(value: Any) -> Any:
 def _goto(action: Any) -> Any:
     action = _deref(action)
     return action.get("D") if isinstance(action, dict) else None
+
+
+_LINK = LIT("Link")
 
 
 def _dest_page(document: PDFDocument, dest: Any, pages: dict[Any, int]) -> int | None:

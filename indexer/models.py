@@ -29,6 +29,7 @@ class Line:
     colour: str = ""  # the most common fill colour of its characters, "#rrggbb"; "" = black
     italic: bool = False  # most characters are in an italic or oblique face
     tag: str = ""  # a tagged PDF's structure type for the line ("H2", "P", ...); "" = none
+    link: int = 0  # the page of this PDF a link on the line goes to (1-based); 0 = none
 
     @property
     def height(self) -> float:

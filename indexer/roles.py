@@ -333,6 +333,15 @@ JUMP_FROM = re.compile(
     r"^[(\[]?\s*(?:continued|cont(?:'d|d|\.)?)\s+from\s+(?:page|p\.?)\s*(\d{1,4})\s*[)\]]?\s*\.?$",
     re.IGNORECASE,
 )
+# a jump line with no page number, whose link says where the story goes ("Continued inside ›",
+# "Turn to the back page") or where it came from ("Continued from the front page")
+LINKED_JUMP_TO = re.compile(
+    r"^[(\[]?\s*(?:continued|cont(?:'d|d|\.)?|turn|more|read\s+more)\b(?!\s+from)[^.!?]{0,30}$",
+    re.IGNORECASE,
+)
+LINKED_JUMP_FROM = re.compile(
+    r"^[(\[]?\s*(?:continued|cont(?:'d|d|\.)?)\s+from\b[^.!?]{0,30}$", re.IGNORECASE
+)
 CONTINUED_TITLE = re.compile(
     r"^(.+?)\s*[(\[]?\s*\b(?:continued|cont(?:'d|d|\.)?)(?:\s+from\s+(?:page|p\.?)\s*\d{1,4})?"
     r"\s*[)\]]?\s*[.:]?$",
@@ -344,6 +353,24 @@ def is_jump_line(text: str) -> bool:
     """Does the line say where a story jumps to or from?"""
     text = text.strip()
     return bool(JUMP_TO.match(text) or JUMP_FROM.match(text))
+
+
+def jump_target(line: Line) -> int | None:
+    """The page a jump line sends the story on to: its number, or its link's page when it
+    gives none; None if the line is no jump to another page."""
+    text = line.text.strip()
+    to = JUMP_TO.match(text)
+    if to:
+        return int(to.group(1))
+    if line.link and LINKED_JUMP_TO.match(text):
+        return line.link
+    return None
+
+
+def is_jump_back(line: Line) -> bool:
+    """Does the line say the story comes from another page (by number, or by a link)?"""
+    text = line.text.strip()
+    return bool(JUMP_FROM.match(text) or (line.link and LINKED_JUMP_FROM.match(text)))
 
 
 HEADER_SLACK = 3.0  # points below a page's topmost text that a running header may sit

@@ -13,7 +13,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from indexer.models import Article, ExtractedPdf, Line
-from indexer.roles import CONTINUED_TITLE, JUMP_FROM, JUMP_TO, Role, Styled, assign_roles
+from indexer.roles import (
+    CONTINUED_TITLE,
+    Role,
+    Styled,
+    assign_roles,
+    is_jump_back,
+    jump_target,
+)
 from indexer.runons import run_on
 from indexer.textnorm import BULLETS, SOFT_HYPHEN, join_lines, vocabulary
 
@@ -226,13 +233,12 @@ class _Assembler:
 
     def _jump(self, line: Line, page: int) -> bool:
         """Handle a line that says where a story jumps to or from; True if it was one."""
-        text = line.text.strip()
-        to = JUMP_TO.match(text)
-        if to:
+        target = jump_target(line)
+        if target is not None:
             if self.draft is not None:
-                self.draft.jumps_to = int(to.group(1))
+                self.draft.jumps_to = target
             return True
-        if not JUMP_FROM.match(text):
+        if not is_jump_back(line):
             return False
         draft = self.draft
         if draft is not None and draft.title_lines and draft.body_words == 0:

@@ -103,3 +103,59 @@ def test_a_title_from_text_keeps_a_leading_year_or_count() -> None:
         == "2019 saw record numbers of arrests"
     )
     assert title_from_text("2 The court heard the case.") == "The court heard the case"
+
+
+def _jump_pdf(path: object, *, linked: bool) -> None:
+    """Three pages: a story on page 1 that goes on on page 3, saying so only in words with no
+    page number ("Continued inside", "Continued from the front page"), its links saying
+    where; another story on page 2."""
+    from reportlab.pdfgen import canvas
+
+    sentence = "Partners met in the spring to agree how the new scheme would run. "
+    pdf = canvas.Canvas(str(path), pagesize=(595, 842))
+    pdf.bookmarkPage("front")
+
+    def story(title: str | None, words: str, top: float) -> float:
+        if title:
+            pdf.setFont("Helvetica-Bold", 16)
+            pdf.drawString(54, top, title)
+            top -= 24
+        pdf.setFont("Helvetica", 10)
+        for i in range(6):
+            pdf.drawString(54, top - 14 * i, f"{words} {sentence}"[i * 3 : i * 3 + 80])
+        return top - 14 * 6
+
+    foot = story("Welcome", "Welcome to the seventh edition.", 780)
+    pdf.setFont("Helvetica-Oblique", 8)
+    pdf.drawString(54, foot - 8, "Continued inside")
+    if linked:
+        pdf.linkRect("", "rest", (50, foot - 12, 140, foot), relative=0)
+    pdf.showPage()
+    story("Rural crime", "Thefts from farms fell by a fifth.", 780)
+    pdf.showPage()
+    pdf.bookmarkPage("rest")
+    pdf.setFont("Helvetica-Oblique", 8)
+    pdf.drawString(54, 790, "Continued from the front page")
+    if linked:
+        pdf.linkRect("", "front", (50, 786, 200, 800), relative=0)
+    story(None, "The rest of the welcome says goodbye.", 770)
+    pdf.save()
+
+
+def test_a_jump_that_names_no_page_follows_its_link(tmp_path: object) -> None:
+    """ "Continued inside" linked to page 3: the story is one article; without the links the
+    words alone cannot say where it goes."""
+    from pathlib import Path
+
+    folder = Path(str(tmp_path))
+    linked, plain = folder / "linked.pdf", folder / "plain.pdf"
+    _jump_pdf(linked, linked=True)
+    _jump_pdf(plain, linked=False)
+    pages = extract_pdf(linked).pages
+    assert [line.link for line in pages[0].lines if "Continued" in line.text] == [3]
+    found = split_edition(extract_pdf(linked), "j").articles
+    assert [a.title for a in found] == ["Welcome", "Rural crime"]
+    assert found[0].pages == (1, 3) and "says goodbye" in found[0].body
+    assert "Continued" not in found[0].body
+    unlinked = split_edition(extract_pdf(plain), "j").articles
+    assert "says goodbye" not in unlinked[0].body
