@@ -220,16 +220,20 @@ class _Assembler:
         """Does a picture right above ``line`` head a new article (a logo standing for its
         heading)? Yes when ``line`` starts a sentence, the article before it has a body, and
         that body does not run on into ``line`` (a picture inside a story has its caption
-        under it, so the story's text is not right under the picture)."""
+        under it, so the story's text is not right under the picture; at the head of a new
+        column, the body must have ended its paragraph)."""
         draft = self.draft
         if draft is None or draft.body_words < MIN_BODY_WORDS or not draft.paragraphs:
             return False
         if not line.text[:1].isupper():
             return False
         last = draft.paragraphs[-1][-1]
-        new_column = page > max(draft.pages) or line.top < last.top
+        if page > max(draft.pages) or line.top < last.top:
+            # a new column or page: a sentence running on into it is not headed by the
+            # picture (a banner across the page's top heads every column)
+            return _ended(draft)
         runs_on = last.text.rstrip().endswith(("-", ",", ";", SOFT_HYPHEN))
-        return new_column or _ended(draft) or not runs_on
+        return _ended(draft) or not runs_on
 
     def _jump(self, line: Line, page: int) -> bool:
         """Handle a line that says where a story jumps to or from; True if it was one."""

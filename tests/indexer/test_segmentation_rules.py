@@ -378,3 +378,17 @@ def test_a_bold_lead_in_of_ragged_text_is_no_title() -> None:
     )
     col.paragraph()
     assert titles(page(1, col)) == ["Foreword"]
+
+
+def test_a_sentence_running_on_under_a_banner_picture_is_not_a_new_story() -> None:
+    """A picture banner across the page's top heads every column: the second column's first
+    line, right under it, goes on with the sentence the first column broke off."""
+    left, right = Column(x0=50, x1=290, top=120), Column(x0=310, x1=545, top=82, block=50)
+    left.add("Business Crime Hub", size=15, bold=True, width=160)
+    left.paragraph(LOREM)
+    left.add("The advisers run free clinics every month in Eastbridge, Carrow", gap=6)
+    right.add("Hythe and Tolworth Green, where members meet the police and trading standards.")
+    right.paragraph(SHORT)
+    found = articles(page(1, left, right, pictures=((36.0, 40.0, 559.0, 66.0),)))
+    assert [a.title for a in found] == ["Business Crime Hub"]
+    assert "Carrow Hythe and Tolworth" in found[0].body
