@@ -335,7 +335,7 @@ def _page(number: int, layout: LTPage, tags: dict[int, str] | None = None) -> Pa
         number=number,
         width=width,
         height=height,
-        lines=tuple(_rejoin_drop_caps(lines)),
+        lines=tuple(_rejoin_drop_caps(_rejoin_rows(lines))),
         pictures=pictures,
         boxes=boxes,
     )
@@ -400,6 +400,62 @@ def _tag_of(item: LTTextLine, tags: dict[int, str]) -> str:
         tags.get(getattr(char, "mcid", -1), "") for char in item if isinstance(char, LTChar)
     )
     return counts.most_common(1)[0][0] if counts else ""
+
+
+def _rejoin_rows(lines: list[Line]) -> list[Line]:
+    """A justified line that pdfminer cut into pieces at its widest spaces ("months", "to
+    October,", "the": boxes of their own) is put back together, in order along the row:
+    pieces on one baseline, in one size, that together are no wider than the widest line of
+    their blocks (two columns' lines side by side are wider than either column's)."""
+    rows: list[list[int]] = []
+    for i in sorted(range(len(lines)), key=lambda k: (lines[k].size, lines[k].top)):
+        last = lines[rows[-1][-1]] if rows else None
+        if last is not None and last.size == lines[i].size and lines[i].top - last.top <= 0.5:
+            rows[-1].append(i)
+        else:
+            rows.append([i])
+    if all(len(row) == 1 for row in rows):
+        return lines
+    widths: dict[int, float] = {}  # per block, its widest line
+    for line in lines:
+        widths[line.block] = max(widths.get(line.block, 0.0), line.x1 - line.x0)
+    out: list[Line | None] = list(lines)
+    for row in rows:
+        if len(row) < 2:
+            continue
+        # the column's width: the widest line of a block that has lines off this row
+        column = max(
+            (w for k in row if (w := widths[lines[k].block]) > lines[k].x1 - lines[k].x0 + 1),
+            default=0.0,
+        )
+        cluster: list[int] = []
+        for i in sorted(row, key=lambda k: lines[k].x0):
+            trial = [*cluster, i]
+            span = max(lines[k].x1 for k in trial) - min(lines[k].x0 for k in trial)
+            gap = lines[i].x0 - max(lines[k].x1 for k in cluster) if cluster else 0.0
+            if cluster and not (span <= column + 1 and 0 <= gap <= 4 * lines[i].size):
+                _join_row(out, lines, cluster)
+                trial = [i]
+            cluster = trial
+        _join_row(out, lines, cluster)
+    return [line for line in out if line is not None]
+
+
+def _join_row(out: list[Line | None], lines: list[Line], cluster: list[int]) -> None:
+    """Put the pieces of one line (indexes into ``lines``, left to right) in place of the
+    first of them in reading order."""
+    if len(cluster) < 2:
+        return
+    first = min(cluster)
+    out[first] = replace(
+        lines[first],
+        text=" ".join(lines[k].text for k in cluster),
+        x0=min(lines[k].x0 for k in cluster),
+        x1=max(lines[k].x1 for k in cluster),
+    )
+    for k in cluster:
+        if k != first:
+            out[k] = None
 
 
 def _is_cap(line: Line) -> bool:

@@ -110,7 +110,8 @@ def _mark_asides(styled: list[Styled], doc_body: float) -> list[Styled]:
     article's own, as a sentence of its text) and captions (small italic lines) are asides:
     in no title, in no body."""
     keep = {Role.BODY, Role.HEADING, Role.SUBHEADING, Role.BANNER}
-    words = _quote_words(" ".join(s.line.text for s in styled))
+    # (margins left out: a footer read between two columns splits the sentence they share)
+    words = _quote_words(" ".join(s.line.text for s in styled if s.role is not Role.FURNITURE))
     text = " " + " ".join(words) + " "
     # a quote can occur twice only if each of its word pairs does: counted once, so the
     # whole text is searched only for the few runs that pass (linear in the document)

@@ -260,3 +260,25 @@ def test_a_picture_in_a_column_carries_the_column_s_flow_past_it(tmp_path: Path)
     assert texts.index("Left below 3 partners met to agree the plan.") < texts.index(
         "Right 0 the column beside it is short."
     )
+
+
+def test_a_justified_line_cut_into_pieces_is_one_line_again(tmp_path: Path) -> None:
+    """pdfminer cuts a loosely justified line at its widest spaces into boxes of their own;
+    they are put back together in order. Lines side by side in two columns stay apart."""
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "justified.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=(595, 842))
+    pdf.setFont("Helvetica", 9)
+    for i in range(4):
+        top = 700 - 11 * i
+        pdf.drawString(36, top, f"Left column line {i} about the fly-tipping figures")
+        if i == 2:  # a line of the right column spaced out by justification
+            for x, word in ((300, "months"), (356, "to October,"), (430, "the")):
+                pdf.drawString(x, top, word)
+        else:
+            pdf.drawString(300, top, f"Right column line {i} on rural crime news")
+    pdf.save()
+    texts = [line.text for line in extract_pdf(path).pages[0].lines]
+    assert "months to October, the" in texts
+    assert "Left column line 2 about the fly-tipping figures" in texts

@@ -392,3 +392,26 @@ def test_a_sentence_running_on_under_a_banner_picture_is_not_a_new_story() -> No
     found = articles(page(1, left, right, pictures=((36.0, 40.0, 559.0, 66.0),)))
     assert [a.title for a in found] == ["Business Crime Hub"]
     assert "Carrow Hythe and Tolworth" in found[0].body
+
+
+def test_a_pull_quote_of_a_sentence_broken_between_columns_around_a_footer() -> None:
+    """The quoted sentence starts at one column's foot and ends at the next column's head;
+    the page's footer is read between the two. The quote is still the article's own words."""
+    left, right = Column(x0=50, x1=290), Column(x0=310, x1=545, block=50)
+    left.add("Rural crime", size=18, bold=True, width=150)
+    left.paragraph(LOREM)
+    left.add("Thefts fell by a fifth, the rural crime team reports. Quad", gap=6)
+    footer = Column(top=HEIGHT - 40, block=90)
+    footer.lines.append(margin_line("Northshire Newsletter · December 2016", HEIGHT - 40))
+    right.add("bikes, trailers and power tools are still the main targets of thieves.")
+    quote = "“Quad bikes, trailers and power tools are still the main targets of thieves.”"
+    right.add(quote, size=16, italic=True, gap=8)
+    right.paragraph(SHORT)
+    other = Column()  # a second page with the same footer: the footer runs
+    other.add("Rogue traders", size=18, bold=True, width=150)
+    other.paragraph()
+    found = articles(
+        page(1, left, footer, right),
+        page(2, other, extra=(margin_line("Northshire Newsletter · December 2016", HEIGHT - 40),)),
+    )
+    assert found[0].body.count("power tools are still") == 1
