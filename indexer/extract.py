@@ -405,8 +405,9 @@ def _tag_of(item: LTTextLine, tags: dict[int, str]) -> str:
 def _rejoin_rows(lines: list[Line]) -> list[Line]:
     """A justified line that pdfminer cut into pieces at its widest spaces ("months", "to
     October,", "the": boxes of their own) is put back together, in order along the row:
-    pieces on one baseline, in one size, that together are no wider than the widest line of
-    their blocks (two columns' lines side by side are wider than either column's)."""
+    pieces on one baseline, in one size, close together, that together are no wider than the
+    lines of text around them (two columns' lines side by side are wider than either
+    column's)."""
     rows: list[list[int]] = []
     for i in sorted(range(len(lines)), key=lambda k: (lines[k].size, lines[k].top)):
         last = lines[rows[-1][-1]] if rows else None
@@ -416,18 +417,11 @@ def _rejoin_rows(lines: list[Line]) -> list[Line]:
             rows.append([i])
     if all(len(row) == 1 for row in rows):
         return lines
-    widths: dict[int, float] = {}  # per block, its widest line
-    for line in lines:
-        widths[line.block] = max(widths.get(line.block, 0.0), line.x1 - line.x0)
     out: list[Line | None] = list(lines)
     for row in rows:
         if len(row) < 2:
             continue
-        # the column's width: the widest line of a block that has lines off this row
-        column = max(
-            (w for k in row if (w := widths[lines[k].block]) > lines[k].x1 - lines[k].x0 + 1),
-            default=0.0,
-        )
+        column = _column_width(lines, row)
         cluster: list[int] = []
         for i in sorted(row, key=lambda k: lines[k].x0):
             trial = [*cluster, i]
@@ -439,6 +433,25 @@ def _rejoin_rows(lines: list[Line]) -> list[Line]:
             cluster = trial
         _join_row(out, lines, cluster)
     return [line for line in out if line is not None]
+
+
+ROW_WINDOW = 5.0  # line heights above and below a row where its column's lines are looked for
+
+
+def _column_width(lines: list[Line], row: list[int]) -> float:
+    """The width of the widest line of text near the row (in its size, above or below it,
+    across the same stretch of the page): how wide one line of its column can be."""
+    first = lines[row[0]]
+    x0, x1 = min(lines[k].x0 for k in row), max(lines[k].x1 for k in row)
+    near = [
+        line.x1 - line.x0
+        for line in lines
+        if abs(line.size - first.size) <= 0.5
+        and 0 < abs(line.top - first.top) <= ROW_WINDOW * first.size
+        and line.x0 < x1
+        and x0 < line.x1
+    ]
+    return max(near, default=0.0)
 
 
 def _join_row(out: list[Line | None], lines: list[Line], cluster: list[int]) -> None:

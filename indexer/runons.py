@@ -6,8 +6,9 @@ of the next. Read page by page, the stream then holds both titles before either 
 Here each frame cut by the foot of a page (it reaches down to where the document's frames stop
 and none of the page's text is below it) is joined by the frame open at the head of the next
 page (nothing above it, no heading of its own) that stands in the same place across the page,
-and the continuation is moved right after the part it continues. A single frame running on
-needs no help: the stream already reads on into it.
+and the continuation is moved right after the part it continues (one of two cards may end
+on the page, leaving an empty frame at the next page's head). A single frame running on needs
+no help: the stream already reads on into it.
 """
 
 from __future__ import annotations
@@ -33,9 +34,10 @@ def run_on(styled: list[Styled], pages: Sequence[Page]) -> list[Styled]:
         following = by_page.get(page.number + 1)
         if following is None or len(page.boxes) < 2 or len(following.boxes) < 2:
             continue
-        pairs = _pairs(_open_at_foot(out, page, lowest), _open_at_head(out, following))
-        if len(pairs) < 2:
+        feet = _open_at_foot(out, page, lowest)
+        if len(feet) < 2:  # one frame running on: the stream already reads on into it
             continue
+        pairs = _pairs(feet, _open_at_head(out, following))
         for foot, head in pairs:
             moved = [s for s in out if s.page == following.number and _inside(s, head)]
             kept = [s for s in out if not (s.page == following.number and _inside(s, head))]

@@ -376,7 +376,7 @@ def _continues_title(previous: Line, line: Line) -> bool:
     slack = 0.1 * previous.size if previous.font == line.font == "ocr" else 0.6
     if abs(previous.size - line.size) > slack:
         return False
-    if line.top < previous.top:
+    if line.top < previous.bottom - 2:  # not under it: at the head of the next column
         return line.text[:1].islower() and not previous.text.rstrip().endswith(_TERMINAL)
     gap = line.top - previous.bottom
     return line.block == previous.block or -2 <= gap <= line.size * 1.2

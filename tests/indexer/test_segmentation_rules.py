@@ -415,3 +415,27 @@ def test_a_pull_quote_of_a_sentence_broken_between_columns_around_a_footer() -> 
         page(2, other, extra=(margin_line("Northshire Newsletter · December 2016", HEIGHT - 40),)),
     )
     assert found[0].body.count("power tools are still") == 1
+
+
+def test_a_card_running_on_beside_one_that_ended_keeps_its_continuation() -> None:
+    """Two cards at a page's foot; only the left one goes on (the right one's frame at the
+    next page's head is empty). The left card's rest is not the right card's."""
+    left, right = Column(x0=45, x1=285, top=600), Column(x0=315, x1=555, top=600, block=20)
+    _card(left, "PREVENTION", "E-bikes and e-scooters", LOREM)
+    _card(right, "WATER SAFETY", "Open water season", SHORT)
+    more_left = Column(x0=45, x1=285, top=40, block=40)
+    more_left.paragraph("Housing officers who see bikes in stairways are asked to report them.")
+    after = Column(x0=315, x1=555, top=140, block=60)
+    _card(after, "IN THE COMMUNITY", "Volunteer profile", LOREM)
+    foot = HEIGHT - 40
+    found = articles(
+        page(1, left, right, boxes=((35, 590, 295, foot), (305, 590, 565, foot))),
+        page(2, more_left, after, boxes=((35, 36, 295, 90), (305, 130, 565, 400))),
+    )
+    assert [a.title for a in found] == [
+        "E-bikes and e-scooters",
+        "Open water season",
+        "Volunteer profile",
+    ]
+    assert found[0].body.endswith("asked to report them.")
+    assert "Housing officers" not in found[1].body
