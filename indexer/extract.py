@@ -351,30 +351,26 @@ class _Picture:
 
 @dataclass(frozen=True)
 class _Piece:
-    """Lines of one text block, read together, with their extent (the page's coordinates)."""
+    """Lines of one text block, read together, with their extent (the page's coordinates)
+    and the type size of its first line that is no drop cap."""
 
     lines: tuple[Line, ...]
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    line_height: float
 
-    @property
-    def x0(self) -> float:
-        return min(line.x0 for line in self.lines)
-
-    @property
-    def x1(self) -> float:
-        return max(line.x1 for line in self.lines)
-
-    @property
-    def top(self) -> float:
-        return min(line.top for line in self.lines)
-
-    @property
-    def bottom(self) -> float:
-        return max(line.bottom for line in self.lines)
-
-    @property
-    def line_height(self) -> float:
-        """The type size of its first line that is no drop cap."""
-        return next((line.size for line in self.lines if not _is_cap(line)), self.lines[0].size)
+    @classmethod
+    def of(cls, lines: list[Line]) -> _Piece:
+        return cls(
+            tuple(lines),
+            min(line.x0 for line in lines),
+            min(line.top for line in lines),
+            max(line.x1 for line in lines),
+            max(line.bottom for line in lines),
+            next((line.size for line in lines if not _is_cap(line)), lines[0].size),
+        )
 
 
 def _pieces(block: _Block, page_top: float, tags: dict[int, str] | None) -> Iterator[_Piece]:
@@ -387,11 +383,11 @@ def _pieces(block: _Block, page_top: float, tags: dict[int, str] | None) -> Iter
             continue
         lines = _lines(item, 0, block.figure_share, page_top, tags)
         if run and any(_is_cap(line) for line in lines):
-            yield _Piece(tuple(run))
+            yield _Piece.of(run)
             run = []
         run.extend(lines)
     if run:
-        yield _Piece(tuple(run))
+        yield _Piece.of(run)
 
 
 def _tag_of(item: LTTextLine, tags: dict[int, str]) -> str:
