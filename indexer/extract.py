@@ -16,6 +16,7 @@ import logging
 import os
 import re
 import stat
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -45,8 +46,8 @@ from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 from pdfminer.pdftypes import PDFObjRef
 from pdfminer.psexceptions import PSException
-from pdfminer.psparser import LIT
-from pdfminer.utils import decode_text
+from pdfminer.psparser import LIT, PSLiteral
+from pdfminer.utils import apply_matrix_pt, decode_text
 
 from indexer.errors import ExtractionError
 from indexer.models import Bookmark, ExtractedPdf, Line, Page, SourceFile
@@ -237,15 +238,23 @@ def _repair(data: bytes, password: str) -> bytes | None:
         return None
 
 
-def _tags(document: PDFDocument) -> dict[tuple[int, int], str]:
-    """A tagged PDF's structure types by (page, marked-content number); empty if untagged."""
+def _tags(document: PDFDocument) -> dict[int, dict[int, str]]:
+    """A tagged PDF's structure types, per page, by marked-content number; empty if untagged
+    or if the structure cannot be read (the text is still read)."""
     if "StructTreeRoot" not in document.catalog:
         return {}
-    pages = {page.pageid: number for number, page in enumerate(PDFPage.create_pages(document), 1)}
-    return structure_types(document, pages)
+    try:
+        pages = {p.pageid: n for n, p in enumerate(PDFPage.create_pages(document), 1)}
+        found = structure_types(document, pages)
+    except _MALFORMED:
+        return {}
+    by_page: dict[int, dict[int, str]] = {}
+    for (page, mcid), kind in found.items():
+        by_page.setdefault(page, {})[mcid] = kind
+    return by_page
 
 
-def _pages(document: PDFDocument, tags: dict[tuple[int, int], str]) -> Iterator[Page]:
+def _pages(document: PDFDocument, tags: dict[int, dict[int, str]]) -> Iterator[Page]:
     manager = PDFResourceManager(caching=True)
     device = (
         TaggingAggregator(manager, laparams=LAYOUT)
@@ -254,43 +263,69 @@ def _pages(document: PDFDocument, tags: dict[tuple[int, int], str]) -> Iterator[
     )
     interpreter = PDFPageInterpreter(manager, device)
     numbers: dict[Any, int] | None = None  # page object id → number, once a page has links
+    named: dict[str, Any] = {}  # the document's named destinations, read once
     for number, pdf_page in enumerate(PDFPage.create_pages(document), start=1):
         interpreter.process_page(pdf_page)
         layout = device.get_result()
-        page_tags = {mcid: kind for (page, mcid), kind in tags.items() if page == number}
-        page = _page(number, layout, page_tags)
+        page = _page(number, layout, tags.get(number))
         if pdf_page.annots:
             if numbers is None:
                 numbers = {p.pageid: n for n, p in enumerate(PDFPage.create_pages(document), 1)}
-            page = _with_links(page, _links(document, pdf_page, numbers, float(layout.y1)))
+                named = _named_dests(document)
+            links = _links(pdf_page, numbers, named, float(layout.y1))
+            page = _with_links(page, links)
         yield page
 
 
 MAX_LINKS = 500  # links on one page looked at
+MAX_ANNOTATIONS = 5000  # annotations of any kind on one page looked through for them
 
 
 def _links(
-    document: PDFDocument, pdf_page: PDFPage, numbers: dict[Any, int], page_top: float
+    pdf_page: PDFPage, numbers: dict[Any, int], named: dict[str, Any], page_top: float
 ) -> list[tuple[Box, int]]:
     """The page's links to other pages of the document: (area, page number), the area in
-    the lines' coordinates. Links to the web, and links that cannot be read, are left out."""
+    the lines' coordinates (moved and turned as pdfminer moves and turns the page). Links to
+    the web, and links that cannot be read, are left out. ``named``: the document's named
+    destinations (:func:`_named_dests`)."""
     found: list[tuple[Box, int]] = []
     annots = _deref(pdf_page.annots)
-    for ref in annots[:MAX_LINKS] if isinstance(annots, list) else []:
+    links = 0
+    for ref in annots[:MAX_ANNOTATIONS] if isinstance(annots, list) else []:
         try:
             annot = _deref(ref)
             if not isinstance(annot, dict) or _deref(annot.get("Subtype")) != _LINK:
                 continue
+            links += 1
+            if links > MAX_LINKS:
+                break
             rect = [float(_deref(v)) for v in _deref(annot.get("Rect")) or []]
             target = annot.get("Dest") if annot.get("Dest") is not None else _goto(annot.get("A"))
-            number = _dest_page(document, target, numbers)
+            number = _dest_page(target, numbers, named)
+            if number is None or len(rect) != 4:
+                continue
+            matrix = _page_matrix(pdf_page)
+            corners = [apply_matrix_pt(matrix, (x, y)) for x in rect[0::2] for y in rect[1::2]]
         except _MALFORMED:
             continue
-        if number is not None and len(rect) == 4:
-            x0, x1 = sorted(rect[0::2])
-            y0, y1 = sorted(rect[1::2])
-            found.append(((x0, page_top - y1, x1, page_top - y0), number))
+        x0, x1 = min(x for x, _ in corners), max(x for x, _ in corners)
+        y0, y1 = min(y for _, y in corners), max(y for _, y in corners)
+        found.append(((x0, page_top - y1, x1, page_top - y0), number))
     return found
+
+
+def _page_matrix(pdf_page: PDFPage) -> tuple[float, float, float, float, float, float]:
+    """The matrix pdfminer lays a page out with (its MediaBox moved to the origin, turned by
+    its /Rotate): where a link's corners land among the page's text."""
+    x0, y0, x1, y1 = pdf_page.mediabox
+    rotate = pdf_page.rotate % 360
+    if rotate == 90:
+        return (0, -1, 1, 0, -y0, x1)
+    if rotate == 180:
+        return (-1, 0, 0, -1, x1, y1)
+    if rotate == 270:
+        return (0, 1, -1, 0, y1, -x0)
+    return (1, 0, 0, 1, -x0, -y0)
 
 
 def _with_links(page: Page, links: list[tuple[Box, int]]) -> Page:
@@ -401,9 +436,9 @@ def _tag_of(item: LTTextLine, tags: dict[int, str]) -> str:
 def _rejoin_rows(lines: list[Line]) -> list[Line]:
     """A justified line that pdfminer cut into pieces at its widest spaces ("months", "to
     October,", "the": boxes of their own) is put back together, in order along the row:
-    pieces on one baseline, in one size, close together, that together are no wider than the
-    lines of text around them (two columns' lines side by side are wider than either
-    column's)."""
+    pieces on one baseline, in one size, close together, no wider together than the lines of
+    text around them, and with the nearest lines above and below running across each space
+    between them (two columns' lines side by side stop at their gutter)."""
     rows: list[list[int]] = []
     for i in sorted(range(len(lines)), key=lambda k: (lines[k].size, lines[k].top)):
         last = lines[rows[-1][-1]] if rows else None
@@ -413,17 +448,42 @@ def _rejoin_rows(lines: list[Line]) -> list[Line]:
             rows.append([i])
     if all(len(row) == 1 for row in rows):
         return lines
+    by_top = sorted(lines, key=lambda line: line.top)
+    tops = [line.top for line in by_top]
     out: list[Line | None] = list(lines)
     for row in rows:
         if len(row) < 2:
             continue
-        column = _column_width(lines, row)
+        first = lines[row[0]]
+        reach = ROW_WINDOW * first.size
+        window = by_top[
+            bisect_left(tops, first.top - reach) : bisect_right(tops, first.top + reach)
+        ]
+        x0, x1 = min(lines[k].x0 for k in row), max(lines[k].x1 for k in row)
+        near = [
+            line
+            for line in window
+            if abs(line.size - first.size) <= 0.5
+            and abs(line.top - first.top) > 0.5
+            and line.x0 < x1
+            and x0 < line.x1
+        ]
+        column = max((line.x1 - line.x0 for line in near), default=0.0)
+        rows_beside = _nearest_rows(near, first.top)
         cluster: list[int] = []
         for i in sorted(row, key=lambda k: lines[k].x0):
             trial = [*cluster, i]
             span = max(lines[k].x1 for k in trial) - min(lines[k].x0 for k in trial)
-            gap = lines[i].x0 - max(lines[k].x1 for k in cluster) if cluster else 0.0
-            if cluster and not (span <= column + 1 and 0 <= gap <= 4 * lines[i].size):
+            start = max(lines[k].x1 for k in cluster) if cluster else lines[i].x0
+            joins = (
+                span <= column + 1
+                and 0 <= lines[i].x0 - start <= 4 * lines[i].size
+                and all(
+                    any(ln.x0 <= start and ln.x1 >= lines[i].x0 for ln in beside)
+                    for beside in rows_beside
+                )
+            )
+            if cluster and not joins:
                 _join_row(out, lines, cluster)
                 trial = [i]
             cluster = trial
@@ -434,20 +494,18 @@ def _rejoin_rows(lines: list[Line]) -> list[Line]:
 ROW_WINDOW = 5.0  # line heights above and below a row where its column's lines are looked for
 
 
-def _column_width(lines: list[Line], row: list[int]) -> float:
-    """The width of the widest line of text near the row (in its size, above or below it,
-    across the same stretch of the page): how wide one line of its column can be."""
-    first = lines[row[0]]
-    x0, x1 = min(lines[k].x0 for k in row), max(lines[k].x1 for k in row)
-    near = [
-        line.x1 - line.x0
-        for line in lines
-        if abs(line.size - first.size) <= 0.5
-        and 0 < abs(line.top - first.top) <= ROW_WINDOW * first.size
-        and line.x0 < x1
-        and x0 < line.x1
-    ]
-    return max(near, default=0.0)
+def _nearest_rows(near: list[Line], top: float) -> list[list[Line]]:
+    """The nearest row of lines above ``top`` and the nearest below (those there are)."""
+    found = []
+    above = [line for line in near if line.top < top]
+    below = [line for line in near if line.top > top]
+    if above:
+        row_top = max(line.top for line in above)
+        found.append([line for line in above if row_top - line.top <= 0.5])
+    if below:
+        row_top = min(line.top for line in below)
+        found.append([line for line in below if line.top - row_top <= 0.5])
+    return found
 
 
 def _join_row(out: list[Line | None], lines: list[Line], cluster: list[int]) -> None:
@@ -583,13 +641,15 @@ MAX_FRAME_SEGMENTS = 64  # a rounded rectangle drawn with more pieces is a drawi
 
 
 def _rounded_rectangle(curve: LTCurve) -> bool:
-    """Is the path a rectangle whose corners may be rounded: straight sides (at least two
-    of them longer than half the box's side), joined by curves at most a quarter of the
-    box's size? A circle, a logo or a chart's line is not."""
+    """Is the path a closed rectangle whose corners may be rounded: straight sides (at least
+    three of them longer than half the box's side), joined by curves at most a quarter of
+    the box's size? A circle, a logo, a chart's line or its axes are not."""
     path: list[Any] = list(curve.original_path or [])
     width, height = curve.x1 - curve.x0, curve.y1 - curve.y0
     if not path or len(path) > MAX_FRAME_SEGMENTS or min(width, height) <= 0:
         return False
+    if path[-1][0] != "h" and (len(path[0]) < 2 or path[-1][-1] != path[0][1]):
+        return False  # an open path (a chart's axes, a bracket) frames nothing
     sides = 0
     here: tuple[float, float] | None = None
     for segment in path:
@@ -603,7 +663,7 @@ def _rounded_rectangle(curve: LTCurve) -> bool:
                 return False
         if points:
             here = points[-1]
-    return sides >= 2
+    return sides >= 3
 
 
 def _within(inner: Box, outer: Box, slack: float = 2.0) -> bool:
@@ -876,6 +936,7 @@ def _outline(document: PDFDocument, page_count: int) -> tuple[Bookmark, ...]:
     found: list[Bookmark] = []
     seen: set[int] = set()
     try:
+        named = _named_dests(document)
         root = _deref(document.catalog.get("Outlines"))
         stack: list[tuple[Any, int]] = [(root.get("First"), 1)] if isinstance(root, dict) else []
         while stack and len(found) < _MAX_BOOKMARKS and len(seen) < 4 * _MAX_BOOKMARKS:
@@ -892,7 +953,7 @@ def _outline(document: PDFDocument, page_count: int) -> tuple[Bookmark, ...]:
                 stack.append((entry.get("First"), level + 1))
             title = _deref(entry.get("Title"))
             target = entry.get("Dest") if entry.get("Dest") is not None else _goto(entry.get("A"))
-            number = _dest_page(document, target, pages)
+            number = _dest_page(target, pages, named)
             text = normalize_line(
                 decode_text(title) if isinstance(title, bytes) else str(title or "")
             )
@@ -925,11 +986,12 @@ def _goto(action: Any) -> Any:
 _LINK = LIT("Link")
 
 
-def _dest_page(document: PDFDocument, dest: Any, pages: dict[Any, int]) -> int | None:
+def _dest_page(dest: Any, pages: dict[Any, int], named: dict[str, Any]) -> int | None:
+    """The page (1-based) a destination points at: an explicit one, or one of the document's
+    named destinations (``named``, from :func:`_named_dests`)."""
     dest = _deref(dest)
-    if isinstance(dest, bytes | str) or hasattr(dest, "name"):
-        name = dest if isinstance(dest, bytes | str) else dest.name
-        dest = _deref(_named_dest(document, name))
+    if isinstance(dest, bytes | str | PSLiteral):
+        dest = _deref(named.get(_name_key(dest)))
     if isinstance(dest, dict):
         dest = _deref(dest.get("D"))
     if not isinstance(dest, list) or not dest:
@@ -942,34 +1004,44 @@ def _dest_page(document: PDFDocument, dest: Any, pages: dict[Any, int]) -> int |
     return None
 
 
-def _named_dest(document: PDFDocument, name: Any) -> Any:
-    """A named destination, from the catalog's /Dests or its /Names tree (walked with a bound
-    on depth and on the nodes visited)."""
-    key = name.encode("latin-1", "replace") if isinstance(name, str) else name
-    plain = name if isinstance(name, str) else decode_text(name) if isinstance(name, bytes) else ""
-    dests = _deref(document.catalog.get("Dests"))
-    if isinstance(dests, dict):
-        for candidate in (plain, key):
-            if candidate in dests:
-                return dests[candidate]
-    names = _deref(document.catalog.get("Names"))
-    tree = _deref(names.get("Dests")) if isinstance(names, dict) else None
-    nodes = [(tree, 0)]
-    visited = 0
-    while nodes and visited < 4 * _MAX_BOOKMARKS:
-        node, depth = nodes.pop()
-        visited += 1
-        if not isinstance(node, dict) or depth > _MAX_OUTLINE_DEPTH:
-            continue
-        pairs = _deref(node.get("Names"))
-        if isinstance(pairs, list):
-            for i in range(0, len(pairs) - 1, 2):
-                if _deref(pairs[i]) in (key, plain):
-                    return pairs[i + 1]
-        kids = _deref(node.get("Kids"))
-        if isinstance(kids, list):
-            nodes.extend((_deref(kid), depth + 1) for kid in kids[: 4 * _MAX_BOOKMARKS])
-    return None
+MAX_NAMED_DESTS = 100_000
+
+
+def _name_key(name: Any) -> str:
+    """A destination's name as the key of :func:`_named_dests` (a PDF name or a string)."""
+    name = name.name if isinstance(name, PSLiteral) else name
+    return name.decode("latin-1") if isinstance(name, bytes) else str(name)
+
+
+def _named_dests(document: PDFDocument) -> dict[str, Any]:
+    """All the document's named destinations (from the catalog's /Dests and its /Names tree),
+    by name, read once: a page of links to named places looks each up in this map. Bounded
+    in nodes visited and names kept; an unreadable tree gives what was read."""
+    found: dict[str, Any] = {}
+    key = _name_key
+    try:
+        dests = _deref(document.catalog.get("Dests"))
+        if isinstance(dests, dict):
+            for name, dest in list(dests.items())[:MAX_NAMED_DESTS]:
+                found.setdefault(key(name), dest)
+        names = _deref(document.catalog.get("Names"))
+        nodes = [(_deref(names.get("Dests")) if isinstance(names, dict) else None, 0)]
+        visited = 0
+        while nodes and visited < 4 * _MAX_BOOKMARKS and len(found) < MAX_NAMED_DESTS:
+            node, depth = nodes.pop()
+            visited += 1
+            if not isinstance(node, dict) or depth > _MAX_OUTLINE_DEPTH:
+                continue
+            pairs = _deref(node.get("Names"))
+            if isinstance(pairs, list):
+                for i in range(0, min(len(pairs), 2 * MAX_NAMED_DESTS) - 1, 2):
+                    found.setdefault(key(_deref(pairs[i])), pairs[i + 1])
+            kids = _deref(node.get("Kids"))
+            if isinstance(kids, list):
+                nodes.extend((_deref(kid), depth + 1) for kid in kids[: 4 * _MAX_BOOKMARKS])
+    except _MALFORMED:
+        return found
+    return found
 
 
 def _document_info(document: PDFDocument) -> dict[str, str]:

@@ -278,10 +278,23 @@ def _is_furniture(line: Line, page: Page, running: frozenset[str]) -> bool:
     if _PAGE_NUMBER.match(line.text) or _running_key(line.text) in running:
         return True
     # a line on the page number's row is the footer's (or header's) text, though printed once
-    return any(
-        other is not line and _PAGE_NUMBER.match(other.text) and abs(other.top - line.top) <= 2
-        for other in page.lines
-    )
+    return any(abs(top - line.top) <= 2 for top in _number_rows(page))
+
+
+_NUMBER_ROWS: dict[int, tuple[Page, tuple[float, ...]]] = {}  # by id(page): its page numbers' tops
+
+
+def _number_rows(page: Page) -> tuple[float, ...]:
+    """The tops of the page's page-number lines, found once per page (a page object is
+    looked at for every line of it)."""
+    hit = _NUMBER_ROWS.get(id(page))
+    if hit is not None and hit[0] is page:
+        return hit[1]
+    rows = tuple(line.top for line in page.lines if _PAGE_NUMBER.match(line.text))
+    if len(_NUMBER_ROWS) >= 64:
+        _NUMBER_ROWS.clear()
+    _NUMBER_ROWS[id(page)] = (page, rows)
+    return rows
 
 
 def _running_key(text: str) -> str:
@@ -337,7 +350,8 @@ JUMP_FROM = re.compile(
 # a jump line with no page number, whose link says where the story goes ("Continued inside ›",
 # "Turn to the back page") or where it came from ("Continued from the front page")
 LINKED_JUMP_TO = re.compile(
-    r"^[(\[]?\s*(?:continued|cont(?:'d|d|\.)?|turn|more|read\s+more)\b(?!\s+from)[^.!?]{0,30}$",
+    r"^[(\[]?\s*(?:(?:continued|cont(?:'d|d|\.)?)\b(?!\s+from)|turn\s+to\b|(?:read\s+)?more\s+on\b)"
+    r"[^.!?]{0,30}$",
     re.IGNORECASE,
 )
 LINKED_JUMP_FROM = re.compile(

@@ -29,21 +29,28 @@ def run_on(styled: list[Styled], pages: Sequence[Page]) -> list[Styled]:
     """``styled`` with the continuations of frames side by side moved after their parts."""
     by_page = {page.number: page for page in pages}
     lowest = max((frame[3] for page in pages for frame in page.boxes), default=0.0)
-    out = list(styled)
+    on_page: dict[int, list[int]] = {}  # each page's items, by index into ``styled``
+    for i, s in enumerate(styled):
+        on_page.setdefault(s.page, []).append(i)
+    # each item's place in the stream: its index; a moved item sorts right after the item it
+    # follows (a chain of moves nests: (5,), (5, 0), (5, 0, 0)...)
+    place: list[tuple[int, ...]] = [(i,) for i in range(len(styled))]
     for page in pages:
         following = by_page.get(page.number + 1)
         if following is None or len(page.boxes) < 2 or len(following.boxes) < 2:
             continue
-        feet = _open_at_foot(out, page, lowest)
+        here = [styled[i] for i in on_page.get(page.number, [])]
+        feet = _open_at_foot(here, page, lowest)
         if len(feet) < 2:  # one frame running on: the stream already reads on into it
             continue
-        pairs = _pairs(feet, _open_at_head(out, following))
-        for foot, head in pairs:
-            moved = [s for s in out if s.page == following.number and _inside(s, head)]
-            kept = [s for s in out if not (s.page == following.number and _inside(s, head))]
-            last = max(i for i, s in enumerate(kept) if s.page == page.number and _inside(s, foot))
-            out = kept[: last + 1] + moved + kept[last + 1 :]
-    return out
+        there = on_page.get(following.number, [])
+        for foot, head in _pairs(feet, _open_at_head([styled[i] for i in there], following)):
+            inside = [i for i in on_page[page.number] if _inside(styled[i], foot)]
+            anchor = max(place[i] for i in inside)
+            moved = [i for i in there if _inside(styled[i], head)]
+            for n, i in enumerate(sorted(moved, key=lambda k: place[k])):
+                place[i] = (*anchor, n)
+    return [styled[i] for i in sorted(range(len(styled)), key=lambda k: place[k])]
 
 
 def _open_at_foot(styled: list[Styled], page: Page, lowest: float) -> list[Frame]:

@@ -39,6 +39,7 @@ class TaggingAggregator(PDFPageAggregator):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._marks: list[int | None] = []
+        self._forms = 0  # form XObjects being drawn: their marks number their own stream
 
     def begin_tag(self, tag: PSLiteral, props: Any = None) -> None:
         mcid = props.get("MCID") if isinstance(props, dict) else None
@@ -49,9 +50,17 @@ class TaggingAggregator(PDFPageAggregator):
         if self._marks:
             self._marks.pop()
 
+    def begin_figure(self, *args: Any, **kwargs: Any) -> None:
+        self._forms += 1
+        super().begin_figure(*args, **kwargs)
+
+    def end_figure(self, *args: Any, **kwargs: Any) -> None:
+        self._forms = max(0, self._forms - 1)
+        super().end_figure(*args, **kwargs)
+
     def render_char(self, *args: Any, **kwargs: Any) -> float:
         advance = super().render_char(*args, **kwargs)
-        mcid = self._marks[-1] if self._marks else None
+        mcid = self._marks[-1] if self._marks and not self._forms else None
         if mcid is not None:
             char = self.cur_item._objs[-1]
             if isinstance(char, LTChar):
@@ -60,6 +69,7 @@ class TaggingAggregator(PDFPageAggregator):
 
     def get_result(self) -> Any:
         self._marks.clear()  # a page that leaves a sequence open does not mark the next
+        self._forms = 0
         return super().get_result()
 
 
@@ -94,8 +104,8 @@ def structure_types(
                 found.setdefault((page, node), kind)
         elif isinstance(node, dict):
             page = _page_of(node.get("Pg"), pages, page)
-            if "MCID" in node:  # a marked-content reference
-                mcid = _resolve(node.get("MCID"))
+            if "MCID" in node:  # a marked-content reference (in a form's stream: left out)
+                mcid = _resolve(node.get("MCID")) if "Stm" not in node else None
                 if isinstance(mcid, int) and page is not None and kind:
                     found.setdefault((page, mcid), kind)
                 continue

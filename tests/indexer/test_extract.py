@@ -282,3 +282,92 @@ def test_a_justified_line_cut_into_pieces_is_one_line_again(tmp_path: Path) -> N
     texts = [line.text for line in extract_pdf(path).pages[0].lines]
     assert "months to October, the" in texts
     assert "Left column line 2 about the fly-tipping figures" in texts
+
+
+def test_two_columns_under_a_full_width_paragraph_are_not_joined(tmp_path: Path) -> None:
+    """Justified lines side by side in two columns, their baselines level, under a justified
+    paragraph as wide as both: each column's lines stay its own (only the pieces of one
+    justified line are joined)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.pdfgen import canvas
+
+    words = [
+        "partners",
+        "met",
+        "in",
+        "the",
+        "spring",
+        "to",
+        "agree",
+        "how",
+        "the",
+        "new",
+        "scheme",
+        "would",
+        "run",
+        "across",
+    ]
+
+    def justified(x: float, y: float, width: float, seed: int) -> None:
+        line: list[str] = []
+        while (
+            stringWidth(" ".join([*line, words[(seed + len(line)) % len(words)]]), "Helvetica", 10)
+            < width - 8
+        ):
+            line.append(words[(seed + len(line)) % len(words)])
+        text = pdf.beginText(x, y)
+        text.setFont("Helvetica", 10)
+        text.setWordSpace((width - stringWidth(" ".join(line), "Helvetica", 10)) / (len(line) - 1))
+        text.textLine(" ".join(line))
+        pdf.drawText(text)
+
+    path = tmp_path / "columns.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=(612, 792))
+    for k in range(3):
+        justified(72, 720 - 12 * k, 468, k)
+    for k in range(8):
+        justified(72, 672 - 12 * k, 219, k)
+        justified(321, 672 - 12 * k, 219, k + 5)
+    pdf.save()
+    lines = extract_pdf(path).pages[0].lines
+    assert len(lines) == 19
+    assert all(line.x1 - line.x0 < 230 for line in lines[3:])
+
+
+def test_a_link_lands_on_its_line_on_a_page_whose_mediabox_is_moved(tmp_path: Path) -> None:
+    import pikepdf
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "moved.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=(612, 1092))
+    pdf.setFont("Helvetica", 11)
+    pdf.drawString(72, 1000, "Continued inside")
+    pdf.drawString(72, 800, "Body text on the first page that is no link.")
+    pdf.linkAbsolute("", "rest", Rect=(70, 995, 200, 1015))
+    pdf.showPage()
+    pdf.bookmarkPage("rest")
+    pdf.drawString(72, 1000, "The rest of the story.")
+    pdf.save()
+    with pikepdf.open(path, allow_overwriting_input=True) as doc:
+        for page in doc.pages:
+            page.MediaBox = [0, 300, 612, 1092]  # the page starts 300 pt up
+        doc.save(path)
+    links = {line.text: line.link for line in extract_pdf(path).pages[0].lines}
+    assert links == {"Continued inside": 2, "Body text on the first page that is no link.": 0}
+
+
+def test_an_open_path_like_a_chart_s_axes_is_no_frame(tmp_path: Path) -> None:
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "axes.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=(595, 842))
+    pdf.setStrokeColorRGB(0.2, 0.2, 0.6)
+    axes = pdf.beginPath()
+    axes.moveTo(72, 572)
+    axes.lineTo(72, 372)
+    axes.lineTo(330, 372)
+    pdf.drawPath(axes, stroke=1, fill=0)
+    for i in range(5):
+        pdf.drawString(90, 540 - 20 * i, f"Label {i} of the chart")
+    pdf.save()
+    assert extract_pdf(path).pages[0].boxes == ()
