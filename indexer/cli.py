@@ -27,6 +27,7 @@ from indexer.config import (
     ENV_INDEX_DIR,
     Settings,
 )
+from indexer.entity_types import CHIP_TYPES, IDS
 from indexer.errors import BulletinsError, SearchQueryError, StorageError
 from indexer.index import SORTS, ArticleIndex, IndexLockedError, SearchPage
 from indexer.ocr import INSTALL_HINT, missing_tools
@@ -86,7 +87,7 @@ _NOTHING_PUBLISHED = "nothing was published, the live index is as it was"
 DEFAULT_CONNECTION_LIMIT = 1000
 DEFAULT_CHANNEL_TIMEOUT = 30
 EXIT_OK, EXIT_FAILED_FILES, EXIT_USAGE, EXIT_LOCKED, EXIT_STORAGE = ExitStatus
-FILTER_TYPES = ("agency", "operation", "region", "theme", "programme", "legislation")
+FILTER_TYPES = IDS
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
 
 corpus_option = click.option(
@@ -910,7 +911,7 @@ def _print_results(results: SearchPage) -> None:
         click.echo("   " + _terminal_snippet(hit.snippet))
         tagged = [
             f"{kind}: {display_text(', '.join(e['label'] for e in hit.entities[kind][:6]))}"
-            for kind in ("operation", "agency", "region", "theme")
+            for kind in CHIP_TYPES
             if hit.entities.get(kind)
         ]
         if tagged:

@@ -8,6 +8,8 @@ from typing import Any
 from flask import Flask, current_app, url_for
 from markupsafe import Markup
 
+from indexer.entity_types import BY_ID, CHIP_TYPES
+from indexer.entity_types import FACET_ORDER as ENTITY_FACET_ORDER
 from indexer.index import SearchHit, month_name
 from indexer.pipeline import FAILURE_REASONS
 from indexer.textnorm import LABEL_CHARS, MESSAGE_CHARS, TITLE_CHARS, display_text, safe_text
@@ -17,18 +19,16 @@ from search_app.params import SearchParams
 # list (results, feed entries, facets, editions, status); longer ones end with an ellipsis.
 
 FACET_NAMES = {
-    "theme": "Crime theme",
-    "agency": "Agency",
-    "operation": "Operation",
-    "region": "Region or place",
-    "programme": "Programme",
-    "legislation": "Legislation",
+    **{t: BY_ID[t].label for t in ENTITY_FACET_ORDER},
     "edition": "Edition",
     "year": "Year",
     "section": "Section",
 }
 FACET_ORDER = tuple(FACET_NAMES)
 FACETS_SHOWN = 8
+# "themes, agencies, operations, places, programmes and legislation", in running text
+_PLURALS = [BY_ID[t].plural for t in ENTITY_FACET_ORDER]
+ENTITY_KINDS = ", ".join(_PLURALS[:-1]) + " and " + _PLURALS[-1]
 SORT_NAMES = {"relevance": "Best match", "newest": "Newest first", "oldest": "Oldest first"}
 
 
@@ -102,6 +102,8 @@ def register_filters(app: Flask) -> None:
         pdf_url=pdf_url,
         article_url=article_url,
         FACET_NAMES=FACET_NAMES,
+        CHIP_TYPES=CHIP_TYPES,
+        ENTITY_KINDS=ENTITY_KINDS,
         TITLE_CHARS=TITLE_CHARS,
         LABEL_CHARS=LABEL_CHARS,
         MESSAGE_CHARS=MESSAGE_CHARS,

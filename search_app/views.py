@@ -18,6 +18,7 @@ from flask import (
     url_for,
 )
 
+from indexer.entity_types import chip_css
 from indexer.errors import SearchQueryError
 from indexer.index import ENTITY_TYPES, SearchHit
 from indexer.tagging.gazetteer import UnknownEntityError
@@ -115,6 +116,14 @@ def download_name(file_name: str, edition_id: str) -> str:
     name = display_text(file_name).replace('"', "'").replace("\\", "_")
     stem = name[:-4].strip() if name.lower().endswith(".pdf") else ""
     return f"{stem}{name[-4:]}" if stem else f"{edition_id}.pdf"
+
+
+@pages.get("/chips.css")
+def chips_css() -> Response:
+    """Each entity type's chip colour, from the registry of types."""
+    response = Response(chip_css(), mimetype="text/css")
+    response.cache_control.max_age = 3600
+    return response
 
 
 @pages.get("/status")

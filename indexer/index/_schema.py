@@ -5,6 +5,7 @@ from __future__ import annotations
 from whoosh import analysis, fields
 from whoosh.support.charset import accent_map
 
+from indexer.entity_types import IDS
 from indexer.index._analysis import StemmedText, keyword_field, text_field
 
 # English stemming, no stop words (so phrases stay exact), accents folded. The words are
@@ -30,17 +31,12 @@ QUERY_FIELDS = {
     "page": "pages",
     "pages": "pages",
     "entity": "entity_names",
-    "agency": "agency",
-    "operation": "operation",
-    "region": "region",
-    "theme": "theme",
-    "programme": "programme",
-    "legislation": "legislation",
+    **{t: t for t in IDS},
 }
 DEFAULT_FIELDS = ("title", "body", "entity_names")
 # Entity types with a filter field each (ids, comma separated); "region" includes the places
 # that contain the ones mentioned.
-ENTITY_TYPES = ("agency", "operation", "region", "theme", "programme", "legislation")
+ENTITY_TYPES = IDS
 # Everything a search can be filtered and faceted by: the entity types, then the edition (its
 # id), the year and the section (as printed).
 FACET_TYPES = (*ENTITY_TYPES, "edition", "year", "section")

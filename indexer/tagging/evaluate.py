@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from indexer.entity_types import IDS, MENTION_TYPES
 from indexer.errors import BulletinsError
 from indexer.extract import extract_pdf
 from indexer.models import Article
@@ -22,8 +23,8 @@ from indexer.split import split_edition
 from indexer.tagging.gazetteer import Gazetteer, UnknownEntityError, resolve_filter
 from indexer.tagging.tagger import tag_article
 
-MENTION_TYPES = ("agency", "region", "operation", "programme", "legislation")
-TYPES = (*MENTION_TYPES, "theme")
+# types scored per mention, then those scored per article (themes)
+TYPES = (*MENTION_TYPES, *(t for t in IDS if t not in MENTION_TYPES))
 
 
 @dataclass

@@ -17,23 +17,14 @@ from pathlib import Path
 
 from nltk.metrics.distance import edit_distance
 
+from indexer.entity_types import ENTITY_TYPES, internal_name
 from indexer.errors import BulletinsError
 from indexer.tagging.tokens import key, stem_key
 
 DATA_DIR = Path(__file__).resolve().parent / "gazetteer"
 COLUMNS = ("type", "id", "label", "aliases", "acronyms", "former", "parent", "hints")
-TYPES = ("agency", "place", "operation", "theme", "programme", "legislation")
-FILES = {
-    "agency": "agencies.tsv",
-    "place": "places.tsv",
-    "operation": "operations.tsv",
-    "theme": "themes.tsv",
-    "programme": "programmes.tsv",
-    "legislation": "legislation.tsv",
-}
-# The public name of each type, as the command line, the API and the facets call it.
-PUBLIC_TYPE = {"place": "region"}
-INTERNAL_TYPE = {v: k for k, v in PUBLIC_TYPE.items()}
+TYPES = tuple(t.internal for t in ENTITY_TYPES)  # the gazetteer's own names for the types
+FILES = {t.internal: t.gazetteer_file for t in ENTITY_TYPES}
 
 
 class GazetteerError(BulletinsError):
@@ -241,7 +232,7 @@ def resolve_filter(gazetteer: Gazetteer, public_type: str, text: str) -> str:
 
     :raise UnknownEntityError: naming close matches, if nothing fits.
     """
-    internal = INTERNAL_TYPE.get(public_type, public_type)
+    internal = internal_name(public_type)
     entity = gazetteer.resolve(internal, text)
     if entity is not None:
         return entity.id

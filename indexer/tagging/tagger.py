@@ -14,11 +14,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from indexer.tagging.gazetteer import INTERNAL_TYPE, PUBLIC_TYPE, Entity, Gazetteer
+from indexer.entity_types import PRIORITY, internal_name, public_name
+from indexer.tagging.gazetteer import Entity, Gazetteer
 from indexer.tagging.tokens import Token, stem, tokenize
 
 TAGGER_VERSION = "2"  # bump when the rules change, so stored articles are re-tagged
-TYPE_PRIORITY = ("operation", "legislation", "programme", "agency", "place")
+TYPE_PRIORITY = PRIORITY  # internal type names, the winner of overlapping mentions first
 PLACE_KINDS = (
     "nation", "region", "county", "unitary", "metropolitan-district", "london-borough",
     "welsh-principal-area", "scottish-council", "ni-district", "district", "city", "town",
@@ -90,7 +91,7 @@ def tag_article(title: str, body: str, gazetteer: Gazetteer) -> Tagged:
 
 
 def _internal(type_: str) -> str:
-    return INTERNAL_TYPE.get(type_, type_)
+    return internal_name(type_)
 
 
 def _label(
@@ -120,7 +121,7 @@ def _search_names(entities: dict[str, list[tuple[str, str]]], gazetteer: Gazette
 
 
 def _public(type_: str) -> str:
-    return PUBLIC_TYPE.get(type_, type_)
+    return public_name(type_)
 
 
 def _mention(entity: Entity, field: str, text: str, start: int, end: int, how: str) -> Mention:

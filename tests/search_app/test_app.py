@@ -412,3 +412,14 @@ def test_status_lists_failing_files(tmp_path: Path, corpus_copy: Path) -> None:
     build_index(settings)
     html = create_app(settings).test_client().get("/status").get_data(as_text=True)
     assert "broken.pdf" in html and "not-a-pdf" in html
+
+
+def test_chip_colours_come_from_the_registry_of_types(client: FlaskClient) -> None:
+    from indexer.entity_types import ENTITY_TYPES
+
+    response = client.get("/chips.css")
+    assert response.status_code == 200 and response.mimetype == "text/css"
+    css = response.get_data(as_text=True)
+    assert all(f".chip-{kind.id} {{" in css for kind in ENTITY_TYPES)
+    page = client.get("/").get_data(as_text=True)
+    assert 'href="/chips.css"' in page
