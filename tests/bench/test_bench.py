@@ -24,6 +24,7 @@ def test_the_synthetic_archive_is_the_same_for_the_same_seed() -> None:
     assert manuscript(model, random.Random(3), 1) == manuscript(model, random.Random(3), 1)
 
 
+@pytest.mark.slow  # about 26 s: the benchmark's every section at its small scale
 def test_small_benchmark_prints_and_writes_every_section(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
