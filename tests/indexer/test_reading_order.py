@@ -13,6 +13,7 @@ class Box:
     top: float
     x1: float
     bottom: float
+    line_height: float | None = None  # the type size of its lines; None: not said
 
 
 def names(boxes: list[Box]) -> list[str]:
@@ -143,26 +144,16 @@ def test_a_frame_around_one_box_reads_as_that_box() -> None:
     assert [b.name for b in reading_order(boxes, [(0, 0, 595, 46)])] == names(boxes)
 
 
-@dataclass(frozen=True)
-class Sized:
-    name: str
-    x0: float
-    top: float
-    x1: float
-    bottom: float
-    line_height: float = 9.0
-
-
 def test_a_title_over_a_part_laid_out_otherwise_is_read_after_the_columns_above() -> None:
     """A title under two columns heads the three columns below it: it is no tail of the
     column it happens to sit under."""
     boxes = [
-        Sized("L", 36, 100, 292, 335),
-        Sized("R", 303, 280, 559, 330),
-        Sized("title", 36, 368, 226, 392, line_height=24),
-        Sized("A", 36, 404, 203, 650),
-        Sized("B", 214, 404, 381, 650),
-        Sized("C", 392, 404, 559, 650),
+        Box("L", 36, 100, 292, 335, line_height=9),
+        Box("R", 303, 280, 559, 330, line_height=9),
+        Box("title", 36, 368, 226, 392, line_height=24),
+        Box("A", 36, 404, 203, 650, line_height=9),
+        Box("B", 214, 404, 381, 650, line_height=9),
+        Box("C", 392, 404, 559, 650, line_height=9),
     ]
     assert [b.name for b in reading_order(boxes)] == ["L", "R", "title", "A", "B", "C"]
 
@@ -171,9 +162,9 @@ def test_a_title_in_a_column_s_flow_stays_in_its_column() -> None:
     """A title at the foot of the longer column, its text under it in the same column, is
     read in that column, before the column beside it."""
     boxes = [
-        Sized("L1", 53, 89, 279, 531),
-        Sized("R1", 311, 81, 538, 187),
-        Sized("title", 53, 559, 185, 576, line_height=16.5),
-        Sized("L2", 53, 584, 284, 776),
+        Box("L1", 53, 89, 279, 531, line_height=9),
+        Box("R1", 311, 81, 538, 187, line_height=9),
+        Box("title", 53, 559, 185, 576, line_height=16.5),
+        Box("L2", 53, 584, 284, 776, line_height=9),
     ]
     assert [b.name for b in reading_order(boxes)] == ["L1", "title", "L2", "R1"]
