@@ -221,6 +221,9 @@ def _extract(handle: BinaryIO, source: str, password: str) -> ExtractedPdf:
     except _MALFORMED as exc:
         detail = str(exc).strip() or type(exc).__name__
         raise ExtractionError(f"damaged PDF ({detail})", "corrupt") from exc
+    finally:  # the document is let go with its file (a worker reads file after file)
+        _page_numbers.cache_clear()
+        _named_dests.cache_clear()
     return ExtractedPdf(source=source, pages=pages, info=info, repaired=repaired, outline=outline)
 
 
@@ -238,14 +241,19 @@ def _repair(data: bytes, password: str) -> bytes | None:
         return None
 
 
+@functools.lru_cache(maxsize=1)  # the document being read: its pages, its tags, links, outline
+def _page_numbers(document: PDFDocument) -> dict[Any, int]:
+    """Each page object's id → its number (1-based), read once per document."""
+    return {page.pageid: n for n, page in enumerate(PDFPage.create_pages(document), 1)}
+
+
 def _tags(document: PDFDocument) -> dict[int, dict[int, str]]:
     """A tagged PDF's structure types, per page, by marked-content number; empty if untagged
     or if the structure cannot be read (the text is still read)."""
     if "StructTreeRoot" not in document.catalog:
         return {}
     try:
-        pages = {p.pageid: n for n, p in enumerate(PDFPage.create_pages(document), 1)}
-        found = structure_types(document, pages)
+        found = structure_types(document, _page_numbers(document))
     except _MALFORMED:
         return {}
     by_page: dict[int, dict[int, str]] = {}
@@ -262,17 +270,13 @@ def _pages(document: PDFDocument, tags: dict[int, dict[int, str]]) -> Iterator[P
         else PDFPageAggregator(manager, laparams=LAYOUT)
     )
     interpreter = PDFPageInterpreter(manager, device)
-    numbers: dict[Any, int] | None = None  # page object id → number, once a page has links
-    named: dict[str, Any] = {}  # the document's named destinations, read once
     for number, pdf_page in enumerate(PDFPage.create_pages(document), start=1):
         interpreter.process_page(pdf_page)
         layout = device.get_result()
         page = _page(number, layout, tags.get(number))
         if pdf_page.annots:
-            if numbers is None:
-                numbers = {p.pageid: n for n, p in enumerate(PDFPage.create_pages(document), 1)}
-                named = _named_dests(document)
-            links = _links(pdf_page, numbers, named, float(layout.y1))
+            named = _named_dests(document)
+            links = _links(pdf_page, _page_numbers(document), named, float(layout.y1))
             page = _with_links(page, links)
         yield page
 
@@ -290,6 +294,7 @@ def _links(
     destinations (:func:`_named_dests`)."""
     found: list[tuple[Box, int]] = []
     annots = _deref(pdf_page.annots)
+    matrix = _page_matrix(pdf_page)
     links = 0
     for ref in annots[:MAX_ANNOTATIONS] if isinstance(annots, list) else []:
         try:
@@ -304,7 +309,6 @@ def _links(
             number = _dest_page(target, numbers, named)
             if number is None or len(rect) != 4:
                 continue
-            matrix = _page_matrix(pdf_page)
             corners = [apply_matrix_pt(matrix, (x, y)) for x in rect[0::2] for y in rect[1::2]]
         except _MALFORMED:
             continue
@@ -932,7 +936,7 @@ def _outline(document: PDFDocument, page_count: int) -> tuple[Bookmark, ...]:
     refers to itself, or a long one, cannot hang or exhaust the stack."""
     if page_count == 0 or "Outlines" not in document.catalog:
         return ()
-    pages = {page.pageid: number for number, page in enumerate(PDFPage.create_pages(document), 1)}
+    pages = _page_numbers(document)
     found: list[Bookmark] = []
     seen: set[int] = set()
     try:
@@ -1013,6 +1017,7 @@ def _name_key(name: Any) -> str:
     return name.decode("latin-1") if isinstance(name, bytes) else str(name)
 
 
+@functools.lru_cache(maxsize=1)  # read once per document: by its links and its outline
 def _named_dests(document: PDFDocument) -> dict[str, Any]:
     """All the document's named destinations (from the catalog's /Dests and its /Names tree),
     by name, read once: a page of links to named places looks each up in this map. Bounded
