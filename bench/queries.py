@@ -37,13 +37,11 @@ def query_mix(index: ArticleIndex, count: int, seed: int) -> list[Query]:
     """``count`` queries, a fifth of each kind, in a shuffled (seeded) order."""
     rng = random.Random(seed)
     words = _words()
-    table = index.facet_table()
     values = {
-        t: sorted(table.labels.get(t, {}))
-        for t in ("theme", "region", "agency", "operation", "year")
+        t: sorted(index.values(t)) for t in ("theme", "region", "agency", "operation", "year")
     }
     values = {t: v for t, v in values.items() if v}
-    phrases = [label.lower() for label in table.labels.get("theme", {}).values() if " " in label]
+    phrases = [label.lower() for label in index.values("theme").values() if " " in label]
     phrases += [p for p in _bigrams() if len(phrases) < 60]
     out: list[Query] = []
     for i in range(count):

@@ -29,7 +29,7 @@ from indexer.config import (
 )
 from indexer.entity_types import CHIP_TYPES, IDS
 from indexer.errors import BulletinsError, SearchQueryError, StorageError
-from indexer.index import SORTS, ArticleIndex, IndexLockedError, SearchPage
+from indexer.index import SORTS, ArticleIndex, IndexLockedError
 from indexer.ocr import INSTALL_HINT, missing_tools
 from indexer.pipeline import (
     FAILURE_REASONS,
@@ -49,6 +49,7 @@ from indexer.processes import (
     stop_requested,
     stop_signals_blocked,
 )
+from indexer.results import SearchPage
 from indexer.tagging.evaluate import evaluate
 from indexer.tagging.gazetteer import Gazetteer, resolve_filter
 from indexer.textnorm import (

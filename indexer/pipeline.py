@@ -57,6 +57,7 @@ from indexer.index import (
 from indexer.models import Article, Edition, ExtractedPdf, SourceFile
 from indexer.ocr import INSTALL_HINT, ocr_pdf
 from indexer.processes import check_stop, defer_stops
+from indexer.results import StoredEdition
 from indexer.split import split_edition
 from indexer.tagging.gazetteer import Gazetteer
 from indexer.tagging.tagger import TAGGER_VERSION, Tagged, tag_article
@@ -786,15 +787,14 @@ def _rewrite_unchanged(
     stored = old.stored_edition(edition_id(relative))
     if stored is None:
         return outcome
-    edition, articles, docs = stored
     if record.get("status") == "failed":  # failing now, but indexed from an earlier version
-        batch.carry_over(old, edition.id)
+        batch.carry_over(old, stored.edition.id)
         return outcome
-    tags = tag_articles(tuple(articles), gazetteer)
-    changes.extend(_entity_changes(articles, tags, docs))
-    edition = apply_manifest(edition, manifest.get(relative))
-    batch.add_edition(edition, articles, tags, version, PIPELINE_VERSION)
-    return replace(outcome, articles=len(articles))
+    tags = tag_articles(stored.articles, gazetteer)
+    changes.extend(_entity_changes(stored, tags))
+    edition = apply_manifest(stored.edition, manifest.get(relative))
+    written = batch.retag(replace(stored, edition=edition), tags, version)
+    return replace(outcome, articles=written)
 
 
 def _ingest_job(
@@ -898,13 +898,11 @@ def _run_record(settings: Settings, report: BuildReport) -> dict[str, Any]:
     }
 
 
-def _entity_changes(
-    articles: list[Article], tags: dict[str, Tagged], docs: dict[str, dict[str, Any]]
-) -> Iterator[EntityChange]:
-    for article in articles:
+def _entity_changes(stored: StoredEdition, tags: dict[str, Tagged]) -> Iterator[EntityChange]:
+    for article in stored.articles:
         before = {
             (type_, id_, label)
-            for type_, items in (docs[article.id].get("entities") or {}).items()
+            for type_, items in stored.entities.get(article.id, {}).items()
             for id_, label in items
         }
         after = {
@@ -948,7 +946,7 @@ def index_status(root: Path, index: ArticleIndex | None = None) -> dict[str, Any
         opened = index or ArticleIndex(root)
         try:
             status["articles"] = opened.count()
-            status["editions"] = len(opened.facet_table().labels.get("edition", {}))
+            status["editions"] = len(opened.values("edition"))
             status.update(opened.health())
         except (IndexDamagedError, IndexNotFoundError) as exc:
             status["problem"] = str(exc)

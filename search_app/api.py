@@ -57,14 +57,14 @@ def entity(type_: str, entity_id: str) -> Any:
 def editions() -> Any:
     out = []
     for edition in archive().index.editions():
-        articles = edition.pop("articles")
         out.append(
             {
-                **{k: v for k, v in edition.items() if k not in ("source", "file")},
-                "pdf": url_for("pages.edition_pdf", edition_id=edition["id"]),
+                **{k: v for k, v in edition.record.items() if k not in ("source", "file")},
+                "label": edition.label,
+                "pdf": url_for("pages.edition_pdf", edition_id=edition.id),
                 "articles": [
                     {"id": a.id, "title": a.title, "section": a.section, "pages": a.pages}
-                    for a in articles
+                    for a in edition.articles
                 ],
             }
         )

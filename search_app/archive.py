@@ -9,8 +9,9 @@ from typing import Any
 
 from indexer.config import Settings
 from indexer.errors import BulletinsError, IndexNotFoundError
-from indexer.index import ENTITY_TYPES, ArticleIndex, SearchHit, SearchPage, index_health
+from indexer.index import ENTITY_TYPES, ArticleIndex, index_health
 from indexer.pipeline import index_status
+from indexer.results import SearchHit, SearchPage
 from indexer.tagging.gazetteer import Gazetteer, resolve_filter
 from search_app.params import SearchParams
 
@@ -30,8 +31,8 @@ class Archive:
 
     @property
     def index(self) -> ArticleIndex:
-        """The open index. Its searcher is opened at once: from then on it answers even if the
-        index folder is damaged or its generation deleted (see ``ArticleIndex.searcher``).
+        """The open index. Its generation is opened at once: from then on it answers even if
+        the index folder is damaged or its generation deleted (see ``ArticleIndex``).
 
         :raise IndexUnavailableError: if there is no index to open (yet).
         """
@@ -40,7 +41,7 @@ class Archive:
                 try:
                     opened = ArticleIndex(self.settings.index_dir)
                     try:
-                        opened.searcher()
+                        opened.count()
                     except BaseException:
                         opened.close()
                         raise
@@ -113,8 +114,7 @@ class Archive:
         return matches
 
     def _section(self, value: str) -> str:
-        sections = self.index.facet_table().labels.get("section", {})
-        for section in sections:
+        for section in self.index.values("section"):
             if section.casefold() == value.casefold():
                 return section
         return value

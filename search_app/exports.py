@@ -6,7 +6,8 @@ import csv
 import io
 from collections.abc import Callable, Iterable, Iterator
 
-from indexer.index import ENTITY_TYPES, SearchHit
+from indexer.index import ENTITY_TYPES
+from indexer.results import SearchHit
 from indexer.textnorm import display_text
 
 CSV_COLUMNS = (

@@ -10,8 +10,9 @@ from markupsafe import Markup
 
 from indexer.entity_types import BY_ID, CHIP_TYPES
 from indexer.entity_types import FACET_ORDER as ENTITY_FACET_ORDER
-from indexer.index import SearchHit, month_name
+from indexer.index import month_name
 from indexer.pipeline import FAILURE_REASONS
+from indexer.results import SearchHit
 from indexer.textnorm import LABEL_CHARS, MESSAGE_CHARS, TITLE_CHARS, display_text, safe_text
 from search_app.params import SearchParams
 

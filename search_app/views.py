@@ -20,7 +20,8 @@ from flask import (
 
 from indexer.entity_types import chip_css
 from indexer.errors import SearchQueryError
-from indexer.index import ENTITY_TYPES, SearchHit
+from indexer.index import ENTITY_TYPES
+from indexer.results import SearchHit
 from indexer.tagging.gazetteer import UnknownEntityError
 from indexer.textnorm import display_text
 from search_app.archive import Archive

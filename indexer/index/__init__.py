@@ -1,15 +1,14 @@
-"""The search index. Nothing outside this package imports whoosh or writes an index folder."""
+"""The search index on Whoosh: the engine behind the seam of ``indexer.backend``.
 
-from indexer.index._backend import (
-    ArticleIndex,
-    ArticleView,
-    Batch,
-    SearchHit,
-    SearchPage,
-    article_document,
-)
-from indexer.index._entity import EntityView
+Nothing outside this package imports whoosh or writes an index folder. The result types are
+``indexer.results``; ``ArticleIndex`` is the engine as served, ``PlainIndex`` the same index
+read with Whoosh's own search only (the reference the contract tests hold both to).
+"""
+
+from indexer.index._backend import ArticleIndex, Batch, bare_whoosh_top
+from indexer.index._documents import article_document
 from indexer.index._facets import month_name
+from indexer.index._plain import PlainIndex
 from indexer.index._schema import ENTITY_TYPES, FACET_TYPES, QUERY_FIELDS, SCHEMA_VERSION, SORTS
 from indexer.index._store import (
     CACHE_DIR,
@@ -35,14 +34,12 @@ __all__ = [
     "SCHEMA_VERSION",
     "SORTS",
     "ArticleIndex",
-    "ArticleView",
     "Batch",
-    "EntityView",
     "IndexLockedError",
+    "PlainIndex",
     "Resolution",
-    "SearchHit",
-    "SearchPage",
     "article_document",
+    "bare_whoosh_top",
     "clean_up",
     "index_health",
     "live_dir",

@@ -1,16 +1,22 @@
-"""The article index: the only code that opens, writes or searches Whoosh indexes."""
+"""The Whoosh implementation of the search-backend seam (``indexer.backend``).
+
+``ArticleIndex`` opens an index folder (the generation ``CURRENT`` names, reopened when a new
+one is published), writes generations through ``Batch``, and answers searches with the
+package's acceleration: match sets (``_sets``), BM25F over every match (``_rank``) and facet
+tables (``_facets``), built once per generation. ``PlainIndex`` (``_plain``) answers the same
+questions with Whoosh's own search, as the reference the acceleration is checked against.
+"""
 
 from __future__ import annotations
 
 import functools
 import pickle
-import re
 import struct
 import threading
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,9 +26,17 @@ from whoosh import index, query, sorting
 from whoosh.filedb.filestore import FileStorage, RamStorage
 from whoosh.searching import Hit, Searcher
 
+from indexer.backend import ArchiveReader
 from indexer.errors import IndexDamagedError, IndexNotFoundError, SearchQueryError
-from indexer.index._entity import EntityView, entity_view
+from indexer.index._documents import (
+    article_document,
+    hit_from_stored,
+    restored,
+    stored_edition,
+)
+from indexer.index._entity import entity_view
 from indexer.index._facets import FacetTable, edition_label
+from indexer.index._filters import restriction, wanted_leaves
 from indexer.index._highlight import highlight_whole, lead, snippet
 from indexer.index._query import is_plain, parse_query
 from indexer.index._rank import Ranker
@@ -39,91 +53,20 @@ from indexer.index._spelling import Speller, spelling_words, write_vocabulary
 from indexer.index._store import index_health, live_dir, read_pointer
 from indexer.index._whoosh_fixes import apply as _apply_whoosh_fixes
 from indexer.models import Article, Edition
+from indexer.results import (
+    ArticleView,
+    EditionSummary,
+    EntityView,
+    SearchHit,
+    SearchPage,
+    StoredEdition,
+)
 from indexer.tagging.tagger import Tagged
 
 _apply_whoosh_fixes()
 
 _T = TypeVar("_T")
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
 MORE_LIKE_TERMS = 25
-
-
-@dataclass(frozen=True)
-class SearchHit:
-    id: str
-    title: str
-    section: str | None
-    edition: dict[str, Any]
-    pages: list[int]
-    snippet: str  # HTML: escaped text with <mark> around matches
-    entities: dict[str, list[dict[str, str]]]
-    score: float
-    source: str  # the PDF's path as the corpus folder was given (for the terminal)
-    file: str = ""  # the PDF's path inside the corpus folder
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "section": self.section,
-            "edition": self.edition,
-            "pages": self.pages,
-            "snippet": self.snippet,
-            "entities": self.entities,
-            "score": round(self.score, 4),
-            "file": self.file,
-        }
-
-
-@dataclass(frozen=True)
-class SearchPage:
-    query: str
-    total: int
-    page: int
-    per_page: int
-    results: list[SearchHit]
-    facets: dict[str, Any] = field(default_factory=dict)
-    match: str = "all"  # "any" when no article had every word and the words were relaxed
-    sort: str = "relevance"
-    did_you_mean: str | None = None  # the query with misspelt words corrected, if that matches
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "query": self.query,
-            "total": self.total,
-            "page": self.page,
-            "per_page": self.per_page,
-            "sort": self.sort,
-            "match": self.match,
-            "did_you_mean": self.did_you_mean,
-            "results": [hit.to_json() for hit in self.results],
-            "facets": self.facets,
-        }
-
-
-@dataclass(frozen=True)
-class ArticleView:
-    """One article for reading: its stored fields, its text highlighted, and its neighbours."""
-
-    hit: SearchHit
-    body_html: str  # escaped, query terms in <mark>, paragraphs separated by blank lines
-    title_html: str
-    mentions: list[list[Any]]
-    related: list[SearchHit]  # more like this
-    same_edition: list[SearchHit]  # the edition's other articles, in order
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            **self.hit.to_json(),
-            "body": self.body_html,
-            "mentions": self.mentions,
-            "related": [h.to_json() for h in self.related],
-            "same_edition": [h.to_json() for h in self.same_edition],
-        }
 
 
 @dataclass(frozen=True)
@@ -137,51 +80,6 @@ class _Match:
     @property
     def total(self) -> int:
         return int(np.count_nonzero(self.mask))
-
-
-def article_document(
-    article: Article,
-    edition: Edition,
-    tags: Tagged | None = None,
-    tagger_version: str = "",
-    pipeline_version: str = "",
-) -> dict[str, Any]:
-    """The stored and indexed fields for one article."""
-    doc: dict[str, Any] = {
-        "id": article.id,
-        "edition_id": edition.id,
-        "edition_title": edition.title,
-        "date": edition.date or "",
-        "ordinal": article.ordinal,
-        "section": article.section or "",
-        "title": article.title,
-        "title_from": article.title_from,
-        "body": article.body,
-        "section_key": article.section or "",
-        "pages": ",".join(str(p) for p in article.pages),
-        "source": edition.source,
-        "file": edition.file,
-        "edition_record": asdict(edition),
-        "pipeline_version": pipeline_version,
-    }
-    if tags is not None:
-        doc.update(tag_fields(tags, tagger_version))
-    if edition.number is not None:
-        doc["edition"] = edition.number
-    if edition.date:
-        doc["year"] = int(edition.date[:4])
-    return doc
-
-
-def tag_fields(tags: Tagged, tagger_version: str) -> dict[str, Any]:
-    """The entity fields of an article's document."""
-    doc: dict[str, Any] = {t: ",".join(tags.filters.get(t, [])) for t in ENTITY_TYPES}
-    doc["entity_names"] = tags.names
-    doc["entities"] = {t: [list(item) for item in items] for t, items in tags.entities.items()}
-    doc["filter_labels"] = tags.labels
-    doc["mentions"] = [[m.type, m.id, m.field, m.start, m.end, m.how] for m in tags.mentions]
-    doc["tagger_version"] = tagger_version
-    return doc
 
 
 class _FolderIndex(index.FileIndex):  # type: ignore[misc]  # Whoosh is untyped
@@ -284,7 +182,7 @@ class _Rows:
         except StopIteration:
             self.close()
             raise
-        return _hit_from_stored(self._generation.searcher.stored_fields(docnum), "", score)
+        return hit_from_stored(self._generation.searcher.stored_fields(docnum), "", score)
 
     def close(self) -> None:
         index, self._index = self._index, None
@@ -339,7 +237,7 @@ class ArticleIndex:
         if self.path is None:
             return {"generation": None, "problem": None}
         with suppress(IndexNotFoundError):
-            self.searcher()
+            self._searcher()
         return index_health(self.path, self._live)
 
     # -- writing ------------------------------------------------------------------------------
@@ -373,40 +271,19 @@ class ArticleIndex:
             batch.delete_edition(edition.id)
             return batch.add_edition(edition, articles, tags, tagger_version, pipeline_version)
 
-    def carry_over(self, other: ArticleIndex, edition_id: str) -> int:
+    def carry_over(self, other: ArchiveReader, edition_id: str) -> int:
         """Copy every article of ``edition_id`` from ``other`` into this index."""
         with self.batch() as batch:
             return batch.carry_over(other, edition_id)
 
     @_consistent
-    def stored_edition(
-        self, edition_id: str
-    ) -> tuple[Edition, list[Article], dict[str, dict[str, Any]]] | None:
-        """An edition as indexed: its record, its articles and each article's stored fields."""
-        docs = self._edition_docs(edition_id)
-        if not docs or not docs[0].get("edition_record"):
-            return None
-        try:
-            edition = Edition(**docs[0]["edition_record"])
-        except TypeError:  # written by another version: read the PDF again
-            return None
-        articles = [
-            Article(
-                id=d["id"],
-                edition_id=d["edition_id"],
-                ordinal=d["ordinal"],
-                title=d["title"],
-                title_from=d.get("title_from", "heading"),
-                section=d.get("section") or None,
-                pages=_pages(d),
-                body=d["body"],
-            )
-            for d in docs
-        ]
-        return edition, articles, {d["id"]: d for d in docs}
+    def stored_edition(self, edition_id: str) -> StoredEdition | None:
+        """An edition as indexed: its record, its articles and the entities each was filed
+        under; None if absent or written by a version that did not store it whole."""
+        return stored_edition(self._edition_docs(edition_id))
 
     # -- reading ------------------------------------------------------------------------------
-    def searcher(self) -> Searcher:
+    def _searcher(self) -> Searcher:
         """A searcher for the newest committed index, reused until that changes.
 
         Each call checks which generation is live (a rebuilt index is published as a new
@@ -517,15 +394,15 @@ class ArticleIndex:
             return True
         return False
 
-    def facet_table(self) -> FacetTable:
+    def _facet_table(self) -> FacetTable:
         with self._pinned() as generation:
-            sets = self.doc_sets()
+            sets = self._doc_sets()
             with self._lock:
                 if generation.facets is None:
                     generation.facets = FacetTable.build(sets, generation.searcher.stored_fields)
                 return generation.facets
 
-    def doc_sets(self) -> DocSets:
+    def _doc_sets(self) -> DocSets:
         """Unscored match sets over the current generation (see _sets)."""
         generation = self._generation()
         with self._lock:
@@ -533,10 +410,10 @@ class ArticleIndex:
                 generation.sets = DocSets(generation.searcher)
             return generation.sets
 
-    def ranker(self) -> Ranker:
+    def _ranker(self) -> Ranker:
         """Relevance scores over the current generation (see _rank)."""
         with self._pinned() as generation:
-            sets = self.doc_sets()
+            sets = self._doc_sets()
             with self._lock:
                 if generation.ranker is None:
                     generation.ranker = Ranker(generation.searcher, sets)
@@ -575,7 +452,7 @@ class ArticleIndex:
 
     @_consistent
     def count(self) -> int:
-        return int(self.searcher().doc_count())
+        return int(self._searcher().doc_count())
 
     @_consistent
     def search(
@@ -607,12 +484,12 @@ class ArticleIndex:
         match = self._match(text, filters, sort, date_from, date_to, relax)
         terms = self._terms(match.parsed)["body"]
         analyzer = self._ix.schema["body"].analyzer
-        searcher = self.searcher()
+        searcher = self._searcher()
         hits = []
         for docnum, score in self._ranked(match, (page - 1) * per_page, page * per_page):
             stored = searcher.stored_fields(docnum)
             hits.append(
-                _hit_from_stored(stored, snippet(stored.get("body", ""), terms, analyzer), score)
+                hit_from_stored(stored, snippet(stored.get("body", ""), terms, analyzer), score)
             )
         total = match.total
         facets = self._facets_for(match, filters, date_from, date_to, facet_limit)
@@ -644,13 +521,13 @@ class ArticleIndex:
         how many articles adding them would bring."""
         if limit == 0:
             return {}
-        table = self.facet_table()
-        sets = self.doc_sets()
+        table = self._facet_table()
+        sets = self._doc_sets()
         active = [t for t, values in (filters or {}).items() if values]
         facets = table.counts(match.mask, limit, [t for t in FACET_TYPES if t not in active])
         for type_ in active:
             others = {t: v for t, v in (filters or {}).items() if t != type_}
-            restrict = _restriction(others, date_from, date_to)
+            restrict = restriction(others, date_from, date_to)
             wanted = sets.of(match.parsed)
             if restrict is not None:
                 wanted &= sets.of(restrict)
@@ -685,14 +562,16 @@ class ArticleIndex:
             ids = np.flatnonzero(match.mask)
             ranked = ids[np.argsort(self._order(match.sort)[ids], kind="stable")]
             return [(int(d), 0.0) for d in ranked[start:stop]]
+        if not match.mask.any():  # (an empty filter set would be no filter to Whoosh)
+            return []
         ranking = without_positions(match.parsed)
-        ranker = self.ranker()
+        ranker = self._ranker()
         if ranker.supports(ranking):
             return ranker.top(ranking, match.mask, start, stop)
         allowed = None
         if match.restricted or ranking is not match.parsed:
             allowed = set(np.flatnonzero(match.mask).tolist())
-        results = self.searcher().search(ranking, limit=stop, filter=allowed)
+        results = self._searcher().search(ranking, limit=stop, filter=allowed)
         return [(int(docnum), float(score)) for score, docnum in results.top_n[start:stop]]
 
     def _match(
@@ -706,8 +585,8 @@ class ArticleIndex:
     ) -> _Match:
         if sort not in SORTS:
             raise SearchQueryError(f"Unknown sort {sort!r}: use one of {', '.join(SORTS)}.")
-        restrict = _restriction(filters, date_from, date_to)
-        sets = self.doc_sets()
+        restrict = restriction(filters, date_from, date_to)
+        sets = self._doc_sets()
         allowed = sets.of(restrict) if restrict is not None else None
         parsed = parse_query(text, self._ix.schema, DEFAULT_FIELDS, QUERY_FIELDS)
         if sort == "relevance" and isinstance(parsed, query.Every):
@@ -725,14 +604,14 @@ class ArticleIndex:
         return _Match(parsed, mask, how, sort, allowed is not None)
 
     @_consistent
-    def bare_top(
+    def _bare_top(
         self, text: str, filters: Mapping[str, Sequence[str]] | None = None, limit: int = 10
     ) -> list[str]:
         """The ids of the best ``limit`` matches by Whoosh alone: no count, facets, snippets or
         relaxation (the baseline that benchmarks compare ``search`` with)."""
         parsed = parse_query(text, self._ix.schema, DEFAULT_FIELDS, QUERY_FIELDS)
-        restrict = _restriction(filters, None, None)
-        results = self.searcher().search(parsed, limit=limit, filter=restrict)
+        restrict = restriction(filters, None, None)
+        results = self._searcher().search(parsed, limit=limit, filter=restrict)
         return [hit["id"] for hit in results]
 
     def _did_you_mean(
@@ -759,27 +638,23 @@ class ArticleIndex:
     @_consistent
     def entity_counts(self) -> dict[str, list[dict[str, Any]]]:
         """Every entity with the number of articles filed under it, by type."""
-        return self.facet_table().counts(self.doc_sets().live, types=ENTITY_TYPES)
+        return self._facet_table().counts(self._doc_sets().live, types=ENTITY_TYPES)
 
     @_consistent
     def label(self, type_: str, id_: str) -> str | None:
         """The display name of a filter value the index knows, else None."""
-        return self.facet_table().label(type_, id_)
+        return self._facet_table().label(type_, id_)
 
     @_consistent
-    def get(self, article_id: str) -> dict[str, Any] | None:
-        stored = self.searcher().document(id=article_id)
-        return dict(stored) if stored else None
-
-    @_consistent
-    def all_documents(self) -> list[dict[str, Any]]:
-        return [dict(doc) for doc in self.searcher().documents()]
+    def values(self, type_: str) -> dict[str, str]:
+        """Every value of a filter type the index holds, ``{id: label}``."""
+        return dict(self._facet_table().labels.get(type_, {}))
 
     @_consistent
     def article(self, article_id: str, text: str = "", related: int = 5) -> ArticleView | None:
         """An article with ``text``'s terms marked in it, related articles and its edition's
         others; ``None`` if there is no such article. A malformed ``text`` marks nothing."""
-        searcher = self.searcher()
+        searcher = self._searcher()
         docnum = searcher.document_number(id=article_id)
         if docnum is None:
             return None
@@ -796,16 +671,16 @@ class ArticleIndex:
         title_html = highlight_whole(stored["title"], terms["title"], schema["title"].analyzer)
         similar = searcher.more_like(docnum, "body", top=related, numterms=MORE_LIKE_TERMS)
         neighbours = [
-            _hit_from_stored(d, lead(d.get("body", "")), 0.0)
+            hit_from_stored(d, lead(d.get("body", "")), 0.0)
             for d in self._edition_docs(stored["edition_id"])
             if d["id"] != article_id
         ]
         return ArticleView(
-            hit=_hit_from_stored(stored, lead(stored.get("body", "")), 0.0),
+            hit=hit_from_stored(stored, lead(stored.get("body", "")), 0.0),
             body_html=body_html,
             title_html=title_html,
             mentions=list(stored.get("mentions") or []),
-            related=[_hit_from_stored(h.fields(), lead(h["body"]), _score(h)) for h in similar],
+            related=[hit_from_stored(h.fields(), lead(h["body"]), _score(h)) for h in similar],
             same_edition=neighbours,
         )
 
@@ -813,8 +688,8 @@ class ArticleIndex:
         """The words a query looks for in the title and body (analysed forms), wildcards
         expanded against the index."""
         terms: dict[str, set[str]] = {"title": set(), "body": set()}
-        reader = self.searcher().reader()
-        for leaf in _wanted_leaves(parsed):
+        reader = self._searcher().reader()
+        for leaf in wanted_leaves(parsed):
             if leaf.field() not in terms:
                 continue
             if isinstance(leaf, query.MultiTerm):  # prefix*, wild?card, fuzzy~: what they match
@@ -825,29 +700,29 @@ class ArticleIndex:
         return terms
 
     @_consistent
-    def editions(self) -> list[dict[str, Any]]:
+    def editions(self) -> list[EditionSummary]:
         """Every edition, newest first: its record, label and articles in order."""
         by_edition: dict[str, list[dict[str, Any]]] = {}
-        for doc in self.searcher().documents():
+        for doc in self._searcher().documents():
             by_edition.setdefault(doc["edition_id"], []).append(dict(doc))
         out = []
         for edition_id, docs in by_edition.items():
             docs.sort(key=lambda d: d["ordinal"])
             first = docs[0]
             out.append(
-                {
-                    **(first.get("edition_record") or {"id": edition_id}),
-                    "label": edition_label(first),
-                    "articles": [_hit_from_stored(d, "", 0.0) for d in docs],
-                }
+                EditionSummary(
+                    dict(first.get("edition_record") or {"id": edition_id}),
+                    edition_label(first),
+                    [hit_from_stored(d, "", 0.0) for d in docs],
+                )
             )
-        out.sort(key=lambda e: (e.get("date") or "", e.get("number") or 0), reverse=True)
+        out.sort(key=lambda e: (e.date or "", e.number or 0), reverse=True)
         return out
 
     @_consistent
     def edition_file(self, edition_id: str) -> str | None:
         """The PDF of an indexed edition, relative to the corpus folder, or None."""
-        stored = self.searcher().document(edition_id=edition_id)
+        stored = self._searcher().document(edition_id=edition_id)
         return str(stored["file"]) if stored and stored.get("file") else None
 
     @_consistent
@@ -856,7 +731,7 @@ class ArticleIndex:
         article is filed under it."""
         if type_ not in ENTITY_TYPES:
             return None
-        results = self.searcher().search(
+        results = self._searcher().search(
             query.Term(type_, id_),
             limit=None,
             sortedby=[sorting.FieldFacet("date", reverse=True), sorting.FieldFacet("ordinal")],
@@ -865,12 +740,12 @@ class ArticleIndex:
         if not docs:
             return None
         label = self.label(type_, id_) or id_
-        hits = [_hit_from_stored(d, lead(d.get("body", "")), 0.0) for d in docs]
+        hits = [hit_from_stored(d, lead(d.get("body", "")), 0.0) for d in docs]
         return entity_view(type_, id_, label, docs, hits, self._edition_list())
 
     def _edition_list(self) -> list[tuple[str, str, str]]:
         """Every edition as (id, label, date), oldest first."""
-        table = self.facet_table()
+        table = self._facet_table()
         order = table.order["edition"]
         return [
             (edition_id, label, order.get(edition_id, "").split("\t")[0])
@@ -888,7 +763,7 @@ class ArticleIndex:
 
     def _edition_docs(self, edition_id: str) -> list[dict[str, Any]]:
         return sorted(
-            (dict(d) for d in self.searcher().documents(edition_id=edition_id)),
+            (dict(d) for d in self._searcher().documents(edition_id=edition_id)),
             key=lambda d: d["ordinal"],
         )
 
@@ -918,12 +793,31 @@ class Batch:
             count += 1
         return count
 
-    def carry_over(self, other: ArticleIndex, edition_id: str) -> int:
-        """Copy every article of ``edition_id`` from ``other``."""
-        docs = [dict(d) for d in other.searcher().documents(edition_id=edition_id)]
-        for doc in docs:
-            self.add_stored(doc)
-        return len(docs)
+    def carry_over(self, other: ArchiveReader, edition_id: str) -> int:
+        """Copy every article of ``edition_id`` from ``other``: its stored fields as they are
+        when it is a Whoosh index (whatever version wrote them), else as it gives them back."""
+        if isinstance(other, ArticleIndex):
+            docs = other._edition_docs(edition_id)
+            for doc in docs:
+                self.add_document(restored(doc))
+            return len(docs)
+        stored = other.stored_edition(edition_id)
+        if stored is None:
+            return 0
+        return self.add_edition(
+            stored.edition,
+            stored.articles,
+            None,
+            "",
+            stored.pipeline_version,
+        )
+
+    def retag(self, stored: StoredEdition, tags: Mapping[str, Tagged], tagger_version: str) -> int:
+        """Write a stored edition again with new entity tags."""
+        self.delete_edition(stored.edition.id)
+        return self.add_edition(
+            stored.edition, stored.articles, tags, tagger_version, stored.pipeline_version
+        )
 
     def add_document(self, doc: dict[str, Any]) -> None:
         self._learn(doc)
@@ -933,78 +827,8 @@ class Batch:
         for name in ("title", "body"):
             self.words.update(spelling_words(doc.get(name) or ""))
 
-    def add_stored(self, stored: dict[str, Any]) -> None:
-        """Re-add a document from its stored fields (derived fields recomputed)."""
-        doc = dict(stored)
-        if doc.get("date"):
-            doc["year"] = int(doc["date"][:4])
-        doc["section_key"] = doc.get("section") or ""
-        for type_, ids in (doc.get("filter_labels") or {}).items():
-            doc[type_] = ",".join(ids)
-        self.add_document(doc)
-
     def delete_edition(self, edition_id: str) -> None:
         self._writer.delete_by_term("edition_id", edition_id)
-
-
-def _restriction(
-    filters: Mapping[str, Sequence[str]] | None, date_from: str | None, date_to: str | None
-) -> query.Query | None:
-    """OR within a type, AND across types, and the date range."""
-    groups: list[query.Query] = []
-    for type_, values in (filters or {}).items():
-        if not values:
-            continue
-        if type_ not in FACET_TYPES:
-            raise SearchQueryError(
-                f"Unknown filter {type_!r}: use one of {', '.join(FACET_TYPES)}."
-            )
-        groups.append(query.Or([_filter_term(type_, value) for value in values]))
-    if date_from or date_to:
-        start, end = _bound(date_from, "from", first=True), _bound(date_to, "to", first=False)
-        if start and end and start > end:
-            raise SearchQueryError(f"The date range is empty: {date_from} is after {date_to}.")
-        groups.append(query.TermRange("date", start or "0000", end or "9999-99-99"))
-    return query.And(groups) if groups else None
-
-
-def _filter_term(type_: str, value: str) -> query.Query:
-    if type_ == "edition":
-        return query.Term("edition_id", value)
-    if type_ == "section":
-        return query.Term("section_key", value)
-    if type_ == "year":
-        if not re.fullmatch(r"\d{4}", value.strip()):
-            raise SearchQueryError(f"A year is four digits, not {value!r}.")
-        return query.Term("date", value.strip()) | query.Prefix("date", value.strip() + "-")
-    return query.Term(type_, value)
-
-
-def _bound(value: str | None, name: str, *, first: bool) -> str | None:
-    """A date bound comparable, as text, with edition dates written YYYY, YYYY-MM or YYYY-MM-DD:
-    a start as given; an end padded past the last day it covers ("2017" → "2017-12-99")."""
-    if not value or not value.strip():
-        return None
-    found = _DATE.match(value.strip())
-    if not found or (found.group(2) and not 1 <= int(found.group(2)) <= 12):
-        raise SearchQueryError(f"The {name!r} date must be YYYY or YYYY-MM, not {value!r}.")
-    year, month = found.group(1), found.group(2)
-    if first:
-        return f"{year}-{month}" if month else year
-    return f"{year}-{month or '12'}-99"
-
-
-def _wanted_leaves(q: query.Query) -> Iterator[query.Query]:
-    """The query's leaves, except those under NOT (words the articles must not contain)."""
-    if isinstance(q, query.Not):
-        return
-    if isinstance(q, query.AndNot):
-        yield from _wanted_leaves(q.a)
-    elif q.is_leaf():
-        yield q
-    else:
-        for child in q.children():
-            yield from _wanted_leaves(child)
 
 
 def _sort_fields(reader: Any) -> Iterator[tuple[int, tuple[str, int]]]:
@@ -1026,28 +850,12 @@ def _score(hit: Hit) -> float:
     return float(hit.score) if isinstance(hit.score, int | float) else 0.0  # 0 when sorted
 
 
-def _pages(stored: Mapping[str, Any]) -> tuple[int, ...]:
-    return tuple(int(p) for p in str(stored.get("pages", "")).split(",") if p)
-
-
-def _hit_from_stored(stored: Mapping[str, Any], snippet: str, score: float) -> SearchHit:
-    return SearchHit(
-        id=stored["id"],
-        title=stored["title"],
-        section=stored.get("section") or None,
-        edition={
-            "id": stored["edition_id"],
-            "number": stored.get("edition"),
-            "title": stored.get("edition_title"),
-            "date": stored.get("date") or None,
-        },
-        pages=list(_pages(stored)),
-        snippet=snippet,
-        entities={
-            type_: [{"id": id_, "label": label} for id_, label in items]
-            for type_, items in (stored.get("entities") or {}).items()
-        },
-        score=score,
-        source=stored.get("source", ""),
-        file=stored.get("file", ""),
-    )
+def bare_whoosh_top(
+    index: ArticleIndex,
+    text: str,
+    filters: Mapping[str, Sequence[str]] | None = None,
+    limit: int = 10,
+) -> list[str]:
+    """The ids of the best ``limit`` matches by Whoosh alone, without counts, facets, snippets
+    or relaxation: the baseline the benchmarks compare ``search`` with."""
+    return index._bare_top(text, filters, limit)

@@ -4,38 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from indexer.index._backend import SearchHit
+from indexer.results import EntityView, SearchHit
 
 CO_MENTION_LIMIT = 12
-
-
-@dataclass(frozen=True)
-class EntityView:
-    type: str
-    id: str
-    label: str
-    articles: list[SearchHit]  # newest first
-    direct: int  # how many of them name it (the others name a place within it, for a region)
-    # one row per edition of the archive, oldest first: {edition, label, date, articles, mentions}
-    timeline: list[dict[str, Any]]
-    # {type: [{id, label, articles}]}: entities named in the same articles, counted per article
-    co_mentions: dict[str, list[dict[str, Any]]]
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "type": self.type,
-            "id": self.id,
-            "label": self.label,
-            "total": len(self.articles),
-            "direct": self.direct,
-            "articles": [hit.to_json() for hit in self.articles],
-            "timeline": self.timeline,
-            "co_mentions": self.co_mentions,
-        }
 
 
 def entity_view(

@@ -6,7 +6,7 @@ values of a match set is one numpy gather and one bincount, however many documen
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -111,7 +111,7 @@ def _label(type_: str, value: str, stored: dict[str, Any]) -> str:
     return value
 
 
-def edition_label(stored: dict[str, Any]) -> str:
+def edition_label(stored: Mapping[str, Any]) -> str:
     """ "Edition 7 (October 2017)", or the edition's title when it has no number."""
     number = stored.get("edition")
     name = f"Edition {number}" if number else stored.get("edition_title") or stored["edition_id"]

@@ -140,7 +140,7 @@ def test_files_removed_and_replaced_during_the_run(settings: Settings) -> None:
     }
     index = ArticleIndex(settings.index_dir)
     # the replaced file is indexed with the bytes that were read, under their own hash
-    titles = {d["title"] for d in index.all_documents() if d["edition_id"] == "e-new"}
+    titles = _titles(index, "e-new")
     assert any("Airport" in t for t in titles) and not any("Port W" in t for t in titles), titles
     index.close()
     assert read_state(settings.index_dir)["files"]["e-new.pdf"]["sha256"] == (
@@ -162,7 +162,7 @@ def test_a_file_replaced_after_it_was_read_is_read_again_next_run(settings: Sett
     report = build_index(settings)
     assert [o.file for o in report.outcomes if o.extracted] == ["c-fiction.pdf"]
     index = ArticleIndex(settings.index_dir)
-    titles = {d["title"] for d in index.all_documents() if d["edition_id"] == "c-fiction"}
+    titles = _titles(index, "c-fiction")
     assert any("Ferry" in t for t in titles), titles
 
 
@@ -482,7 +482,7 @@ def test_a_pipe_or_a_link_put_in_a_file_s_place_during_the_run_is_not_read(
     assert "not a regular file" in failed["b-fiction.pdf"]
     assert "replaced by a link" in failed["c-fiction.pdf"]
     index = ArticleIndex(settings.index_dir)
-    assert not any("Secret" in d["title"] for d in index.all_documents())
+    assert not any("Secret" in a.title for e in index.editions() for a in e.articles)
 
 
 def test_bulletins_status_reads_a_damaged_last_run_record(settings: Settings) -> None:
@@ -491,3 +491,7 @@ def test_bulletins_status_reads_a_damaged_last_run_record(settings: Settings) ->
         (settings.index_dir / "last-run.json").write_text(text)
         result = run_cli("status", "--index", str(settings.index_dir))
         assert result.returncode == 0 and "Traceback" not in result.stderr, (text, result)
+
+
+def _titles(index: ArticleIndex, edition_id: str) -> set[str]:
+    return {a.title for e in index.editions() if e.id == edition_id for a in e.articles}

@@ -35,11 +35,11 @@ queries = st.builds(
 
 def _assert_same_ranking(index: ArticleIndex, parsed: query.Query) -> None:
     ranking = without_positions(parsed)
-    ranker = index.ranker()
+    ranker = index._ranker()
     assert ranker.supports(ranking), ranking
-    mask = index.doc_sets().of(parsed)
+    mask = index._doc_sets().of(parsed)
     ours = ranker.top(ranking, mask, 0, None)
-    theirs = index.searcher().search(ranking, limit=None, filter=set(mask.nonzero()[0].tolist()))
+    theirs = index._searcher().search(ranking, limit=None, filter=set(mask.nonzero()[0].tolist()))
     expected = {int(docnum): float(score) for score, docnum in theirs.top_n}
     assert {d for d, _ in ours} == set(expected)
     for docnum, score in ours:
@@ -77,7 +77,7 @@ def test_scores_equal_whoosh_across_segments_with_deletions() -> None:
     writer = index._ix.writer()
     Batch(writer).delete_edition("e3")
     writer.commit(merge=False)
-    assert len(list(index.searcher().reader().leaf_readers())) > 1
+    assert len(list(index._searcher().reader().leaf_readers())) > 1
     for text, any_word in [("fraud", False), ("fraud wales", True), ("police -crime", False),
                            ("title:fraud OR lines", False)]:  # fmt: skip
         schema = index._ix.schema
@@ -89,7 +89,7 @@ def test_scores_equal_whoosh_across_segments_with_deletions() -> None:
 @pytest.mark.parametrize("text", ["exploit*", "polise~1", "county NEAR lines"])
 def test_other_query_shapes_are_ranked_by_whoosh(shipped_index: ArticleIndex, text: str) -> None:
     parsed = parse_query(text, shipped_index._ix.schema, DEFAULT_FIELDS, QUERY_FIELDS)
-    if not shipped_index.ranker().supports(without_positions(parsed)):
+    if not shipped_index._ranker().supports(without_positions(parsed)):
         page = shipped_index.search(text, per_page=5, relax=False)
-        expected = [h["id"] for h in shipped_index.searcher().search(parsed, limit=5)]
+        expected = [h["id"] for h in shipped_index._searcher().search(parsed, limit=5)]
         assert [h.id for h in page.results] == expected

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from indexer.index import ArticleIndex
+from indexer.index._documents import restored
 from indexer.index._query import parse_query
 from indexer.index._schema import DEFAULT_FIELDS, QUERY_FIELDS
 from indexer.models import Article, Edition
@@ -44,8 +45,8 @@ queries = st.builds(
 @given(text=queries)
 def test_match_sets_equal_whoosh(shipped_index: ArticleIndex, text: str) -> None:
     parsed = parse_query(text, shipped_index._ix.schema, DEFAULT_FIELDS, QUERY_FIELDS)
-    expected = set(shipped_index.searcher().docs_for_query(parsed))
-    mask = shipped_index.doc_sets().of(parsed)
+    expected = set(shipped_index._searcher().docs_for_query(parsed))
+    mask = shipped_index._doc_sets().of(parsed)
     assert {int(d) for d in mask.nonzero()[0]} == expected
     page = shipped_index.search(text, relax=False, per_page=100)
     assert page.total == len(expected)
@@ -55,7 +56,7 @@ def test_facet_counts_equal_counting_stored_fields(shipped_index: ArticleIndex) 
     page = shipped_index.search("police OR crime", facet_limit=None, relax=False)
     hits = {h.id for h in shipped_index.matches("police OR crime", relax=False)}
     expected: dict[str, Counter[str]] = {}
-    for doc in shipped_index.all_documents():
+    for doc in shipped_index._searcher().documents():
         if doc["id"] not in hits:
             continue
         for type_, ids in (doc.get("filter_labels") or {}).items():
@@ -96,8 +97,8 @@ def test_deleted_documents_are_neither_matched_nor_counted() -> None:
 @pytest.mark.parametrize("text", ['"county lines"', '"organised crime" police'])
 def test_phrase_ranking_keeps_only_phrase_matches(shipped_index: ArticleIndex, text: str) -> None:
     parsed = parse_query(text, shipped_index._ix.schema, DEFAULT_FIELDS, QUERY_FIELDS)
-    expected = {shipped_index.searcher().stored_fields(d)["id"]
-                for d in shipped_index.searcher().docs_for_query(parsed)}  # fmt: skip
+    expected = {shipped_index._searcher().stored_fields(d)["id"]
+                for d in shipped_index._searcher().docs_for_query(parsed)}  # fmt: skip
     page = shipped_index.search(text, per_page=100, relax=False)
     assert {h.id for h in page.results} == expected
 
@@ -125,7 +126,9 @@ def long_postings() -> ArticleIndex:
         index.add_edition(edition, articles)
     with index.batch(optimize=False) as batch:
         for i in range(0, 300, 7):
-            batch.add_stored({**index.get(f"e2:{i}"), "body": "alpha beta rare"})  # replaced
+            batch.add_document(
+                restored({**index._searcher().document(id=f"e2:{i}"), "body": "alpha beta rare"})
+            )  # replaced
     return index
 
 
@@ -139,9 +142,9 @@ def test_phrases_over_many_blocks_equal_whoosh(
 ) -> None:
     from whoosh import query
 
-    sets = long_postings.doc_sets()
+    sets = long_postings._doc_sets()
     for word in known:  # some words' sets already remembered, as after earlier searches
         sets.term("body", word)
     phrase = query.Phrase("body", words)
-    expected = set(long_postings.searcher().docs_for_query(phrase))
+    expected = set(long_postings._searcher().docs_for_query(phrase))
     assert set(np.flatnonzero(sets.of(phrase)).tolist()) == expected

@@ -24,7 +24,7 @@ def test_words_are_whooshs_unstemmed_words(text: str) -> None:
 
 
 def _vocabulary(index: ArticleIndex) -> list[str]:
-    return read_vocabulary(index._ix.storage, index.searcher().reader().generation())
+    return read_vocabulary(index._ix.storage, index._searcher().reader().generation())
 
 
 def test_each_commit_adds_its_words_and_keeps_the_last_two_files(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ def test_field_lengths_from_memory_and_a_missing_column_asked_once(tmp_path: Pat
     index.add_edition(
         EDITION, [article(EDITION, i, "Title", body) for i, body in enumerate(bodies, 1)]
     )
-    reader = index.searcher().reader()
+    reader = index._searcher().reader()
     perdoc = reader._perdoc
     storage = perdoc._storage
     asked: list[str] = []

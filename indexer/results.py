@@ -1,0 +1,172 @@
+"""What a search backend answers with: the project's own types, the same whatever the engine.
+
+Every backend (see ``indexer.backend``) returns these, and everything above the index (the
+pipeline, the command line, the web app, its API and exports) reads only these. Each has a
+``to_json`` giving the JSON contract of the API and of ``bulletins ... --json``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from indexer.models import Article, Edition
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    id: str
+    title: str
+    section: str | None
+    edition: dict[str, Any]  # id, number, title, date
+    pages: list[int]
+    snippet: str  # HTML: escaped text with <mark> around matches
+    entities: dict[str, list[dict[str, str]]]
+    score: float
+    source: str  # the PDF's path as the corpus folder was given (for the terminal)
+    file: str = ""  # the PDF's path inside the corpus folder
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "section": self.section,
+            "edition": self.edition,
+            "pages": self.pages,
+            "snippet": self.snippet,
+            "entities": self.entities,
+            "score": round(self.score, 4),
+            "file": self.file,
+        }
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    query: str
+    total: int
+    page: int
+    per_page: int
+    results: list[SearchHit]
+    # {type: [{id, label, count}]}: the matches counted per filter value
+    facets: dict[str, Any] = field(default_factory=dict)
+    match: str = "all"  # "any" when no article had every word and the words were relaxed
+    sort: str = "relevance"
+    did_you_mean: str | None = None  # the query with misspelt words corrected, if that matches
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "query": self.query,
+            "total": self.total,
+            "page": self.page,
+            "per_page": self.per_page,
+            "sort": self.sort,
+            "match": self.match,
+            "did_you_mean": self.did_you_mean,
+            "results": [hit.to_json() for hit in self.results],
+            "facets": self.facets,
+        }
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    """One article for reading: its stored fields, its text highlighted, and its neighbours."""
+
+    hit: SearchHit
+    body_html: str  # escaped, query terms in <mark>, paragraphs separated by blank lines
+    title_html: str
+    mentions: list[list[Any]]  # [type, id, field, start, end, how]
+    related: list[SearchHit]  # more like this
+    same_edition: list[SearchHit]  # the edition's other articles, in order
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            **self.hit.to_json(),
+            "body": self.body_html,
+            "mentions": self.mentions,
+            "related": [h.to_json() for h in self.related],
+            "same_edition": [h.to_json() for h in self.same_edition],
+        }
+
+
+@dataclass(frozen=True)
+class EntityView:
+    """Following one entity through the archive: its articles, timeline and company."""
+
+    type: str
+    id: str
+    label: str
+    articles: list[SearchHit]  # newest first
+    direct: int  # how many of them name it (the others name a place within it, for a region)
+    # one row per edition of the archive, oldest first: {edition, label, date, articles, mentions}
+    timeline: list[dict[str, Any]]
+    # {type: [{id, label, articles}]}: entities named in the same articles, counted per article
+    co_mentions: dict[str, list[dict[str, Any]]]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "id": self.id,
+            "label": self.label,
+            "total": len(self.articles),
+            "direct": self.direct,
+            "articles": [hit.to_json() for hit in self.articles],
+            "timeline": self.timeline,
+            "co_mentions": self.co_mentions,
+        }
+
+
+@dataclass(frozen=True)
+class EditionSummary:
+    """An indexed edition: its record, how it is labelled, and its articles in order."""
+
+    record: dict[str, Any]  # the Edition's fields as indexed (only ``id`` for an old index)
+    label: str  # "No. 7, October 2017"
+    articles: list[SearchHit]
+
+    @property
+    def id(self) -> str:
+        return str(self.record["id"])
+
+    @property
+    def title(self) -> str | None:
+        return self.record.get("title") or None
+
+    @property
+    def number(self) -> int | None:
+        number = self.record.get("number")
+        return number if isinstance(number, int) else None
+
+    @property
+    def date(self) -> str | None:
+        return self.record.get("date") or None
+
+    @property
+    def publisher(self) -> str | None:
+        return self.record.get("publisher") or None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            **self.record,
+            "label": self.label,
+            "articles": [a.to_json() for a in self.articles],
+        }
+
+
+@dataclass(frozen=True)
+class StoredEdition:
+    """An edition as an index holds it: enough to write it again without reading its PDF."""
+
+    edition: Edition
+    articles: tuple[Article, ...]
+    # by article id, the entities it was filed under when written: {type: [(id, label)]}
+    entities: dict[str, dict[str, list[tuple[str, str]]]]
+    tagger_version: str
+    pipeline_version: str
+
+    @property
+    def record(self) -> dict[str, Any]:
+        return asdict(self.edition)
