@@ -12,7 +12,7 @@ from whoosh import fields
 from indexer.index import ArticleIndex
 from indexer.index._schema import TEXT_ANALYZER
 from indexer.index._spelling import read_vocabulary, spelling_words
-from tests.indexer.test_index import EDITION, OLDER, article
+from tests.contract.test_search import EDITION, OLDER, article
 
 _TEXT_FIELD = fields.TEXT(analyzer=TEXT_ANALYZER)
 _ALPHABET = st.sampled_from(list("abcXYZ éÉçß.,-'’0129 \n\tİſﬁ_"))

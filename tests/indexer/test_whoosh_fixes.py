@@ -12,7 +12,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from indexer.index import ArticleIndex
 from indexer.index._whoosh_fixes import LengthCodes
-from tests.indexer.test_index import EDITION, article
+from tests.contract.test_search import EDITION, article
 
 
 def test_field_lengths_from_memory_and_a_missing_column_asked_once(tmp_path: Path) -> None:

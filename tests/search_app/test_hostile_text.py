@@ -29,8 +29,8 @@ from indexer.tagging.tagger import Tagged
 from search_app import create_app
 from search_app.exports import csv_cell
 from search_app.views import download_name
+from tests.contract.test_search import article as index_article
 from tests.indexer.test_hostile_text import hostile_pdf, never_shown
-from tests.indexer.test_index import article as index_article
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 HOSTILE_TITLE = "Operation NIGHT\x07JAR\u202e\u200b\x1b[2J\x00"
