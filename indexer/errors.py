@@ -39,3 +39,8 @@ class StorageError(BulletinsError):
 
 class IndexDamagedError(BulletinsError):
     """The index's files cannot be read (a damaged segment); ``bulletins index`` rebuilds it."""
+
+
+class IndexVersionError(IndexDamagedError):
+    """The index was written by another version of its engine (Whoosh) or of the classes it
+    pickles; ``bulletins index`` rebuilds it from the PDFs."""

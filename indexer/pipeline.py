@@ -704,7 +704,7 @@ def _readable_live(root: Path) -> ArticleIndex | None:
         return None
     try:
         opened = ArticleIndex(root)
-    except IndexNotFoundError:
+    except (IndexNotFoundError, IndexDamagedError):  # (written by another version, say)
         return None
     try:
         opened.count()

@@ -21,13 +21,19 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
+import whoosh
 from numpy.typing import NDArray
 from whoosh import index, query, sorting
 from whoosh.filedb.filestore import FileStorage, RamStorage
 from whoosh.searching import Hit, Searcher
 
 from indexer.backend import ArchiveReader
-from indexer.errors import IndexDamagedError, IndexNotFoundError, SearchQueryError
+from indexer.errors import (
+    IndexDamagedError,
+    IndexNotFoundError,
+    IndexVersionError,
+    SearchQueryError,
+)
 from indexer.index._documents import (
     article_document,
     hit_from_stored,
@@ -104,18 +110,38 @@ class _FolderIndex(index.FileIndex):  # type: ignore[misc]  # Whoosh is untyped
 
 
 def _open_folder(folder: Path) -> Any:
-    """``whoosh.index.open_dir``, keeping the schema (see ``_FolderIndex``).
+    """``whoosh.index.open_dir``, keeping the schema (see ``_FolderIndex``), after checking
+    that this Whoosh wrote it.
 
     :raise OSError, whoosh.index.IndexError: if the folder holds no readable index.
+    :raise IndexVersionError: if another version of Whoosh, or of the classes an index
+        pickles (``pickled_v1``), wrote it.
     """
     try:
         opened = _FolderIndex(FileStorage(str(folder)), indexname=index._DEF_INDEX_NAME)
+        written = opened._read_toc().release  # (reads the schema, pickled, too)
         opened.keep_schema()  # read now: the folder may be deleted before the first search
-        return opened
     except (OSError, index.IndexError):
         raise
+    except (ImportError, AttributeError) as exc:  # a pickled class no longer where it was
+        raise IndexVersionError(
+            f"The index at {folder} was written by another version of Bulletin Archive "
+            f"({exc}). Rebuild it with: bulletins index"
+        ) from exc
     except Exception as exc:  # a damaged table of contents raises anything (EOFError...)
         raise index.IndexError(f"unreadable index in {folder}: {exc!r}") from exc
+    check_release(tuple(written), folder)
+    return opened
+
+
+def check_release(written: tuple[int, ...], folder: Path) -> None:
+    """:raise IndexVersionError: unless the running Whoosh (pinned) wrote the index."""
+    if written != tuple(whoosh.__version__):
+        raise IndexVersionError(
+            f"The index at {folder} was written by Whoosh "
+            f"{'.'.join(map(str, written))}; this installation has Whoosh "
+            f"{whoosh.versionstring()}. Rebuild it with: bulletins index"
+        )
 
 
 # What opening or reading a generation that is being deleted or is damaged raises.

@@ -6,7 +6,7 @@ from whoosh import analysis, fields
 from whoosh.support.charset import accent_map
 
 from indexer.entity_types import IDS
-from indexer.index._analysis import StemmedText, keyword_field, text_field
+from indexer.index.pickled_v1 import StemmedText, keyword_field, text_field
 
 # English stemming, no stop words (so phrases stay exact), accents folded. The words are
 # Whoosh's default pattern, without its capturing group (so findall gives whole words).

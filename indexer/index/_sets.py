@@ -22,7 +22,7 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
-from indexer.index._analysis import TermPositions, flattened
+from indexer.index.pickled_v1 import TermPositions, flattened
 
 Mask = NDArray[np.bool_]
 CACHE_BYTES = 128 * 1024 * 1024  # remembered term arrays, per index generation

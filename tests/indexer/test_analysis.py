@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from whoosh import analysis, formats
 from whoosh.support.charset import accent_map
 
-from indexer.index._analysis import CommaTerms, StemmedText, TermPositions
 from indexer.index._schema import TEXT_ANALYZER, build_schema
+from indexer.index.pickled_v1 import CommaTerms, StemmedText, TermPositions
 
 _CHARS = st.sampled_from(list("abcXYZ éÉçßİſﬁ_.,-'’0129 \n\t"))
 _WORDS = st.sampled_from(["running", "Organised", "crimes", "U.K.", "3.5", "café", "İstanbul"])
