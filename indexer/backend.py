@@ -20,12 +20,17 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, Protocol, runtime_checkable
 
+from indexer.entity_types import IDS as ENTITY_TYPES
 from indexer.models import Article, Edition
 from indexer.results import ArticleView, EditionSummary, EntityView, SearchHit, SearchPage
 from indexer.results import StoredEdition as StoredEdition
 from indexer.tagging.tagger import Tagged
 
 Filters = Mapping[str, Sequence[str]]
+# Everything a search can be filtered and faceted by: the entity types, then the edition (its
+# id), the year and the section (as printed); and the orders results can be listed in.
+FACET_TYPES = (*ENTITY_TYPES, "edition", "year", "section")
+SORTS = ("relevance", "newest", "oldest")
 
 
 @runtime_checkable

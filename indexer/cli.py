@@ -14,7 +14,7 @@ import signal
 import socket
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -50,8 +50,10 @@ from indexer.processes import (
     stop_signals_blocked,
 )
 from indexer.results import SearchPage
+from indexer.search_request import Options, SearchRequest
+from indexer.search_request import run as run_search
 from indexer.tagging.evaluate import evaluate
-from indexer.tagging.gazetteer import Gazetteer, resolve_filter
+from indexer.tagging.gazetteer import Gazetteer
 from indexer.textnorm import (
     MESSAGE_CHARS,
     TITLE_CHARS,
@@ -508,43 +510,32 @@ def search_command(
     If there is no index yet, it is built from the corpus first.
     """
     settings = Settings.from_env(corpus_dir=corpus_dir, index_dir=index_dir)
-    filters: dict[str, list[str]] = _resolve_filters(filter_values)
-    for type_, values in (("edition", editions), ("year", years), ("section", sections)):
-        if values:
-            filters[type_] = list(values)
+    args: dict[str, Sequence[Any]] = {
+        "q": [query],
+        "page": [page],
+        "per_page": [limit],
+        "sort": [sort],
+        "from": [date_from or ""],
+        "to": [date_to or ""],
+        "edition": editions,
+        "year": years,
+        "section": sections,
+        **{name.removeprefix("filter_"): values for name, values in filter_values.items()},
+    }
     index = _open_index(settings)
-    try:
-        results = index.search(
-            query,
-            page=page,
-            per_page=limit,
-            filters=filters,
-            sort=sort,
-            date_from=date_from,
-            date_to=date_to,
-        )
+    try:  # the request the web app and the API read from a URL, read and run the same way
+        request = SearchRequest.from_args(Options(args))
+        _, results = run_search(request, index, Gazetteer.load)
     except SearchQueryError as exc:
         _fail(f"invalid query: {exc}")
+    except BulletinsError as exc:  # a filter value that names nothing
+        _fail(str(exc))
     finally:
         index.close()
     if as_json:
         click.echo(json.dumps(safe_json(results.to_json()), ensure_ascii=False, indent=2))
     else:
         _print_results(results)
-
-
-def _resolve_filters(values: dict[str, tuple[str, ...]]) -> dict[str, list[str]]:
-    if not any(values.values()):
-        return {}
-    gazetteer = Gazetteer.load()
-    filters: dict[str, list[str]] = {}
-    for name, items in values.items():
-        type_ = name.removeprefix("filter_")
-        try:
-            filters[type_] = [resolve_filter(gazetteer, type_, item) for item in items]
-        except BulletinsError as exc:
-            _fail(str(exc))
-    return {k: v for k, v in filters.items() if v}
 
 
 @cli.command("entities")

@@ -7,12 +7,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from indexer import search_request
 from indexer.config import Settings
 from indexer.errors import BulletinsError, IndexNotFoundError
-from indexer.index import ENTITY_TYPES, ArticleIndex, index_health
+from indexer.index import ArticleIndex, index_health
 from indexer.pipeline import index_status
 from indexer.results import SearchHit, SearchPage
-from indexer.tagging.gazetteer import Gazetteer, resolve_filter
+from indexer.tagging.gazetteer import Gazetteer
 from search_app.params import SearchParams
 
 
@@ -60,64 +61,18 @@ class Archive:
                 self._gazetteer = Gazetteer.load()
             return self._gazetteer
 
-    def resolve(self, params: SearchParams) -> SearchParams:
-        """Filter values as ids: a value the index knows is kept; an entity's name, alias or
-        acronym becomes its id; a section matches whatever its case.
-
-        :raise SearchQueryError, UnknownEntityError: for a value nothing matches.
-        """
-        index = self.index
-        resolved: dict[str, list[str]] = {}
-        for type_, values in params.filters:
-            out = resolved.setdefault(type_, [])
-            for value in values:
-                if index.label(type_, value) is not None:
-                    out.append(value)
-                elif type_ in ENTITY_TYPES:
-                    out.append(resolve_filter(self.gazetteer, type_, value))
-                elif type_ == "section":
-                    out.append(self._section(value))
-                else:  # edition ids and years the index does not have simply match nothing
-                    out.append(value)
-        return params.with_filters(resolved)
-
     def search(
         self, params: SearchParams, *, facet_limit: int | None = 50, relax: bool = True
     ) -> tuple[SearchParams, SearchPage]:
         """One page of results with facets, for the page, the API and the feed; with the
-        search's filters as ids."""
-        params = self.resolve(params)
-        return params, self.index.search(
-            params.q,
-            page=params.page,
-            per_page=params.per_page,
-            filters=params.filter_map,
-            sort=params.sort,
-            date_from=params.date_from,
-            date_to=params.date_to,
-            facet_limit=facet_limit,
-            relax=relax,
+        search's filters as ids (see ``indexer.search_request.run``)."""
+        return search_request.run(
+            params, self.index, lambda: self.gazetteer, facet_limit=facet_limit, relax=relax
         )
 
     def every_match(self, params: SearchParams) -> Iterator[SearchHit]:
-        """Every article the search matches (for exports), checked before the first is given;
-        no "any word" relaxation: an export holds only articles with every word."""
-        params = self.resolve(params)
-        matches = self.index.matches(
-            params.q,
-            filters=params.filter_map,
-            sort=params.sort,
-            date_from=params.date_from,
-            date_to=params.date_to,
-            relax=False,
-        )
-        return matches
-
-    def _section(self, value: str) -> str:
-        for section in self.index.values("section"):
-            if section.casefold() == value.casefold():
-                return section
-        return value
+        """Every article the search matches, for exports (see ``every_match`` there)."""
+        return search_request.every_match(params, self.index, lambda: self.gazetteer)
 
     def status(self) -> dict[str, Any]:
         """The index's status (see ``index_status``), using the open index when there is one,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from whoosh import analysis, fields
 from whoosh.support.charset import accent_map
 
+from indexer.backend import FACET_TYPES as FACET_TYPES
+from indexer.backend import SORTS as SORTS
 from indexer.entity_types import IDS
 from indexer.index.pickled_v1 import StemmedText, keyword_field, text_field
 
@@ -37,10 +39,6 @@ DEFAULT_FIELDS = ("title", "body", "entity_names")
 # Entity types with a filter field each (ids, comma separated); "region" includes the places
 # that contain the ones mentioned.
 ENTITY_TYPES = IDS
-# Everything a search can be filtered and faceted by: the entity types, then the edition (its
-# id), the year and the section (as printed).
-FACET_TYPES = (*ENTITY_TYPES, "edition", "year", "section")
-SORTS = ("relevance", "newest", "oldest")
 
 
 def build_schema() -> fields.Schema:

@@ -1,6 +1,7 @@
 """Entities on the shipped edition: filters, facets, JSON, the entities listing, evaluation."""
 
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -138,3 +139,30 @@ def test_no_entity_is_named_by_a_bare_generic_word() -> None:
         if name.lower() in GENERIC_WORDS
     ]
     assert offenders == []
+
+
+def test_cli_and_api_answer_the_same_request_the_same(corpus_index_dir: str) -> None:
+    """One request path: a section in any case, an entity by name, a year, the same pages."""
+    from indexer.config import Settings
+    from search_app import create_app
+
+    settings = Settings(corpus_dir=CORPUS, index_dir=Path(corpus_index_dir))
+    client = create_app(settings).test_client()
+    for cli_args, query in [
+        (["--section", "meet the..."], "section=meet+the..."),
+        (
+            ["--agency", "Revenue and Customs", "--year", "2017"],
+            "agency=Revenue+and+Customs&year=2017",
+        ),
+        (
+            ["police", "--sort", "oldest", "--limit", "3", "--page", "2"],
+            "q=police&sort=oldest&per_page=3&page=2",
+        ),
+    ]:
+        args = ["search", *cli_args, "--json", "--index", corpus_index_dir]
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 0, result.output
+        mine = json.loads(result.output)
+        theirs = client.get(f"/api/search?{query}").get_json()
+        assert mine["total"] == theirs["total"] > 0
+        assert [r["id"] for r in mine["results"]] == [r["id"] for r in theirs["results"]]
