@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import click
 from click.testing import CliRunner
 
 from indexer.cli import ExitStatus, cli
@@ -158,3 +159,36 @@ def test_every_exit_status_of_the_command_line_comes_from_exit_status() -> None:
             status = _argument(call, position, "code")
             literal = isinstance(status, ast.Constant)
             assert not literal, f"indexer/cli.py:{call.lineno} exits with a bare number"
+
+
+# --- the command line's --help ----------------------------------------------------------------
+
+
+def _commands(command: click.Command, name: str) -> Iterator[tuple[str, click.Command]]:
+    yield name, command
+    if isinstance(command, click.Group):
+        for sub_name, sub in command.commands.items():
+            yield from _commands(sub, f"{name} {sub_name}")
+
+
+def _is_sentence(text: str | None) -> bool:
+    """Capitalised, at least three words, ending in a full stop (after any closing bracket)."""
+    text = " ".join((text or "").split())
+    return bool(re.match(r"[A-Z]", text)) and len(text.split()) >= 3 and text.endswith(".")
+
+
+def test_every_option_of_every_command_has_a_help_sentence() -> None:
+    problems = []
+    for name, command in _commands(cli, "bulletins"):
+        summary = (command.help or "").strip().split("\n\n")[0]
+        if not _is_sentence(summary):
+            problems.append(f"{name}: its help does not start with a sentence: {summary!r}")
+        for param in command.get_params(click.Context(command, info_name=name)):
+            if isinstance(param, click.Option) and not _is_sentence(param.help):
+                problems.append(f"{name} {'/'.join(param.opts)}: help {param.help!r}")
+            elif isinstance(param, click.Argument) and param.human_readable_name not in summary:
+                problems.append(f"{name}: its help does not name {param.human_readable_name}")
+        result = CliRunner().invoke(cli, [*name.split()[1:], "--help"])
+        if result.exit_code != 0:
+            problems.append(f"{name} --help: exit status {result.exit_code}")
+    assert problems == []
