@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import click
+import pytest
 from click.testing import CliRunner
 
 from indexer.cli import ExitStatus, cli
@@ -192,3 +193,50 @@ def test_every_option_of_every_command_has_a_help_sentence() -> None:
         if result.exit_code != 0:
             problems.append(f"{name} --help: exit status {result.exit_code}")
     assert problems == []
+
+
+# --- the README's command outputs -----------------------------------------------------------
+
+
+def _readme_block(first_line: str) -> str:
+    """The README's code block that starts with ``first_line``, without its fences."""
+    start = README.index(f"```text\n{first_line}\n") + len("```text\n")
+    return README[start : README.index("```", start)]
+
+
+def _unclocked(text: str) -> str:
+    """``text`` with the clock's and the stopwatch's numbers masked."""
+    text = re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", "YYYY-MM-DD HH:MM:SS", text)
+    return re.sub(r"\b\d+\.\d\ds\b", "N.NNs", text)
+
+
+def _shown_as_run(shown: str, real: str) -> None:
+    """Every line the README shows is the real output's, in order; a line "…" stands for any
+    number of lines left out."""
+    chunks = re.split(r"^…\n", _unclocked(shown), flags=re.M)
+    real, at = _unclocked(real), 0
+    for chunk in chunks:
+        found = real.find(chunk, at)
+        assert found >= 0 and (at or found == 0), f"not in the real output:\n{chunk}\n{real}"
+        at = found + len(chunk)
+    assert chunks[-1] == "" or real[at:].strip() == "", f"more output than shown:\n{real[at:]}"
+
+
+def test_readme_command_outputs_are_a_real_run(
+    corpus_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``bulletins index`` (twice) and ``bulletins search`` in a folder holding the shipped
+    corpus, with the default folders, print what the README shows."""
+    monkeypatch.chdir(corpus_copy.parent)
+    monkeypatch.delenv("BULLETINS_CORPUS", raising=False)
+    monkeypatch.delenv("BULLETINS_INDEX", raising=False)
+    runner = CliRunner()
+    index = "".join(
+        "$ bulletins index\n" + runner.invoke(cli, ["index", "--workers", "1"]).output
+        for _ in range(2)
+    )
+    _shown_as_run(_readme_block("$ bulletins index"), index)
+    command = '$ bulletins search "county lines" --limit 3'
+    search = runner.invoke(cli, ["search", "county lines", "--limit", "3"])
+    assert search.exit_code == 0, search.output
+    _shown_as_run(_readme_block(command), f"{command}\n{search.output}")
