@@ -99,8 +99,8 @@ corpus_option = click.option(
     type=click.Path(path_type=Path),
     default=None,
     help=(
-        "Folder of edition PDFs (and editions.toml). "
-        f"Default: ${ENV_CORPUS_DIR} or ./{DEFAULT_CORPUS_DIR}"
+        "The folder of edition PDFs, sub-folders included, and their editions.toml "
+        f"(default: ${ENV_CORPUS_DIR}, else ./{DEFAULT_CORPUS_DIR})."
     ),
 )
 index_option = click.option(
@@ -108,7 +108,7 @@ index_option = click.option(
     "index_dir",
     type=click.Path(path_type=Path),
     default=None,
-    help=f"Index folder. Default: ${ENV_INDEX_DIR} or ./{DEFAULT_INDEX_DIR}",
+    help=f"The index folder (default: ${ENV_INDEX_DIR}, else ./{DEFAULT_INDEX_DIR}).",
 )
 
 
@@ -183,7 +183,7 @@ def _index_help() -> str:
     "-j",
     type=click.IntRange(1, 64),
     default=None,
-    help="Extraction processes. Default: the number of cores.",
+    help="How many PDFs are read at once, each in its own process. Default: the number of cores.",
 )
 @click.option(
     "--timeout",
@@ -381,7 +381,9 @@ class _Progress:
 
 
 @cli.command("status")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the status as JSON (what /api/status answers)."
+)
 @index_option
 def status_command(as_json: bool, index_dir: Path | None) -> None:
     """Show the index: editions, articles, the last indexing run and the files that failed."""
@@ -447,7 +449,7 @@ def _entity_options(func: Any) -> Any:
     type=click.IntRange(1, 100),
     default=10,
     show_default=True,
-    help="Results per page.",
+    help="How many results to show per page.",
 )
 @click.option(
     "--page",
@@ -455,7 +457,7 @@ def _entity_options(func: Any) -> Any:
     type=click.IntRange(1, None),
     default=1,
     show_default=True,
-    help="Page of results.",
+    help="Which page of results to show.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON the HTTP API serves.")
 @click.option(
@@ -465,11 +467,28 @@ def _entity_options(func: Any) -> Any:
     show_default=True,
     help="Order of results (an empty query is always newest first).",
 )
-@click.option("--from", "date_from", metavar="YYYY[-MM]", help="Editions from this date on.")
-@click.option("--to", "date_to", metavar="YYYY[-MM]", help="Editions up to this date.")
-@click.option("--edition", "editions", multiple=True, metavar="ID", help="Only this edition id.")
-@click.option("--year", "years", multiple=True, metavar="YYYY", help="Only editions of this year.")
-@click.option("--section", "sections", multiple=True, help="Only this section (as printed).")
+@click.option(
+    "--from", "date_from", metavar="YYYY[-MM]", help="Only editions of this month or year on."
+)
+@click.option(
+    "--to", "date_to", metavar="YYYY[-MM]", help="Only editions up to this month or year."
+)
+@click.option(
+    "--edition",
+    "editions",
+    multiple=True,
+    metavar="ID",
+    help="Only articles of this edition, by its id (as /api/editions lists them). Repeatable.",
+)
+@click.option(
+    "--year", "years", multiple=True, metavar="YYYY", help="Only editions of this year. Repeatable."
+)
+@click.option(
+    "--section",
+    "sections",
+    multiple=True,
+    help="Only articles of this section, as printed (any case). Repeatable.",
+)
 @_entity_options
 @index_option
 @corpus_option
@@ -539,8 +558,12 @@ def search_command(
 
 
 @cli.command("entities")
-@click.option("--type", "type_", type=click.Choice(FILTER_TYPES), help="Only this type.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option(
+    "--type", "type_", type=click.Choice(FILTER_TYPES), help="List the entities of this type only."
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the counts as JSON (what /api/entities answers)."
+)
 @index_option
 @corpus_option
 def entities_command(
@@ -566,12 +589,25 @@ def entities_command(
 
 
 @cli.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
-    "--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="TCP port."
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="The address to listen on (0.0.0.0: every IPv4 interface; :: every IPv6 one).",
 )
 @click.option(
-    "--threads", type=click.IntRange(1, 64), default=8, show_default=True, help="Worker threads."
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=8000,
+    show_default=True,
+    help="The TCP port to listen on.",
+)
+@click.option(
+    "--threads",
+    type=click.IntRange(1, 64),
+    default=8,
+    show_default=True,
+    help="Requests each process answers at once, one thread each.",
 )
 @click.option(
     "--processes",
@@ -761,11 +797,28 @@ def _listen(host: str, port: int) -> socket.socket:
     type=click.Path(path_type=Path, dir_okay=False),
     default=Path("corpus/soc-local-partnerships-bulletin-07.pdf"),
     show_default=True,
-    help="A render of that edition.",
+    help="The PDF of that edition, to tag and score.",
 )
-@click.option("--min-precision", type=float, default=0.95, show_default=True)
-@click.option("--min-recall", type=float, default=0.90, show_default=True)
-@click.option("--errors", "show_errors", is_flag=True, help="List every miss and wrong tag.")
+@click.option(
+    "--min-precision",
+    type=float,
+    default=0.95,
+    show_default=True,
+    help="The share of its tags that every entity type must get right to pass.",
+)
+@click.option(
+    "--min-recall",
+    type=float,
+    default=0.90,
+    show_default=True,
+    help="The share of the annotated entities that every type must find to pass.",
+)
+@click.option(
+    "--errors",
+    "show_errors",
+    is_flag=True,
+    help="List every miss and wrong tag (with --segmentation: each PDF's problems).",
+)
 @click.option(
     "--segmentation",
     type=click.Path(path_type=Path, file_okay=False, exists=True),

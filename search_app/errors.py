@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import logging
 from collections.abc import Iterable
 from typing import Any
@@ -25,13 +26,42 @@ log = logging.getLogger("bulletins.http")
 
 # Answered with the JSON error shape rather than an HTML page.
 MACHINE_PATHS = ("/api/", "/export.csv", "/feed.atom")
-_CODES = {
-    400: "bad-request",
-    404: "not-found",
-    405: "method-not-allowed",
-    500: "internal-error",
-    503: "index-unavailable",
+
+
+class ErrorCode(enum.StrEnum):
+    """Every ``code`` an error answers with: the one list, from which the API description's
+    enum is made and against which the README is tested."""
+
+    INVALID_QUERY = "invalid-query"
+    UNKNOWN_ENTITY = "unknown-entity"
+    UNTRUSTED_HOST = "untrusted-host"
+    BAD_REQUEST = "bad-request"
+    NOT_FOUND = "not-found"
+    METHOD_NOT_ALLOWED = "method-not-allowed"
+    INTERNAL_ERROR = "internal-error"
+    INDEX_UNAVAILABLE = "index-unavailable"
+
+
+# Each code's status and what it means (for the API description and the README).
+ERROR_CODES: dict[ErrorCode, tuple[int, str]] = {
+    ErrorCode.INVALID_QUERY: (
+        400,
+        "the query or a parameter is malformed: an unclosed quote, an unknown field or sort, "
+        "a bad date, a page out of range, a control character, a value too long",
+    ),
+    ErrorCode.UNKNOWN_ENTITY: (400, "a filter names no known entity (close matches are named)"),
+    ErrorCode.UNTRUSTED_HOST: (400, "the Host header names a host the server does not answer for"),
+    ErrorCode.BAD_REQUEST: (400, "any other request the server cannot answer as it stands"),
+    ErrorCode.NOT_FOUND: (404, "nothing at this address: no such article, entity or route"),
+    ErrorCode.METHOD_NOT_ALLOWED: (405, "a method other than GET or HEAD (see the Allow header)"),
+    ErrorCode.INTERNAL_ERROR: (500, "a bug: logged on the server"),
+    ErrorCode.INDEX_UNAVAILABLE: (
+        503,
+        "there is no index yet (run bulletins index), or its files cannot be read",
+    ),
 }
+# The code of an HTTP error that no handler below names.
+_HTTP_CODES = {404: ErrorCode.NOT_FOUND, 405: ErrorCode.METHOD_NOT_ALLOWED}
 UNTRUSTED_HOST = "The Host header names a host this site does not answer for."
 # The error page when no URL can be built (an untrusted Host header) or error.html fails.
 _PLAIN_PAGE = """<!doctype html>
@@ -42,21 +72,21 @@ _PLAIN_PAGE = """<!doctype html>
 """
 
 
-def error_body(status: int, message: str, code: str | None = None) -> dict[str, Any]:
+def error_body(status: int, message: str, code: ErrorCode) -> dict[str, Any]:
     """The JSON every API error answers with."""
-    return {
-        "error": {
-            "status": status,
-            "code": code or _CODES.get(status, "error"),
-            "message": display_text(message),
-        }
-    }
+    return {"error": {"status": status, "code": code, "message": display_text(message)}}
+
+
+def _http_code(status: int) -> ErrorCode:
+    if status in _HTTP_CODES:
+        return _HTTP_CODES[status]
+    return ErrorCode.INTERNAL_ERROR if status >= 500 else ErrorCode.BAD_REQUEST
 
 
 def _respond(
     status: int,
     message: str,
-    code: str | None = None,
+    code: ErrorCode,
     *,
     headers: Iterable[tuple[str, str]] = (),
 ) -> Response:
@@ -87,21 +117,21 @@ def _page(status: int, message: str) -> str:
 def register(app: Flask) -> None:
     @app.errorhandler(SearchQueryError)
     def bad_query(exc: SearchQueryError) -> Response:
-        return _respond(400, str(exc), "invalid-query")
+        return _respond(400, str(exc), ErrorCode.INVALID_QUERY)
 
     @app.errorhandler(UnknownEntityError)
     def unknown_entity(exc: UnknownEntityError) -> Response:
-        return _respond(400, str(exc), "unknown-entity")
+        return _respond(400, str(exc), ErrorCode.UNKNOWN_ENTITY)
 
     @app.errorhandler(IndexUnavailableError)
     @app.errorhandler(IndexDamagedError)
     @app.errorhandler(IndexNotFoundError)
     def unavailable(exc: BulletinsError) -> Response:
-        return _respond(503, str(exc))
+        return _respond(503, str(exc), ErrorCode.INDEX_UNAVAILABLE)
 
     @app.errorhandler(BulletinsError)
     def bad_input(exc: BulletinsError) -> Response:
-        return _respond(400, str(exc))
+        return _respond(400, str(exc), ErrorCode.BAD_REQUEST)
 
     @app.errorhandler(SecurityError)
     def untrusted_host(exc: SecurityError) -> Response:
@@ -109,7 +139,7 @@ def register(app: Flask) -> None:
         # a 400 and the request's one log line, which names the host.
         host = escape_text(request.headers.get("Host", ""))
         g.log_note = f"untrusted host {display_text(host, 100)}"
-        return _respond(400, UNTRUSTED_HOST, "untrusted-host")
+        return _respond(400, UNTRUSTED_HOST, ErrorCode.UNTRUSTED_HOST)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:
@@ -123,11 +153,13 @@ def register(app: Flask) -> None:
             for name, value in exc.get_headers(request.environ)
             if name.lower() != "content-type"
         ]
-        return _respond(status, message, headers=headers)
+        return _respond(status, message, _http_code(status), headers=headers)
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> Response:
         log.exception(
             "unhandled error on %s %s", escape_text(request.method), escape_text(request.path)
         )
-        return _respond(500, "Something went wrong on our side; it has been logged.")
+        return _respond(
+            500, "Something went wrong on our side; it has been logged.", ErrorCode.INTERNAL_ERROR
+        )
