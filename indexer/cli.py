@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import enum
 import html
 import json
 import logging
-import os
 import re
-import resource
 import signal
-import socket
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -25,6 +21,8 @@ from indexer.config import (
     DEFAULT_INDEX_DIR,
     ENV_CORPUS_DIR,
     ENV_INDEX_DIR,
+    IndexingSettings,
+    ServeSettings,
     Settings,
 )
 from indexer.entity_types import CHIP_TYPES, IDS
@@ -40,14 +38,11 @@ from indexer.pipeline import (
     index_status,
 )
 from indexer.processes import (
-    STOP_SIGNALS,
     Stopped,
     defer_stops,
-    die_with_parent,
     end_by_signal,
     stop_on_signals,
     stop_requested,
-    stop_signals_blocked,
 )
 from indexer.results import SearchPage
 from indexer.search_request import Options, SearchRequest
@@ -62,7 +57,7 @@ from indexer.textnorm import (
     safe_json,
     safe_text,
 )
-from indexer.workers import DEFAULT_MEMORY_MB, DEFAULT_SECONDS, Limits, default_workers
+from indexer.workers import Limits, default_workers
 
 
 class ExitStatus(enum.IntEnum):
@@ -87,8 +82,6 @@ EXIT_DESCRIPTIONS = {
 }
 EXIT_STOPPED = "128+N: stopped by signal N (130 Ctrl+C, 129 SIGHUP, 143 SIGTERM); nothing published"
 _NOTHING_PUBLISHED = "nothing was published, the live index is as it was"
-DEFAULT_CONNECTION_LIMIT = 1000
-DEFAULT_CHANNEL_TIMEOUT = 30
 EXIT_OK, EXIT_FAILED_FILES, EXIT_USAGE, EXIT_LOCKED, EXIT_STORAGE = ExitStatus
 FILTER_TYPES = IDS
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
@@ -188,14 +181,14 @@ def _index_help() -> str:
 @click.option(
     "--timeout",
     type=click.FloatRange(1, None),
-    default=DEFAULT_SECONDS,
+    default=IndexingSettings.job_seconds,
     show_default=True,
     help="Seconds one PDF may take before it is stopped (outcome: timeout).",
 )
 @click.option(
     "--memory",
     type=click.IntRange(0, None),
-    default=DEFAULT_MEMORY_MB,
+    default=IndexingSettings.job_memory_mb,
     show_default=True,
     help="MiB one PDF may use before it is stopped (outcome: out-of-memory); 0: no limit.",
 )
@@ -230,11 +223,15 @@ def index_command(
     follow_symlinks: bool,
     quiet: bool,
 ) -> None:
-    settings = Settings.from_env(corpus_dir=corpus_dir, index_dir=index_dir)
+    settings = Settings.from_env(
+        corpus_dir=corpus_dir,
+        index_dir=index_dir,
+        indexing=IndexingSettings(job_seconds=timeout, job_memory_mb=memory),
+    )
     options = BuildOptions(
         full=full,
         workers=workers or default_workers(),
-        limits=Limits(seconds=timeout, memory_mb=memory),
+        limits=Limits(settings.indexing.job_seconds, settings.indexing.job_memory_mb),
         ocr=ocr,
         follow_symlinks=follow_symlinks,
     )
@@ -591,28 +588,28 @@ def entities_command(
 @cli.command("serve")
 @click.option(
     "--host",
-    default="127.0.0.1",
+    default=ServeSettings.host,
     show_default=True,
     help="The address to listen on (0.0.0.0: every IPv4 interface; :: every IPv6 one).",
 )
 @click.option(
     "--port",
     type=click.IntRange(1, 65535),
-    default=8000,
+    default=ServeSettings.port,
     show_default=True,
     help="The TCP port to listen on.",
 )
 @click.option(
     "--threads",
     type=click.IntRange(1, 64),
-    default=8,
+    default=ServeSettings.threads,
     show_default=True,
     help="Requests each process answers at once, one thread each.",
 )
 @click.option(
     "--processes",
     type=click.IntRange(1, 64),
-    default=1,
+    default=ServeSettings.processes,
     show_default=True,
     help="Server processes sharing the port (each with --threads threads). Searching is "
     "CPU-bound Python: on a machine with N cores, N processes answer about N times as many "
@@ -629,7 +626,7 @@ def entities_command(
 @click.option(
     "--connection-limit",
     type=click.IntRange(10, 100_000),
-    default=DEFAULT_CONNECTION_LIMIT,
+    default=ServeSettings.connection_limit,
     show_default=True,
     help="Open connections each process accepts at once; idle ones (browsers keep them open) "
     "do not hold a thread. Past the limit, new connections wait.",
@@ -637,7 +634,7 @@ def entities_command(
 @click.option(
     "--channel-timeout",
     type=click.IntRange(1, 3600),
-    default=DEFAULT_CHANNEL_TIMEOUT,
+    default=ServeSettings.channel_timeout,
     show_default=True,
     help="Seconds a connection may stay idle (or trickle a request) before it is closed.",
 )
@@ -663,125 +660,23 @@ def serve_command(
     (bulletins index) is picked up without a restart. Stop with Ctrl+C or SIGTERM
     (it finishes the requests under way; a SIGHUP ignored by nohup stays ignored).
     """
-    from waitress import serve
-
-    from search_app import create_app
-
-    settings = Settings.from_env(corpus_dir=corpus_dir, index_dir=index_dir)
-    _open_index(settings).close()
-    listener = _listen(host, port)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
-    )
-    trusted = list(trusted_hosts) or _loopback_names(host)
-    app = create_app(settings, trusted_hosts=trusted)
-    shown = f"[{host}]" if ":" in host else host
-    click.echo(f"Bulletin Archive on http://{shown}:{port}/ (Ctrl+C to stop)", err=True)
-    _raise_open_files_limit(connection_limit + 256)  # connections, index files and some spare
-
-    def run() -> None:
-        serve(
-            app,
-            sockets=[listener],
+    settings = Settings.from_env(
+        corpus_dir=corpus_dir,
+        index_dir=index_dir,
+        serve=ServeSettings(
+            host=host,
+            port=port,
             threads=threads,
-            ident="bulletins",
+            processes=processes,
+            trusted_hosts=trusted_hosts,
             connection_limit=connection_limit,
             channel_timeout=channel_timeout,
-            cleanup_interval=max(1, min(30, channel_timeout // 2)),
-            asyncore_use_poll=True,  # select() stops at descriptor 1024
-        )
+        ),
+    )
+    _open_index(settings).close()
+    from search_app.serving import serve
 
-    if processes == 1:
-        run()
-        return
-    _prefork(processes, run)
-
-
-def _raise_open_files_limit(wanted: int) -> None:
-    """Raise this process's soft limit of open files towards ``wanted`` (never past the hard
-    limit), so a full set of connections does not run it out of descriptors."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
-    if soft != resource.RLIM_INFINITY and soft < target:
-        with contextlib.suppress(ValueError, OSError):
-            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
-
-
-def _prefork(processes: int, run: Callable[[], None]) -> None:
-    """Run ``run`` in ``processes`` forked children sharing the listening socket; a child that
-    dies is replaced (unless children keep dying at once), and Ctrl+C, SIGTERM or SIGHUP stops
-    all. A child dies with the master, even when the master is killed with ``kill -9``."""
-    children: dict[int, float] = {}
-    master = os.getpid()
-    # a signal ignored by whoever started the master (nohup: SIGHUP) stays ignored, in all
-    handled = [s for s in STOP_SIGNALS if signal.getsignal(s) is not signal.SIG_IGN]
-
-    def start() -> None:
-        with stop_signals_blocked():  # no handler of the master's may run in a child
-            pid = os.fork()
-            if pid == 0:  # the child serves until it is told to stop
-                die_with_parent(master, signal.SIGTERM)
-                for signum in handled:
-                    signal.signal(signum, signal.SIG_DFL)
-                signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
-                try:
-                    run()
-                finally:
-                    os._exit(0)
-            children[pid] = time.monotonic()  # known before a held-back stop is delivered
-
-    def stop(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt
-
-    for signum in handled:
-        if signum != signal.SIGINT:  # (Python raises KeyboardInterrupt for it already)
-            signal.signal(signum, stop)
-    quick_deaths = 0
-    try:
-        for _ in range(processes):
-            start()
-        while children:
-            pid, status = os.wait()
-            started = children.pop(pid, None)
-            if started is None:
-                continue
-            quick_deaths = quick_deaths + 1 if time.monotonic() - started < 2 else 0
-            if quick_deaths >= 3:
-                _fail(f"server processes keep exiting (last status {status}); stopping")
-            click.echo(f"server process {pid} exited (status {status}); starting another", err=True)
-            start()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        for pid in children:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGTERM)
-        for pid in list(children):
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(pid, 0)
-
-
-def _loopback_names(host: str) -> list[str] | None:
-    """The names a loopback-only server is reached by; None (any) for other addresses."""
-    if host in ("127.0.0.1", "localhost", "::1"):
-        return ["localhost", "127.0.0.1", "::1", "[::1]"]
-    return None
-
-
-def _listen(host: str, port: int) -> socket.socket:
-    """A socket bound to ``host:port``, or a clear error (port in use, unknown host)."""
-    try:
-        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
-    except OSError as exc:
-        _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
-    listener = socket.socket(family, kind, proto)
-    try:
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(address)
-    except OSError as exc:
-        listener.close()
-        _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
-    return listener
+    serve(settings)
 
 
 @cli.command("evaluate")

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from indexer.backend import FACET_TYPES, SORTS, ArchiveReader
+from indexer.config import SearchSettings
 from indexer.entity_types import IDS as ENTITY_TYPES
 from indexer.errors import SearchQueryError
 from indexer.results import SearchHit, SearchPage
@@ -25,12 +26,13 @@ if TYPE_CHECKING:
 
     from indexer.tagging.gazetteer import Gazetteer
 
-MAX_QUERY_CHARS = 500
-MAX_VALUE_CHARS = 200
-MAX_VALUES = 20
-MAX_PAGE = 1000
-DEFAULT_PER_PAGE = 10
-MAX_PER_PAGE = 100
+# the defaults (see ``SearchSettings``; ``from_args`` takes the ones in force)
+MAX_QUERY_CHARS = SearchSettings.max_query_chars
+MAX_VALUE_CHARS = SearchSettings.max_value_chars
+MAX_VALUES = SearchSettings.max_values
+MAX_PAGE = SearchSettings.max_page
+DEFAULT_PER_PAGE = SearchSettings.default_per_page
+MAX_PER_PAGE = SearchSettings.max_per_page
 
 
 class Args(Protocol):
@@ -68,24 +70,29 @@ class SearchRequest:
     per_page: int = DEFAULT_PER_PAGE
 
     @classmethod
-    def lenient(cls, args: Args) -> SearchRequest:
+    def lenient(cls, args: Args, limits: SearchSettings | None = None) -> SearchRequest:
         """The search in ``args`` as far as it can be read (to show again after an error)."""
+        limits = limits or SearchSettings()
         try:
-            return cls.from_args(args)
+            return cls.from_args(args, limits)
         except SearchQueryError:
-            q = str(args.get("q") or "")[:MAX_QUERY_CHARS]
+            q = str(args.get("q") or "")[: limits.max_query_chars]
             return cls(q=CONTROL.sub("", q))
 
     @classmethod
-    def from_args(cls, args: Args) -> SearchRequest:
-        """Read and check a query string. :raise SearchQueryError: naming what is wrong."""
-        q = _text(args.get("q"), "q", MAX_QUERY_CHARS)
+    def from_args(cls, args: Args, limits: SearchSettings | None = None) -> SearchRequest:
+        """Read and check a request's arguments within ``limits`` (default: the defaults).
+
+        :raise SearchQueryError: naming what is wrong.
+        """
+        limits = limits or SearchSettings()
+        q = _text(args.get("q"), "q", limits.max_query_chars)
         filters = []
         for type_ in FACET_TYPES:
-            values = [_text(v, type_, MAX_VALUE_CHARS).strip() for v in args.getlist(type_)]
+            values = [_text(v, type_, limits.max_value_chars).strip() for v in args.getlist(type_)]
             values = list(dict.fromkeys(v for v in values if v))
-            if len(values) > MAX_VALUES:
-                raise SearchQueryError(f"At most {MAX_VALUES} {type_} filters at once.")
+            if len(values) > limits.max_values:
+                raise SearchQueryError(f"At most {limits.max_values} {type_} filters at once.")
             if values:
                 filters.append((type_, tuple(values)))
         sort = _text(args.get("sort"), "sort", 20).strip() or "relevance"
@@ -97,8 +104,14 @@ class SearchRequest:
             date_from=_text(args.get("from"), "from", 20).strip(),
             date_to=_text(args.get("to"), "to", 20).strip(),
             sort=sort,
-            page=_number(args.get("page"), "page", 1, MAX_PAGE, 1),
-            per_page=_number(args.get("per_page"), "per_page", 1, MAX_PER_PAGE, DEFAULT_PER_PAGE),
+            page=_number(args.get("page"), "page", 1, limits.max_page, 1),
+            per_page=_number(
+                args.get("per_page"),
+                "per_page",
+                1,
+                limits.max_per_page,
+                limits.default_per_page,
+            ),
         )
 
     @property

@@ -29,6 +29,7 @@ from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 from typing import Any, Generic, TypeVar, cast
 
+from indexer.config import IndexingSettings
 from indexer.errors import BulletinsError, ExtractionError
 from indexer.processes import (
     check_stop,
@@ -41,8 +42,8 @@ from indexer.processes import (
 J = TypeVar("J")
 R = TypeVar("R")
 
-DEFAULT_SECONDS = 120.0
-DEFAULT_MEMORY_MB = 2048
+DEFAULT_SECONDS = IndexingSettings.job_seconds
+DEFAULT_MEMORY_MB = IndexingSettings.job_memory_mb
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
 
 
-JOBS_PER_WORKER = 100  # then a worker is replaced, so no slow leak can build up
+JOBS_PER_WORKER = IndexingSettings.jobs_per_worker  # then a worker is replaced
 # Reading a PDF allocates millions of short-lived objects; with Python's default thresholds
 # (a collection every 700) the cyclic collector took 7-8 % of a worker's time. Every 100,000
 # holds a few megabytes more at most.

@@ -25,10 +25,15 @@ def create_app(
     ``settings.index_dir`` (tests). ``trusted_hosts``: the only Host headers answered (links in
     feeds and exports are built from it); None answers any."""
     app = Flask(__name__)
-    app.config.update(DEBUG=False, MAX_CONTENT_LENGTH=64 * 1024, TRUSTED_HOSTS=trusted_hosts)
+    settings = settings or Settings.from_env()
+    app.config.update(
+        DEBUG=False,
+        MAX_CONTENT_LENGTH=settings.serve.max_request_bytes,
+        TRUSTED_HOSTS=trusted_hosts,
+    )
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    app.extensions["bulletins"] = Archive(settings or Settings.from_env(), index)
+    app.extensions["bulletins"] = Archive(settings, index)
 
     from search_app.api import api
     from search_app.views import pages

@@ -26,13 +26,15 @@ def safe_jsonify(data: Any) -> Response:
 
 @api.get("/search")
 def search() -> Any:
-    _, results = archive().search(SearchParams.from_args(request.args))
+    _, results = archive().search(SearchParams.from_args(request.args, archive().settings.search))
     return safe_jsonify(results.to_json())
 
 
 @api.get("/articles/<article_id>")
 def article(article_id: str) -> Any:
-    view = archive().index.article(article_id, request.args.get("q", "")[:500])
+    limits = archive().settings.search
+    text = request.args.get("q", "")[: limits.max_query_chars]
+    view = archive().index.article(article_id, text, limits.related)
     if view is None:
         abort(404)
     return safe_jsonify({**view.to_json(), "pdf": pdf_url(view.hit)})

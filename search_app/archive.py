@@ -62,12 +62,14 @@ class Archive:
             return self._gazetteer
 
     def search(
-        self, params: SearchParams, *, facet_limit: int | None = 50, relax: bool = True
+        self, params: SearchParams, *, facet_limit: int | None = -1, relax: bool = True
     ) -> tuple[SearchParams, SearchPage]:
-        """One page of results with facets, for the page, the API and the feed; with the
-        search's filters as ids (see ``indexer.search_request.run``)."""
+        """One page of results with facets (``facet_limit`` values each, default: as the
+        settings say; None: all), for the page, the API and the feed; with the search's
+        filters as ids (see ``indexer.search_request.run``)."""
+        limit = self.settings.search.facet_limit if facet_limit == -1 else facet_limit
         return search_request.run(
-            params, self.index, lambda: self.gazetteer, facet_limit=facet_limit, relax=relax
+            params, self.index, lambda: self.gazetteer, facet_limit=limit, relax=relax
         )
 
     def every_match(self, params: SearchParams) -> Iterator[SearchHit]:

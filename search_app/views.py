@@ -51,11 +51,11 @@ def article_url(hit: SearchHit, *, external: bool = False) -> str:
 @pages.get("/")
 def search() -> tuple[str, int]:
     try:
-        params = SearchParams.from_args(request.args)
+        params = SearchParams.from_args(request.args, archive().settings.search)
         resolved, results = archive().search(params)
     except (SearchQueryError, UnknownEntityError) as exc:
         # the search page again, with the query kept and what to fix said
-        params = SearchParams.lenient(request.args)
+        params = SearchParams.lenient(request.args, archive().settings.search)
         message = _WEB_HINT.sub("", str(exc)).strip()
         return render_template("search.html", params=params, results=None, error=message), 400
     return render_template("search.html", params=resolved, results=results), 200
@@ -67,8 +67,10 @@ _WEB_HINT = re.compile(r"\(bulletins entities[^)]*\)")
 
 @pages.get("/articles/<article_id>")
 def article(article_id: str) -> str:
-    search = SearchParams.lenient(request.args)  # the search the reader came from, if any
-    view = archive().index.article(article_id, search.q)
+    search = SearchParams.lenient(
+        request.args, archive().settings.search
+    )  # the search the reader came from, if any
+    view = archive().index.article(article_id, search.q, archive().settings.search.related)
     if view is None:
         abort(404)
     return render_template("article.html", view=view, q=search.q, search=search)
@@ -134,7 +136,7 @@ def status() -> str:
 
 @pages.get("/feed.atom")
 def feed() -> Response:
-    params = SearchParams.from_args(request.args)
+    params = SearchParams.from_args(request.args, archive().settings.search)
     _, results = archive().search(
         replace(params, sort="newest", page=1, per_page=FEED_ENTRIES), facet_limit=0, relax=False
     )
@@ -152,7 +154,7 @@ def feed() -> Response:
 
 @pages.get("/export.csv")
 def export_csv() -> Response:
-    params = SearchParams.from_args(request.args)
+    params = SearchParams.from_args(request.args, archive().settings.search)
     hits = archive().every_match(params)  # raises on a bad query before anything is sent
     rows = csv_rows(
         hits,
