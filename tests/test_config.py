@@ -39,7 +39,7 @@ def test_the_apps_limits_come_from_the_settings(shipped_index: ArticleIndex) -> 
 def test_command_line_defaults_are_the_settings_defaults() -> None:
     serve = " ".join(CliRunner().invoke(cli, ["serve", "--help"]).output.split())
     index = " ".join(CliRunner().invoke(cli, ["index", "--help"]).output.split())
-    assert f"[default: {ServeSettings.connection_limit}]" in serve
-    assert f"[default: {ServeSettings.port}]" in serve
-    assert f"[default: {IndexingSettings.job_seconds}]" in index
-    assert f"[default: {IndexingSettings.job_memory_mb}]" in index
+    assert f"[default: {ServeSettings.connection_limit};" in serve
+    assert f"[default: {ServeSettings.port};" in serve
+    assert f"[default: {IndexingSettings.job_seconds};" in index
+    assert f"[default: {IndexingSettings.job_memory_mb};" in index
