@@ -57,7 +57,7 @@ from indexer.index._schema import (
 from indexer.index._sets import DocSets, Mask, without_positions
 from indexer.index._spelling import Speller, spelling_words, write_vocabulary
 from indexer.index._store import index_health, live_dir, read_pointer
-from indexer.index._whoosh_fixes import apply as _apply_whoosh_fixes
+from indexer.index.pickled_v1 import Codec
 from indexer.models import Article, Edition
 from indexer.results import (
     ArticleView,
@@ -68,8 +68,6 @@ from indexer.results import (
     StoredEdition,
 )
 from indexer.tagging.tagger import Tagged
-
-_apply_whoosh_fixes()
 
 _T = TypeVar("_T")
 MORE_LIKE_TERMS = 25
@@ -272,7 +270,7 @@ class ArticleIndex:
         """One writer; commits only if the block finishes without an exception. ``optimize``
         merges everything into one segment (for a new index; an updated copy merges as
         Whoosh sees fit)."""
-        writer = self._ix.writer(limitmb=256)
+        writer = self._ix.writer(limitmb=256, codec=Codec())
         try:
             batch = Batch(writer)
             yield batch

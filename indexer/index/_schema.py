@@ -18,8 +18,8 @@ TEXT_ANALYZER = StemmedText(
     analysis.CharsetFilter(accent_map),
 )
 # 4: the spelling words are a vocabulary file, not postings; 5: one term per number;
-# 6: word positions as packed gaps
-SCHEMA_VERSION = 6
+# 6: word positions as packed gaps; 7: segments written with ``pickled_v1.Codec``
+SCHEMA_VERSION = 7
 
 # Fields a user may name in a query ("title:guardian"), mapped to schema fields.
 QUERY_FIELDS = {

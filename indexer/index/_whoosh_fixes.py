@@ -1,4 +1,6 @@
-"""Fixes to Whoosh 2.7.4 (pinned), applied once when the index package is imported.
+"""Fixes to Whoosh 2.7.4 (pinned), used by the codec every new segment is written with
+(``pickled_v1.Codec``): nothing of Whoosh's own is changed, so an index written by plain
+Whoosh, or before this codec, is read as Whoosh reads it.
 
 Whoosh's per-document reader answers "how long is field F in document D" from a column file
 (one byte per document), and:
@@ -28,7 +30,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from whoosh.codec import whoosh3
-from whoosh.codec.base import FieldWriter, OutOfOrderError
+from whoosh.codec.base import OutOfOrderError
 from whoosh.filedb import compound
 from whoosh.util.numeric import byte_to_length
 
@@ -56,7 +58,7 @@ class LengthCodes:
         return iter(self.codes)
 
 
-def _cached_reader(self: Any, fieldname: str, column: Any) -> Any:
+def cached_reader(self: Any, fieldname: str, column: Any) -> Any:
     reader = self._readers.get(fieldname, _MISSING)
     if reader is _MISSING:
         reader = None
@@ -86,7 +88,7 @@ def _length_lookup(lengths: Any, fieldname: str) -> Any:
     return lambda docnum: lengths.doc_field_length(docnum, fieldname)
 
 
-def _add_postings(self: Any, schema: Any, lengths: Any, items: Any) -> None:
+def add_postings(self: Any, schema: Any, lengths: Any, items: Any) -> None:
     """``FieldWriter.add_postings`` for the W3 codec: the same calls and the same block
     buffer, with each posting's length from memory and no per-posting method calls."""
     last_field: str | None = None
@@ -135,21 +137,12 @@ def _add_postings(self: Any, schema: Any, lengths: Any, items: Any) -> None:
         self.finish_field()
 
 
-_COMPOUND_INIT = compound.CompoundStorage.__init__
-
-
-def _compound_init(self: Any, dbfile: Any, *args: Any, **kwargs: Any) -> None:
-    """Whoosh's, closing the segment file when its directory cannot be read (a damaged or
-    truncated segment), which Whoosh leaves open to the garbage collector."""
+def open_compound(segment: Any, storage: Any) -> Any:
+    """``Segment.open_compound_file``, closing the segment's file when its directory cannot
+    be read (a damaged or truncated segment), which Whoosh leaves to the garbage collector."""
+    dbfile = storage.open_file(segment.make_filename(segment.COMPOUND_EXT))
     try:
-        _COMPOUND_INIT(self, dbfile, *args, **kwargs)
+        return compound.CompoundStorage(dbfile, use_mmap=storage.supports_mmap)
     except BaseException:
         dbfile.close()
         raise
-
-
-def apply() -> None:
-    compound.CompoundStorage.__init__ = _compound_init
-    whoosh3.W3PerDocReader._cached_reader = _cached_reader
-    if whoosh3.W3FieldWriter.add_postings is FieldWriter.add_postings:  # not overridden since
-        whoosh3.W3FieldWriter.add_postings = _add_postings

@@ -26,7 +26,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 from whoosh import analysis, fields, formats
+from whoosh.codec import whoosh3
 from whoosh.system import pack_uint
+
+from indexer.index import _whoosh_fixes
 
 _MEMO_LIMIT = 200_000  # distinct words remembered per analyzer
 
@@ -267,3 +270,36 @@ def text_field(**kwargs: Any) -> fields.TEXT:
     field = fields.TEXT(**kwargs)
     field.format = TermPositions(field_boost=field.format.field_boost)
     return field
+
+
+class Codec(whoosh3.W3Codec):  # type: ignore[misc]  # Whoosh is untyped
+    """Whoosh's W3 codec (the same files), with the readers and writers below
+    (``_whoosh_fixes`` says what they change). Every segment pickles the codec it was written
+    with, so a segment written with this one is read with it."""
+
+    def per_document_reader(self, storage: Any, segment: Any) -> Any:
+        return PerDocReader(storage, segment)
+
+    def field_writer(self, storage: Any, segment: Any) -> Any:
+        return FieldWriter(self, storage, segment)
+
+    def new_segment(self, storage: Any, indexname: str) -> Any:
+        return Segment(self, indexname)
+
+
+class Segment(whoosh3.W3Segment):  # type: ignore[misc]  # Whoosh is untyped
+    """A W3 segment that closes its file when the file is damaged."""
+
+    open_compound_file = _whoosh_fixes.open_compound
+
+
+class PerDocReader(whoosh3.W3PerDocReader):  # type: ignore[misc]  # Whoosh is untyped
+    """Field lengths read from memory; a missing column asked about once."""
+
+    _cached_reader = _whoosh_fixes.cached_reader
+
+
+class FieldWriter(whoosh3.W3FieldWriter):  # type: ignore[misc]  # Whoosh is untyped
+    """Postings written without per-posting method calls (the same bytes)."""
+
+    add_postings = _whoosh_fixes.add_postings

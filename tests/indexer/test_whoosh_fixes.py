@@ -3,6 +3,8 @@ missing length column once, and write the same segment files."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,7 @@ from whoosh.codec import whoosh3
 from whoosh.codec.base import FieldWriter
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from indexer.index import ArticleIndex
+from indexer.index import ArticleIndex, pickled_v1
 from indexer.index._whoosh_fixes import LengthCodes
 from tests.contract.test_search import EDITION, article
 
@@ -66,10 +68,30 @@ def test_segments_are_written_byte_for_byte_as_whoosh_writes_them(
     ]
     ours = ArticleIndex.create(tmp_path / "ours")
     ours.add_edition(EDITION, articles)
-    monkeypatch.setattr(whoosh3.W3FieldWriter, "add_postings", FieldWriter.add_postings)
+    monkeypatch.setattr(pickled_v1.FieldWriter, "add_postings", FieldWriter.add_postings)
     theirs = ArticleIndex.create(tmp_path / "theirs")
     theirs.add_edition(EDITION, articles)
     written = _written(ours)
     assert set(written) == {"pst", "trm"}
     assert written == _written(theirs)
     assert ours.search("county lines").total == 300
+
+
+def test_whooshs_own_classes_are_left_as_they_are(tmp_path: Path) -> None:
+    """The fixes are subclasses in the codec new segments are written with, not patches."""
+    script = (
+        "from whoosh.codec import whoosh3\n"
+        "from whoosh.filedb import compound\n"
+        "before = (whoosh3.W3PerDocReader._cached_reader, whoosh3.W3FieldWriter.add_postings,"
+        " compound.CompoundStorage.__init__)\n"
+        "import indexer.index, indexer.pipeline, search_app\n"
+        "after = (whoosh3.W3PerDocReader._cached_reader, whoosh3.W3FieldWriter.add_postings,"
+        " compound.CompoundStorage.__init__)\n"
+        "assert before == after, after\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, cwd=Path(__file__).parents[2])
+    index = ArticleIndex.create(tmp_path / "ix")
+    index.add_edition(EDITION, [article(EDITION, 1, "Title", "Some words.")])
+    [segment] = index._ix._segments()
+    assert type(segment) is pickled_v1.Segment
+    assert type(segment.codec()) is pickled_v1.Codec
