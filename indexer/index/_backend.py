@@ -16,7 +16,7 @@ import threading
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -607,25 +607,28 @@ class ArticleIndex:
         date_to: str | None,
         relax: bool = True,
     ) -> _Match:
+        """The matches of a search: its words, within its filters and dates; when no article
+        has every word of a plain query (and ``relax``), those with any (``match == "any"``).
+        """
         if sort not in SORTS:
             raise SearchQueryError(f"Unknown sort {sort!r}: use one of {', '.join(SORTS)}.")
         restrict = restriction(filters, date_from, date_to)
-        sets = self._doc_sets()
-        allowed = sets.of(restrict) if restrict is not None else None
         parsed = parse_query(text, self._ix.schema, DEFAULT_FIELDS, QUERY_FIELDS)
         if sort == "relevance" and isinstance(parsed, query.Every):
             sort = "newest"
-        how = "all"
-        mask = sets.of(parsed)
-        if allowed is not None:
-            mask &= allowed
-        if relax and not mask.any() and is_plain(text):  # no article has every word
+        found = self._find(parsed, restrict, sort)
+        if relax and not found.mask.any() and is_plain(text):  # no article has every word
             parsed = parse_query(text, self._ix.schema, DEFAULT_FIELDS, QUERY_FIELDS, any_word=True)
-            mask = sets.of(parsed)
-            if allowed is not None:
-                mask &= allowed
-            how = "any"
-        return _Match(parsed, mask, how, sort, allowed is not None)
+            found = replace(self._find(parsed, restrict, sort), match="any")
+        return found
+
+    def _find(self, parsed: query.Query, restrict: query.Query | None, sort: str) -> _Match:
+        """The documents ``parsed`` matches within ``restrict``, from the match sets."""
+        sets = self._doc_sets()
+        mask = sets.of(parsed)
+        if restrict is not None:
+            mask &= sets.of(restrict)
+        return _Match(parsed, mask, "all", sort, restrict is not None)
 
     @_consistent
     def _bare_top(

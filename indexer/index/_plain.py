@@ -18,12 +18,10 @@ from typing import Any
 import numpy as np
 from whoosh import query, sorting
 
-from indexer.errors import SearchQueryError
 from indexer.index._backend import ArticleIndex, _consistent, _Match
 from indexer.index._facets import edition_label
 from indexer.index._filters import restriction
-from indexer.index._query import is_plain, parse_query
-from indexer.index._schema import DEFAULT_FIELDS, ENTITY_TYPES, FACET_TYPES, QUERY_FIELDS, SORTS
+from indexer.index._schema import ENTITY_TYPES, FACET_TYPES
 
 _BY_VALUE = ("edition", "year")  # listed newest first rather than by count
 
@@ -36,31 +34,11 @@ class _Ranked(_Match):
 class PlainIndex(ArticleIndex):
     """An index folder searched with Whoosh alone (see the module's docstring)."""
 
-    def _match(
-        self,
-        text: str,
-        filters: Mapping[str, Sequence[str]] | None,
-        sort: str,
-        date_from: str | None,
-        date_to: str | None,
-        relax: bool = True,
-    ) -> _Match:
-        if sort not in SORTS:
-            raise SearchQueryError(f"Unknown sort {sort!r}: use one of {', '.join(SORTS)}.")
-        restrict = restriction(filters, date_from, date_to)
-        schema = self._ix.schema
-        parsed = parse_query(text, schema, DEFAULT_FIELDS, QUERY_FIELDS)
-        if sort == "relevance" and isinstance(parsed, query.Every):
-            sort = "newest"
+    def _find(self, parsed: query.Query, restrict: query.Query | None, sort: str) -> _Match:
         ranked = self._search(parsed, restrict, sort)
-        how = "all"
-        if relax and not ranked and is_plain(text):
-            parsed = parse_query(text, schema, DEFAULT_FIELDS, QUERY_FIELDS, any_word=True)
-            ranked = self._search(parsed, restrict, sort)
-            how = "any"
         mask = np.zeros(self._searcher().doc_count_all(), dtype=bool)
         mask[[docnum for docnum, _ in ranked]] = True
-        return _Ranked(parsed, mask, how, sort, restrict is not None, ranked)
+        return _Ranked(parsed, mask, "all", sort, restrict is not None, ranked)
 
     def _search(
         self, parsed: query.Query, restrict: query.Query | None, sort: str
