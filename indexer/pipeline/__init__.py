@@ -9,11 +9,8 @@ each PDF's extraction is cached by its content hash.
 from __future__ import annotations
 
 import contextlib
-import errno
 import functools
 import hashlib
-import os
-import pickle
 import re
 import shutil
 import time
@@ -23,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from indexer.config import Settings
-from indexer.corpus import Corpus, Skipped, discover
+from indexer.corpus import Corpus, discover
 from indexer.editions import (
     MANIFEST_NAME,
     apply_manifest,
@@ -31,13 +28,7 @@ from indexer.editions import (
     edition_id,
     load_manifest,
 )
-from indexer.errors import (
-    BulletinsError,
-    ExtractionError,
-    IndexDamagedError,
-    IndexNotFoundError,
-    StorageError,
-)
+from indexer.errors import BulletinsError, ExtractionError, IndexDamagedError, IndexNotFoundError
 from indexer.extract import extract_pdf, file_identity, read_error, read_source
 from indexer.index import (
     CACHE_DIR,
@@ -45,22 +36,59 @@ from indexer.index import (
     ArticleIndex,
     Batch,
     clean_up,
-    index_health,
     live_dir,
     new_generation,
     publish,
-    read_last_run,
     read_state,
     write_last_run,
     writer_lock,
 )
-from indexer.models import Article, Edition, ExtractedPdf, SourceFile
+from indexer.models import Article, Edition, ExtractedPdf
 from indexer.ocr import INSTALL_HINT, ocr_pdf
+from indexer.pipeline.cache import EXTRACT_CACHE_VERSION, cache_entry, cached, prune_cache
+from indexer.pipeline.report import (
+    FAILURE_REASONS,
+    OCR_REASONS,
+    RETRY_REASONS,
+    BuildReport,
+    EntityChange,
+    FileOutcome,
+    edition_count,
+    failed_run_record,
+    kept,
+    record_of,
+    run_record,
+    storage_error,
+    unchanged_outcome,
+)
+from indexer.pipeline.status import index_status
 from indexer.processes import check_stop, defer_stops
 from indexer.split import split_edition
 from indexer.tagging.gazetteer import Gazetteer
 from indexer.tagging.tagger import TAGGER_VERSION, Tagged, tag_article
 from indexer.workers import JobFailure, Limits, default_workers, run_isolated
+
+__all__ = [
+    "EXTRACT_CACHE_VERSION",
+    "FAILURE_REASONS",
+    "FURNITURE_LINES",
+    "GARBLED_SHARE",
+    "PIPELINE_VERSION",
+    "STATE_VERSION",
+    "BuildOptions",
+    "BuildReport",
+    "EntityChange",
+    "FileOutcome",
+    "Ingested",
+    "build_index",
+    "check_text",
+    "index_status",
+    "ingest_file",
+    "only_furniture",
+    "storage_error",
+    "tag_articles",
+    "tagger_version",
+]
 
 
 @dataclass(frozen=True)
@@ -74,112 +102,6 @@ class Ingested:
 
 
 PIPELINE_VERSION = "4"  # bump when extraction or splitting changes: every PDF is read again
-
-
-@dataclass(frozen=True)
-class EntityChange:
-    """What re-tagging changed on one article: entities added and removed, as (type, id, label)."""
-
-    article_id: str
-    title: str
-    added: tuple[tuple[str, str, str], ...]
-    removed: tuple[tuple[str, str, str], ...]
-
-
-# Why a file could not be indexed (FileOutcome.reason).
-FAILURE_REASONS = {
-    "not-a-pdf": "the file is not a PDF",
-    "needs-password": "the PDF is encrypted with a password",
-    "corrupt": "the PDF is damaged beyond repair",
-    "unreadable": "the file could not be read, or the reader failed on it",
-    "removed": "the file was removed (or its folder went away) while the run was going",
-    "no-text-layer": "the pages are images (a scan) with no text: it needs OCR",
-    "garbled-text": "the text is unreadable (fonts without a Unicode map)",
-    "no-pages": "the PDF has no pages",
-    "no-articles": "all of its text is page furniture (repeated headers, footers, page numbers)",
-    "timeout": "reading it took longer than the per-file time limit",
-    "out-of-memory": "reading it needed more than the per-file memory limit",
-    "error": "something other than the PDF went wrong with its job (see the message)",
-}
-
-
-@dataclass(frozen=True)
-class FileOutcome:
-    """What happened to one PDF.
-
-    ``status`` is ``ok``, ``repaired`` (damaged, but its text was recovered) or ``failed``
-    (``reason`` says why, one of FAILURE_REASONS). ``change`` says how the file differs from
-    the last run: ``added``, ``updated`` or ``unchanged``.
-    """
-
-    file: str  # relative to the corpus directory
-    status: str
-    articles: int = 0
-    reason: str | None = None
-    message: str | None = None
-    seconds: float = 0.0
-    extracted: bool = True  # False: not read this run (unchanged since the last one)
-    change: str = "added"
-
-    @property
-    def outcome(self) -> str:
-        """One word for the report: ok, repaired, or the failure's reason."""
-        return self.reason or "failed" if self.status == "failed" else self.status
-
-    def to_json(self) -> dict[str, Any]:
-        data = {k: v for k, v in self.__dict__.items() if v is not None}
-        data["outcome"] = self.outcome
-        return data
-
-
-@dataclass(frozen=True)
-class BuildReport:
-    outcomes: tuple[FileOutcome, ...]
-    articles: int
-    seconds: float
-    entity_changes: tuple[EntityChange, ...] = ()
-    removed: tuple[str, ...] = ()  # files indexed before and gone from the corpus now
-    published: bool = True  # False: nothing had changed, the live index was left as it was
-    editions: int = 0
-    skipped: tuple[Skipped, ...] = ()  # entries named like PDFs that were not read, and why
-
-    @property
-    def failed(self) -> tuple[FileOutcome, ...]:
-        return tuple(o for o in self.outcomes if o.status == "failed")
-
-    def counts(self) -> dict[str, int]:
-        ok = [o for o in self.outcomes if o.status != "failed"]
-        return {
-            "added": sum(1 for o in ok if o.change == "added"),
-            "updated": sum(1 for o in ok if o.change == "updated"),
-            "removed": len(self.removed),
-            "unchanged": sum(1 for o in ok if o.change == "unchanged"),
-            "failed": len(self.failed),
-            "skipped": len(self.skipped),
-        }
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "seconds": self.seconds,
-            "counts": self.counts(),
-            "files": len(self.outcomes),
-            "editions": self.editions,
-            "articles": self.articles,
-            "published": self.published,
-            "failed": [o.to_json() for o in self.failed],
-            "removed": list(self.removed),
-            "skipped": [s.to_json() for s in self.skipped],
-            "outcomes": [o.to_json() for o in self.outcomes],
-            "entity_changes": [
-                {
-                    "article": c.article_id,
-                    "title": c.title,
-                    "added": [list(e) for e in c.added],
-                    "removed": [list(e) for e in c.removed],
-                }
-                for c in self.entity_changes
-            ],
-        }
 
 
 def ingest_file(
@@ -281,7 +203,6 @@ def tagger_version(gazetteer: Gazetteer) -> str:
 
 
 STATE_VERSION = 1
-EXTRACT_CACHE_VERSION = "4"  # bump when extract.py's output changes: the cache is not reused
 
 
 @dataclass(frozen=True)
@@ -306,10 +227,6 @@ class _Job:
     mtime_ns: int = 0
     kept: int = 0  # articles indexed for the file before, which a failure keeps
     follow: bool = False  # it was a link when the corpus was listed: read through it
-
-
-# Failures of the moment, not of the file: the file is read again on the next run.
-_RETRY_REASONS = ("removed", "unreadable")
 
 
 def build_index(
@@ -354,61 +271,16 @@ def build_index(
                 raise
             report = replace(report, seconds=round(time.perf_counter() - started, 3))
             with contextlib.suppress(OSError):  # published already: a report is not worth failing
-                write_last_run(root, _run_record(settings, report))
+                write_last_run(root, run_record(settings, report))
     except OSError as exc:
         raise storage_error(exc, root) from exc
     return report
 
 
-# errno values that mean the index's storage is the problem, and what to do about each
-_STORAGE_HINTS = {
-    errno.ENOSPC: "the disk is full: free some space and run again",
-    errno.EDQUOT: "the disk quota is used up: free some space and run again",
-    errno.EFBIG: "a file-size limit stopped a write (see `ulimit -f`, or systemd's LimitFSIZE)",
-    errno.EROFS: "the file system is read-only",
-    errno.EACCES: "permission denied: run as the user who owns the index folder",
-    errno.EPERM: "permission denied: run as the user who owns the index folder",
-    errno.ENOTDIR: "a part of the index path is a file, not a folder",
-    errno.EEXIST: "a part of the index path is a file, not a folder",
-    errno.EIO: "an input/output error: check the disk",
-}
-
-
-def storage_error(exc: OSError, root: Path) -> StorageError:
-    """A one-line StorageError for an OSError met while writing the index at ``root``."""
-    if isinstance(exc, shutil.Error) and exc.args and isinstance(exc.args[0], list):
-        # copytree gathers (source, target, why) for every file it could not copy
-        first = exc.args[0][0] if exc.args[0] else None
-        why = str(first[2]) if first else str(exc)
-        code = next((c for c in _STORAGE_HINTS if os.strerror(c) in why), None)
-    else:
-        why = exc.strerror or str(exc)
-        code = exc.errno
-    hint = _STORAGE_HINTS.get(code or 0, why)
-    return StorageError(
-        f"cannot write the index at {root}: {hint} ({why}); the live index was left as it was"
-    )
-
-
 def _record_failed_run(settings: Settings, started: float, exc: BaseException) -> None:
     """Say in ``last-run.json`` why a run ended without publishing, where that can be written."""
-    from indexer.processes import Stopped
-
-    if isinstance(exc, Stopped):
-        code, message = "stopped", f"stopped by {exc}; the live index was left as it was"
-    elif isinstance(exc, KeyboardInterrupt):
-        code, message = "stopped", "stopped (Ctrl+C); the live index was left as it was"
-    elif isinstance(exc, OSError):
-        code, message = "storage", str(storage_error(exc, settings.index_dir))
-    elif isinstance(exc, BulletinsError):
-        code, message = "input", str(exc)
-    else:
-        code, message = "error", f"{type(exc).__name__}: {exc}"
-    report = BuildReport((), 0, round(time.perf_counter() - started, 3), published=False)
-    record = _run_record(settings, report)
-    record["error"] = {"code": code, "message": message}
     with contextlib.suppress(OSError):
-        write_last_run(settings.index_dir, record)
+        write_last_run(settings.index_dir, failed_run_record(settings, started, exc))
 
 
 @dataclass
@@ -444,8 +316,8 @@ def _plan(
         # unchanged bytes: not read again, unless --full or splitting changed since (a file
         # that failed stays failed until it changes or --full, but for a failure of the moment)
         current = state.get("pipeline") == PIPELINE_VERSION
-        retry_ocr = options.ocr and record is not None and record.get("reason") in _OCR_REASONS
-        retry = record is not None and record.get("reason") in _RETRY_REASONS
+        retry_ocr = options.ocr and record is not None and record.get("reason") in OCR_REASONS
+        retry = record is not None and record.get("reason") in RETRY_REASONS
         keep = (
             record is not None
             and change == "unchanged"
@@ -458,7 +330,7 @@ def _plan(
             plan.unchanged.append((path, relative, {**record, **identity}))
             continue
         plan.jobs.append(
-            _Job(path, relative, sha, change, size, mtime_ns, _kept(record or {}), follow)
+            _Job(path, relative, sha, change, size, mtime_ns, kept(record or {}), follow)
         )
     present = {path.relative_to(corpus_dir).as_posix() for path in corpus.paths}
     hidden = corpus.hidden_under()
@@ -487,7 +359,7 @@ def _unread_job(path: Path, relative: str, record: dict[str, Any] | None, follow
         "added" if record is None else "updated",
         int(old.get("size") or 0),
         int(old.get("mtime_ns") or 0),
-        _kept(old),
+        kept(old),
         follow,
     )
 
@@ -531,7 +403,7 @@ def _build(
 
     check_stop()  # (one whose exception Python had to drop while planning)
     if not (plan.jobs or plan.removed or plan.vanished) and same_config and old is not None:
-        kept = [_unchanged_outcome(relative, record) for _, relative, record in plan.unchanged]
+        kept = [unchanged_outcome(relative, record) for _, relative, record in plan.unchanged]
         for outcome in kept:
             if on_file:
                 on_file(outcome)
@@ -542,7 +414,7 @@ def _build(
             count,
             0.0,
             published=False,
-            editions=_edition_count(records),
+            editions=edition_count(records),
             skipped=corpus.skipped,
         )
 
@@ -562,7 +434,7 @@ def _build(
             for relative in plan.removed:
                 batch.delete_edition(edition_id(relative))
             for path, relative, record in plan.unchanged:
-                outcome = _unchanged_outcome(relative, record)
+                outcome = unchanged_outcome(relative, record)
                 if writing.old is not None:
                     outcome = _rewrite_unchanged(
                         batch,
@@ -575,7 +447,7 @@ def _build(
                         version,
                         writing.changes,
                     )
-                writing.record(relative, {**record, **_record_of(outcome)}, outcome)
+                writing.record(relative, {**record, **record_of(outcome)}, outcome)
             for job, error in plan.vanished:
                 writing.failed(batch, job, JobFailure(error.reason, str(error)), 0.0)
             work = functools.partial(
@@ -615,14 +487,14 @@ def _build(
         # CURRENT names the new generation: it is published, though a flush after the switch
         # failed (the disk filled up, say); the run is reported as it is
     with contextlib.suppress(OSError):  # published: a cache left as it was is no fault
-        _prune_cache(root / CACHE_DIR, {r["sha256"] for r in writing.records.values()})
+        prune_cache(root / CACHE_DIR, {r["sha256"] for r in writing.records.values()})
     return BuildReport(
         tuple(sorted(writing.outcomes, key=lambda o: o.file)),
         count,
         0.0,
         tuple(writing.changes),
         removed=plan.removed,
-        editions=_edition_count(writing.records),
+        editions=edition_count(writing.records),
         skipped=corpus.skipped,
     )
 
@@ -665,7 +537,7 @@ class _Writing:
             {
                 **identity,
                 "edition_id": edition_id(job.relative),
-                **_record_of(outcome),
+                **record_of(outcome),
                 "kept": kept,
             },
             outcome,
@@ -692,7 +564,7 @@ class _Writing:
         }
         self.record(
             job.relative,
-            {**identity, "edition_id": edition_id(job.relative), **_record_of(outcome)},
+            {**identity, "edition_id": edition_id(job.relative), **record_of(outcome)},
             outcome,
         )
 
@@ -749,27 +621,6 @@ def _content_hash(path: Path, record: dict[str, Any] | None, follow: bool) -> tu
     return file_identity(path, follow=follow)
 
 
-def _record_of(outcome: FileOutcome) -> dict[str, Any]:
-    return {
-        "status": outcome.status,
-        "reason": outcome.reason,
-        "message": outcome.message,
-        "articles": outcome.articles,
-    }
-
-
-def _unchanged_outcome(relative: str, record: dict[str, Any]) -> FileOutcome:
-    return FileOutcome(
-        relative,
-        record.get("status", "ok"),
-        articles=int(record.get("articles") or 0),
-        reason=record.get("reason"),
-        message=record.get("message"),
-        extracted=False,
-        change="unchanged",
-    )
-
-
 def _rewrite_unchanged(
     batch: Batch,
     old: ArticleIndex,
@@ -782,7 +633,7 @@ def _rewrite_unchanged(
     changes: list[EntityChange],
 ) -> FileOutcome:
     """Write an unchanged file's articles again, re-tagged and re-described from stored text."""
-    outcome = _unchanged_outcome(relative, record)
+    outcome = unchanged_outcome(relative, record)
     stored = old.stored_edition(edition_id(relative))
     if stored is None:
         return outcome
@@ -812,17 +663,16 @@ def _ingest_job(
     pages without usable text are read by Tesseract first. Everything is keyed by the hash
     of the bytes read here, whatever the file holds by now."""
     source = read_source(job.path, follow=job.follow)
-    entry = cache / f"{source.sha256}-{EXTRACT_CACHE_VERSION}.pickle"
-    pdf = _cached(entry, source, extract_pdf, fresh)
+    pdf = cached(cache_entry(cache, source.sha256), source, extract_pdf, fresh)
     if ocr:
         try:
             check_text(pdf)
         except ExtractionError as exc:
-            if exc.reason not in _OCR_REASONS:
+            if exc.reason not in OCR_REASONS:
                 raise
             garbled = exc.reason == "garbled-text"
-            pdf = _cached(
-                cache / f"{source.sha256}-{EXTRACT_CACHE_VERSION}-ocr.pickle",
+            pdf = cached(
+                cache_entry(cache, source.sha256, ocr=True),
                 source,
                 lambda source: ocr_pdf(source, pdf, every_page=garbled),
                 fresh,
@@ -831,71 +681,12 @@ def _ingest_job(
     return replace(ingested, size=source.size, mtime_ns=source.mtime_ns)
 
 
-_OCR_REASONS = ("no-text-layer", "garbled-text")
-
-
-def _cached(
-    entry: Path,
-    source: SourceFile,
-    produce: Callable[[SourceFile], ExtractedPdf],
-    fresh: bool = False,
-) -> ExtractedPdf:
-    """``produce(source)``, or what it gave for the same bytes before (cached as ``entry``);
-    ``fresh`` produces it again and replaces the cached copy."""
-    if not fresh:
-        try:
-            with entry.open("rb") as handle:
-                cached = pickle.load(handle)
-            if isinstance(cached, ExtractedPdf):
-                return replace(cached, source=source.path)
-        except (OSError, pickle.PickleError, EOFError, AttributeError, TypeError, ValueError):
-            pass
-    pdf = produce(source)
-    with contextlib.suppress(OSError):
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        temporary = entry.with_name(f"{entry.name}.{os.getpid()}.tmp")
-        with temporary.open("wb") as handle:
-            pickle.dump(pdf, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        temporary.replace(entry)
-    return pdf
-
-
-def _prune_cache(cache: Path, keep: set[str]) -> None:
-    """Drop cached extractions of PDFs no longer in the corpus."""
-    if not cache.is_dir():
-        return
-    for entry in cache.iterdir():
-        # (a .tmp file is a copy a worker was writing when it was killed)
-        if entry.name.split("-", 1)[0] not in keep or entry.name.endswith(".tmp"):
-            entry.unlink(missing_ok=True)
-
-
 def _manifest_digest(corpus: Path) -> str:
     manifest = corpus / MANIFEST_NAME
     try:
         return hashlib.sha256(manifest.read_bytes()).hexdigest() if manifest.is_file() else ""
     except OSError as exc:
         raise BulletinsError(f"cannot read {manifest}: {exc.strerror or exc}") from exc
-
-
-def _edition_count(records: dict[str, dict[str, Any]]) -> int:
-    return sum(1 for r in records.values() if r.get("status") != "failed" or _kept(r))
-
-
-def _kept(record: dict[str, Any]) -> int:
-    """How many articles are indexed for a file, by its record: those read from it, or, while
-    it fails, those kept from before."""
-    if record.get("status") == "failed":
-        return int(record.get("kept") or record.get("articles") or 0)
-    return int(record.get("articles") or 0)
-
-
-def _run_record(settings: Settings, report: BuildReport) -> dict[str, Any]:
-    return {
-        "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "corpus": str(settings.corpus_dir),
-        **report.to_json(),
-    }
 
 
 def _entity_changes(
@@ -919,40 +710,3 @@ def _entity_changes(
                 tuple(sorted(after - before)),
                 tuple(sorted(before - after)),
             )
-
-
-def index_status(root: Path, index: ArticleIndex | None = None) -> dict[str, Any]:
-    """What ``bulletins status`` and the web status page show: the live index's editions and
-    articles, the last run's report, the files that currently fail, the generation served and
-    what is wrong with the index folder (``generation``, ``problem``: see ``index_health``).
-    ``index``: one already open on ``root`` (the web app's), so its cached searcher and facet
-    table are reused, and the generation it serves is the one reported."""
-    state = read_state(root)
-    files = state.get("files") or {}
-    failed = [
-        {"file": name, "reason": r.get("reason"), "message": r.get("message")}
-        for name, r in sorted(files.items())
-        if r.get("status") == "failed"
-    ]
-    status: dict[str, Any] = {
-        # an open index answers even when its generation was deleted with nothing left
-        "exists": index is not None or ArticleIndex.exists(root),
-        "editions": _edition_count(files),
-        "articles": 0,
-        "files": len(files),
-        "failed": failed,
-        "last_run": read_last_run(root),
-        **index_health(root),
-    }
-    if status["exists"]:
-        opened = index or ArticleIndex(root)
-        try:
-            status["articles"] = opened.count()
-            status["editions"] = len(opened.facet_table().labels.get("edition", {}))
-            status.update(opened.health())
-        except (IndexDamagedError, IndexNotFoundError) as exc:
-            status["problem"] = str(exc)
-        finally:
-            if index is None:
-                opened.close()
-    return status
