@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from nltk.metrics.distance import edit_distance
-
 from indexer.entity_types import ENTITY_TYPES, internal_name
 from indexer.errors import BulletinsError
 from indexer.tagging.tokens import key, stem_key
@@ -169,6 +167,8 @@ class Gazetteer:
         from 10 letters), else None; remembered per word, as the same words recur."""
         cache = self._close_cache
         if word not in cache:
+            from nltk.metrics.distance import edit_distance  # (on first use: see tokens.py)
+
             if len(cache) > 100_000:
                 cache.clear()
             limit = 1 if len(word) < 10 else 2

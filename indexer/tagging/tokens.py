@@ -7,27 +7,38 @@ Names are compared on normalised tokens: lower case, "&" read as "and", hyphens 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from typing import NamedTuple
+from functools import cache, lru_cache
+from typing import Any, NamedTuple
 
-from nltk.stem.porter import PorterStemmer
-from nltk.tokenize import RegexpTokenizer
-
-
-class _FixedPatternTokenizer(RegexpTokenizer):  # type: ignore[misc]  # NLTK is untyped
-    """NLTK's RegexpTokenizer with the pattern compiled by ``re``. NLTK compiles through its
-    ``redos`` guard (the ``regex`` engine with a timeout on every match), which is meant for
-    patterns callers supply; ours is fixed, with no nested repetition to backtrack over, and
-    ``re`` tokenises it 2.5x faster."""
-
-    def _check_regexp(self) -> None:
-        if self._regexp is None:
-            self._regexp: re.Pattern[str] = re.compile(self._pattern, self._flags)
-
-
-_TOKENIZER = _FixedPatternTokenizer(r"\w+(?=['’]s\b)|['’]s\b|\w+(?:['’]\w+)*|[^\w\s]")
-_STEMMER = PorterStemmer()
+_PATTERN = r"\w+(?=['’]s\b)|['’]s\b|\w+(?:['’]\w+)*|[^\w\s]"
 _SKIP = {"-", "–", "'s", "’s"}
+
+
+# NLTK is imported on first use: importing any part of it runs its package's __init__, which
+# loads nearly all of NLTK (NumPy, http.client, ssl...: about 0.3 s), and the modules that
+# only name the tagger's types (the index's entity fields, the reports) must stay light.
+@cache
+def _tokenizer() -> Any:
+    from nltk.tokenize import RegexpTokenizer
+
+    class FixedPatternTokenizer(RegexpTokenizer):  # type: ignore[misc]  # NLTK is untyped
+        """NLTK's RegexpTokenizer with the pattern compiled by ``re``. NLTK compiles through its
+        ``redos`` guard (the ``regex`` engine with a timeout on every match), which is meant for
+        patterns callers supply; ours is fixed, with no nested repetition to backtrack over, and
+        ``re`` tokenises it 2.5x faster."""
+
+        def _check_regexp(self) -> None:
+            if self._regexp is None:
+                self._regexp: re.Pattern[str] = re.compile(self._pattern, self._flags)
+
+    return FixedPatternTokenizer(_PATTERN)
+
+
+@cache
+def _stemmer() -> Any:
+    from nltk.stem.porter import PorterStemmer
+
+    return PorterStemmer()
 
 
 class Token(NamedTuple):
@@ -45,7 +56,7 @@ class Token(NamedTuple):
 def tokenize(text: str) -> list[Token]:
     """Word and punctuation tokens of ``text``; hyphens and possessives are left out."""
     out: list[Token] = []
-    for start, end in _TOKENIZER.span_tokenize(text):
+    for start, end in _tokenizer().span_tokenize(text):
         word = text[start:end]
         if word in _SKIP:
             continue
@@ -70,7 +81,7 @@ def key(text: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    return str(_STEMMER.stem(word.lower()))
+    return str(_stemmer().stem(word.lower()))
 
 
 def stem_key(text: str) -> tuple[str, ...]:

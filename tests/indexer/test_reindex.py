@@ -16,18 +16,17 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
-from indexer import pipeline
 from indexer.cli import EXIT_LOCKED, cli
 from indexer.config import Settings
 from indexer.index import ArticleIndex, writer_lock
-from indexer.pipeline import BuildOptions, build_index
+from indexer.pipeline import BuildOptions, BuildReport, build_index, plan, run
 from indexer.workers import Limits
 from tests.conftest import SHIPPED_PDF
 
 SHIPPED = SHIPPED_PDF.name
 
 
-def outcomes(report: pipeline.BuildReport) -> dict[str, str]:
+def outcomes(report: BuildReport) -> dict[str, str]:
     return {o.file: o.outcome for o in report.outcomes}
 
 
@@ -148,7 +147,7 @@ def test_unchanged_corpus_reads_nothing_and_leaves_the_index(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     live = (settings.index_dir / "CURRENT").read_text()
-    monkeypatch.setattr(pipeline, "extract_pdf", no_extraction)
+    monkeypatch.setattr(run, "extract_pdf", no_extraction)
     report = build_index(settings)
     assert not report.published and report.counts()["unchanged"] == 1
     assert (settings.index_dir / "CURRENT").read_text() == live
@@ -159,7 +158,7 @@ def test_touched_file_is_not_read_again(
 ) -> None:
     pdf = settings.corpus_dir / SHIPPED
     os.utime(pdf, (time.time() + 100, time.time() + 100))
-    monkeypatch.setattr(pipeline, "extract_pdf", no_extraction)
+    monkeypatch.setattr(run, "extract_pdf", no_extraction)
     assert build_index(settings).counts()["unchanged"] == 1
 
 
@@ -196,8 +195,8 @@ def test_modified_added_removed_and_renamed_files(settings: Settings) -> None:
 def test_a_new_splitting_version_reuses_the_cached_extraction(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pipeline, "PIPELINE_VERSION", "next")
-    monkeypatch.setattr(pipeline, "extract_pdf", no_extraction)
+    monkeypatch.setattr(plan, "PIPELINE_VERSION", "next")
+    monkeypatch.setattr(run, "extract_pdf", no_extraction)
     report = build_index(settings)
     assert report.published and outcomes(report) == {SHIPPED: "ok"}
     assert [o.extracted for o in report.outcomes] == [True]  # split again, pdfminer not run

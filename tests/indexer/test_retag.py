@@ -4,10 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from indexer import pipeline
 from indexer.config import Settings
 from indexer.index import ArticleIndex
-from indexer.pipeline import build_index
+from indexer.pipeline import build_index, run
 from indexer.tagging.gazetteer import Entity, Gazetteer
 
 
@@ -37,7 +36,7 @@ def test_gazetteer_change_retags_without_reading_pdfs(
             )
         ]
     )
-    monkeypatch.setattr(pipeline, "extract_pdf", no_extraction)
+    monkeypatch.setattr(run, "extract_pdf", no_extraction)
     report = build_index(settings, gazetteer=changed)
     assert [o.extracted for o in report.outcomes] == [False]
     changes = {c.title: c for c in report.entity_changes}
@@ -53,7 +52,7 @@ def test_gazetteer_change_retags_without_reading_pdfs(
 def test_unchanged_gazetteer_reports_no_changes(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pipeline, "extract_pdf", no_extraction)
+    monkeypatch.setattr(run, "extract_pdf", no_extraction)
     report = build_index(settings)
     assert report.entity_changes == () and report.articles == 15
 

@@ -191,10 +191,10 @@ def test_a_stop_while_publishing_lets_the_run_finish_and_says_so(
     new index is live, the report true), and says so; it does not claim nothing changed."""
     from click.testing import CliRunner
 
-    from indexer import pipeline
     from indexer.cli import cli
+    from indexer.pipeline import apply
 
-    real = pipeline.publish
+    real = apply.publish
     before = (built.index_dir / "CURRENT").read_text()
 
     def publish_and_be_signalled(*args: object, **kwargs: object) -> None:
@@ -202,7 +202,7 @@ def test_a_stop_while_publishing_lets_the_run_finish_and_says_so(
         real(*args, **kwargs)  # type: ignore[arg-type]
         os.kill(os.getpid(), signal.SIGHUP)  # and just after it
 
-    monkeypatch.setattr(pipeline, "publish", publish_and_be_signalled)
+    monkeypatch.setattr(apply, "publish", publish_and_be_signalled)
     result = CliRunner().invoke(cli, ["index", "--full", "--quiet", *where(built)])
     assert result.exit_code == 0, result.output
     assert "note: SIGTERM arrived while the new index was being published" in result.output

@@ -1,0 +1,273 @@
+"""Carry out a plan: write a new index generation from it and from the workers' results, as
+they come, and publish it. Removed files are dropped, unchanged ones kept (re-tagged and
+re-described from their stored text when the generation starts empty), a file that fails keeps
+whatever was indexed for it, and each file's outcome and state record is collected for the
+report. A generation that is not published is deleted; the live index is never written to.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from indexer.editions import apply_manifest, edition_id
+from indexer.index import (
+    CACHE_DIR,
+    ArticleIndex,
+    Batch,
+    clean_up,
+    live_dir,
+    new_generation,
+    publish,
+)
+from indexer.pipeline.cache import prune_cache
+from indexer.pipeline.plan import Job, Plan
+from indexer.pipeline.report import (
+    BuildReport,
+    EntityChange,
+    FileOutcome,
+    edition_count,
+    record_of,
+    unchanged_outcome,
+)
+from indexer.pipeline.run import Ingested, Results, tag_articles
+from indexer.processes import check_stop, defer_stops
+from indexer.results import StoredEdition
+from indexer.tagging.gazetteer import Gazetteer
+from indexer.tagging.tagger import Tagged
+from indexer.workers import JobFailure
+
+OnFile = Callable[[FileOutcome], None] | None
+
+
+def left_as_is(plan: Plan, on_file: OnFile) -> BuildReport:
+    """The report of a run with nothing to do (``plan.nothing_to_do``): every file unchanged,
+    the live index not touched."""
+    live = plan.live
+    assert live is not None  # (there is nothing to do only when there is a live index)
+    outcomes = [unchanged_outcome(relative, record) for relative, record in plan.unchanged]
+    for outcome in outcomes:
+        if on_file:
+            on_file(outcome)
+    count = live.count()
+    live.close()
+    return BuildReport(
+        tuple(outcomes),
+        count,
+        0.0,
+        published=False,
+        editions=edition_count(plan.records),
+        skipped=plan.survey.corpus.skipped,
+    )
+
+
+def write_generation(
+    plan: Plan, gazetteer: Gazetteer, results: Results, on_file: OnFile
+) -> BuildReport:
+    """Write the plan and the workers' ``results`` into a new generation and publish it; the
+    live index the plan holds is closed. ``on_file`` hears of each file as it is written."""
+    root = plan.survey.index_dir
+    generation = _new_generation(root, plan)
+    writing = _Writing(None if plan.copy_live else plan.live, plan, gazetteer, on_file)
+    count = _write_and_publish(root, generation, writing, results)
+    with contextlib.suppress(OSError):  # published: a cache left as it was is no fault
+        prune_cache(root / CACHE_DIR, {r["sha256"] for r in writing.records.values()})
+    return BuildReport(
+        tuple(sorted(writing.outcomes, key=lambda o: o.file)),
+        count,
+        0.0,
+        tuple(writing.changes),
+        removed=plan.removed,
+        editions=edition_count(writing.records),
+        skipped=plan.survey.corpus.skipped,
+    )
+
+
+def _new_generation(root: Path, plan: Plan) -> Path:
+    try:
+        return new_generation(root, copy_live=plan.copy_live)
+    except BaseException:
+        if plan.live is not None:
+            plan.live.close()
+        clean_up(root)  # a half-made copy of the live generation
+        raise
+
+
+def _write_and_publish(root: Path, generation: Path, writing: _Writing, results: Results) -> int:
+    """Write ``generation``, close it and the live index, and publish it; how many articles
+    it holds. A generation that was not published is deleted."""
+    plan = writing.plan
+    old = plan.live
+    new: ArticleIndex | None = None
+    try:
+        new = ArticleIndex(generation) if plan.copy_live else ArticleIndex.create(generation)
+        with new.batch(optimize=not plan.copy_live) as batch:
+            _write(batch, writing, results)
+        count = new.count()
+        new.close()
+        if old is not None:
+            old.close()
+        check_stop()
+        defer_stops()  # from here on, finishing is the clean way to stop
+        publish(root, generation, {**plan.config, "files": dict(sorted(writing.records.items()))})
+    except BaseException as exc:
+        if new is not None:
+            new.close()
+        if old is not None:
+            old.close()
+        if not _is_live(root, generation):
+            shutil.rmtree(generation, ignore_errors=True)
+            raise
+        if not isinstance(exc, OSError):
+            raise
+        # CURRENT names the new generation: it is published, though a flush after the switch
+        # failed (the disk filled up, say); the run is reported as it is
+    return count
+
+
+def _write(batch: Batch, writing: _Writing, results: Results) -> None:
+    plan = writing.plan
+    for relative in plan.removed:
+        batch.delete_edition(edition_id(relative))
+    for relative, record in plan.unchanged:
+        writing.unchanged(batch, relative, record)
+    for job, error in plan.vanished:
+        writing.failed(batch, job, JobFailure(error.reason, str(error)), 0.0)
+    with contextlib.closing(results):  # its workers stop even if indexing fails
+        for finished in results:
+            if isinstance(finished.result, JobFailure):
+                writing.failed(batch, finished.job, finished.result, finished.seconds)
+            else:
+                writing.indexed(batch, finished.job, finished.result, finished.seconds)
+            check_stop()  # a stop whose exception Python had to drop
+
+
+def _is_live(root: Path, generation: Path) -> bool:
+    try:
+        return live_dir(root) == generation
+    except OSError:
+        return False
+
+
+@dataclass
+class _Writing:
+    """The outcomes and state records of a run as its files are written into a generation.
+    ``old``: the live index, when the new generation starts empty (what a failing file keeps
+    is copied from it)."""
+
+    old: ArticleIndex | None
+    plan: Plan
+    gazetteer: Gazetteer
+    on_file: OnFile
+    outcomes: list[FileOutcome] = field(default_factory=list)
+    records: dict[str, dict[str, Any]] = field(default_factory=dict)
+    changes: list[EntityChange] = field(default_factory=list)
+
+    def record(self, relative: str, record: dict[str, Any], outcome: FileOutcome) -> None:
+        self.records[relative] = record
+        self.outcomes.append(outcome)
+        if self.on_file:
+            self.on_file(outcome)
+
+    def unchanged(self, batch: Batch, relative: str, record: dict[str, Any]) -> None:
+        outcome = unchanged_outcome(relative, record)
+        if self.old is not None:
+            outcome = self._rewrite_unchanged(batch, self.old, outcome, record)
+        self.record(relative, {**record, **record_of(outcome)}, outcome)
+
+    def _rewrite_unchanged(
+        self, batch: Batch, old: ArticleIndex, outcome: FileOutcome, record: dict[str, Any]
+    ) -> FileOutcome:
+        """Write an unchanged file's articles again, re-tagged and re-described from stored
+        text."""
+        stored = old.stored_edition(edition_id(outcome.file))
+        if stored is None:
+            return outcome
+        if record.get("status") == "failed":  # failing now, but indexed from an earlier version
+            batch.carry_over(old, stored.edition.id)
+            return outcome
+        tags = tag_articles(stored.articles, self.gazetteer)
+        self.changes.extend(_entity_changes(stored, tags))
+        edition = apply_manifest(stored.edition, self.plan.survey.manifest.get(outcome.file))
+        rewritten = replace(stored, edition=edition, pipeline_version=self.plan.pipeline_version)
+        written = batch.retag(rewritten, tags, self.plan.tagger_version)
+        return replace(outcome, articles=written)
+
+    def failed(self, batch: Batch, job: Job, failure: JobFailure, seconds: float) -> None:
+        """A file that could not be indexed keeps what was indexed for it before."""
+        outcome = FileOutcome(
+            job.relative,
+            "failed",
+            reason=failure.reason,
+            message=failure.message,
+            seconds=seconds,
+            change=job.change,
+        )
+        kept = job.kept
+        if self.old is not None:
+            kept = batch.carry_over(self.old, edition_id(job.relative))
+        identity = {"size": job.size, "mtime_ns": job.mtime_ns, "sha256": job.sha256}
+        self.record(
+            job.relative,
+            {
+                **identity,
+                "edition_id": edition_id(job.relative),
+                **record_of(outcome),
+                "kept": kept,
+            },
+            outcome,
+        )
+
+    def indexed(self, batch: Batch, job: Job, ingested: Ingested, seconds: float) -> None:
+        batch.delete_edition(ingested.edition.id)
+        batch.add_edition(
+            ingested.edition,
+            ingested.articles,
+            ingested.tags,
+            self.plan.tagger_version,
+            self.plan.pipeline_version,
+        )
+        outcome = FileOutcome(
+            job.relative,
+            "repaired" if ingested.repaired else "ok",
+            articles=len(ingested.articles),
+            seconds=seconds,
+            change=job.change,
+        )
+        # the identity of the bytes that were read, not of the file now: a file replaced
+        # during the run differs from this record, and is read again by the next run
+        identity = {
+            "size": ingested.size,
+            "mtime_ns": ingested.mtime_ns,
+            "sha256": ingested.edition.sha256,
+        }
+        self.record(
+            job.relative,
+            {**identity, "edition_id": edition_id(job.relative), **record_of(outcome)},
+            outcome,
+        )
+
+
+def _entity_changes(stored: StoredEdition, tags: dict[str, Tagged]) -> Iterator[EntityChange]:
+    for article in stored.articles:
+        before = {
+            (type_, id_, label)
+            for type_, items in stored.entities.get(article.id, {}).items()
+            for id_, label in items
+        }
+        after = {
+            (type_, id_, label)
+            for type_, items in tags[article.id].entities.items()
+            for id_, label in items
+        }
+        if before != after:
+            yield EntityChange(
+                article.id,
+                article.title,
+                tuple(sorted(after - before)),
+                tuple(sorted(before - after)),
+            )
