@@ -2,7 +2,7 @@
 ``code`` of a run that ended without publishing (``last-run.json``'s ``error``).
 
 Why a file failed is ``indexer.pipeline.FAILURE_REASONS``, and why an entry of the corpus folder
-was passed over is ``indexer.corpus.SKIP_REASONS``. ``indexer/pipeline.py`` writes the values
+was passed over is ``indexer.corpus.SKIP_REASONS``. ``indexer/pipeline/`` writes the values
 listed here; tests/test_docs.py reads its source and fails when it writes one that is not here,
 and when docs/reindexing.md or the API description leaves one out. A data module: importing
 it loads nothing else.

@@ -43,7 +43,7 @@ def test_every_outcome_and_skip_reason_is_documented() -> None:
 
 
 # --- values the code gives, collected from its source --------------------------------------
-# indexer/pipeline.py writes a file's status and change and a failed run's code as string
+# indexer/pipeline/ writes a file's status and change and a failed run's code as string
 # literals (it is not to import indexer/outcomes.py yet), so its source is read here.
 
 
@@ -105,15 +105,15 @@ def test_every_failure_reason_the_code_gives_is_the_registry() -> None:
 
 
 def _pipeline_values() -> tuple[set[str], set[str], set[str]]:
-    """(file statuses, file changes, failed-run codes) as indexer/pipeline.py writes them."""
-    tree = _tree(ROOT / "indexer" / "pipeline.py")
+    """(file statuses, file changes, failed-run codes) as indexer/pipeline/ writes them."""
     statuses: set[str] = set()
     changes = {str(FileOutcome.__dataclass_fields__["change"].default)}
-    for call in _calls(tree, "FileOutcome"):
+    codes: set[str] = set()
+    trees = [_tree(path) for path in sorted((ROOT / "indexer" / "pipeline").glob("*.py"))]
+    for call in (call for tree in trees for call in _calls(tree, "FileOutcome")):
         statuses |= _strings(_argument(call, 1, "status"))
         changes |= _strings(_argument(call, 99, "change"))
-    codes: set[str] = set()
-    for node in ast.walk(tree):
+    for node in (node for tree in trees for node in ast.walk(tree)):
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
             target = node.targets[0]
             if isinstance(target, ast.Name) and target.id == "change":
