@@ -117,8 +117,9 @@ class ArchiveReader(Protocol):
         ...
 
     def stored_edition(self, edition_id: str) -> StoredEdition | None:
-        """An edition as written (record, articles, tags); None if absent or written by a
-        version that did not store it whole (its PDF is read again)."""
+        """An edition as written (record, articles, the entities each was filed under); None
+        if absent, or written by a version that did not store it whole (the pipeline then
+        carries its articles over as they are)."""
         ...
 
     def count(self) -> int:
@@ -160,8 +161,12 @@ class GenerationWriter(Protocol):
         ...
 
     def carry_over(self, source: ArchiveReader, edition_id: str) -> int:
-        """Copy an edition's articles as they are from ``source`` (the live generation of the
-        same engine, whatever version wrote them); how many."""
+        """Copy an edition's articles as they are, entity tags included, from ``source``: the
+        live generation of the same engine, whatever version wrote it; how many.
+
+        :raise TypeError: for a reader of another engine (write what its ``stored_edition``
+            gives with ``add_edition`` instead).
+        """
         ...
 
     def retag(self, stored: StoredEdition, tags: Mapping[str, Tagged], tagger_version: str) -> int:

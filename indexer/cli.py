@@ -22,6 +22,7 @@ from indexer.config import (
     ENV_CORPUS_DIR,
     ENV_INDEX_DIR,
     IndexingSettings,
+    SearchSettings,
     ServeSettings,
     Settings,
 )
@@ -451,7 +452,7 @@ def _entity_options(func: Any) -> Any:
 @click.option(
     "--page",
     "-p",
-    type=click.IntRange(1, None),
+    type=click.IntRange(1, SearchSettings.max_page),
     default=1,
     show_default=True,
     help="Which page of results to show.",
@@ -540,8 +541,10 @@ def search_command(
     }
     index = _open_index(settings)
     try:  # the request the web app and the API read from a URL, read and run the same way
-        request = SearchRequest.from_args(Options(args))
-        _, results = run_search(request, index, Gazetteer.load)
+        request = SearchRequest.from_args(Options(args), settings.search)
+        _, results = run_search(
+            request, index, Gazetteer.load, facet_limit=settings.search.facet_limit
+        )
     except SearchQueryError as exc:
         _fail(f"invalid query: {exc}")
     except BulletinsError as exc:  # a filter value that names nothing

@@ -149,10 +149,15 @@ class EditionSummary:
         return self.record.get("publisher") or None
 
     def to_json(self) -> dict[str, Any]:
+        """The API's edition (``/api/editions``, which adds the link to its PDF): the record
+        without the server's paths, the label and each article's id, title, section, pages."""
         return {
-            **self.record,
+            **{k: v for k, v in self.record.items() if k not in ("source", "file")},
             "label": self.label,
-            "articles": [a.to_json() for a in self.articles],
+            "articles": [
+                {"id": a.id, "title": a.title, "section": a.section, "pages": a.pages}
+                for a in self.articles
+            ],
         }
 
 

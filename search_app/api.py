@@ -59,17 +59,10 @@ def entity(type_: str, entity_id: str) -> Any:
 def editions() -> Any:
     out = []
     for edition in archive().index.editions():
-        out.append(
-            {
-                **{k: v for k, v in edition.record.items() if k not in ("source", "file")},
-                "label": edition.label,
-                "pdf": url_for("pages.edition_pdf", edition_id=edition.id),
-                "articles": [
-                    {"id": a.id, "title": a.title, "section": a.section, "pages": a.pages}
-                    for a in edition.articles
-                ],
-            }
-        )
+        data = edition.to_json()
+        data["pdf"] = url_for("pages.edition_pdf", edition_id=edition.id)
+        data["articles"] = data.pop("articles")  # (after the link, as it always was)
+        out.append(data)
     return safe_jsonify(out)
 
 

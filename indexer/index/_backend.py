@@ -56,7 +56,7 @@ from indexer.index._schema import (
 )
 from indexer.index._sets import DocSets, Mask, without_positions
 from indexer.index._spelling import Speller, spelling_words, write_vocabulary
-from indexer.index._store import index_health, live_dir, read_pointer
+from indexer.index._store import index_health, live_dir, read_pointer, read_toc
 from indexer.index.pickled_v1 import Codec
 from indexer.models import Article, Edition
 from indexer.results import (
@@ -116,8 +116,8 @@ def _open_folder(folder: Path) -> Any:
         pickles (``pickled_v1``), wrote it.
     """
     try:
+        written = read_toc(folder).release  # (which unpickles the schema too)
         opened = _FolderIndex(FileStorage(str(folder)), indexname=index._DEF_INDEX_NAME)
-        written = opened._read_toc().release  # (reads the schema, pickled, too)
         opened.keep_schema()  # read now: the folder may be deleted before the first search
     except (OSError, index.IndexError):
         raise
@@ -134,7 +134,7 @@ def _open_folder(folder: Path) -> Any:
 
 def check_release(written: tuple[int, ...], folder: Path) -> None:
     """:raise IndexVersionError: unless the running Whoosh (pinned) wrote the index."""
-    if written != tuple(whoosh.__version__):
+    if tuple(written)[:3] != tuple(whoosh.__version__)[:3]:
         raise IndexVersionError(
             f"The index at {folder} was written by Whoosh "
             f"{'.'.join(map(str, written))}; this installation has Whoosh "
@@ -338,6 +338,10 @@ class ArticleIndex:
         fresh = None
         try:
             key = self._key()
+        except IndexVersionError:  # published by another version: keep this one
+            if self._current is not None:
+                return self._current
+            raise
         except _UNREADABLE as exc:  # being replaced right now, or gone: keep this one
             if self._current is not None:
                 return self._current
@@ -821,23 +825,18 @@ class Batch:
         return count
 
     def carry_over(self, other: ArchiveReader, edition_id: str) -> int:
-        """Copy every article of ``edition_id`` from ``other``: its stored fields as they are
-        when it is a Whoosh index (whatever version wrote them), else as it gives them back."""
-        if isinstance(other, ArticleIndex):
-            docs = other._edition_docs(edition_id)
-            for doc in docs:
-                self.add_document(restored(doc))
-            return len(docs)
-        stored = other.stored_edition(edition_id)
-        if stored is None:
-            return 0
-        return self.add_edition(
-            stored.edition,
-            stored.articles,
-            None,
-            "",
-            stored.pipeline_version,
-        )
+        """Copy every article of ``edition_id`` from ``other``, its stored fields as they are
+        (whatever version wrote them, entity tags included).
+
+        :raise TypeError: if ``other`` is not a Whoosh index (another engine's articles are
+            written with ``add_edition`` from its ``stored_edition``).
+        """
+        if not isinstance(other, ArticleIndex):
+            raise TypeError(f"cannot carry articles over from {type(other).__name__}")
+        docs = other._edition_docs(edition_id)
+        for doc in docs:
+            self.add_document(restored(doc))
+        return len(docs)
 
     def retag(self, stored: StoredEdition, tags: Mapping[str, Tagged], tagger_version: str) -> int:
         """Write a stored edition again with new entity tags."""

@@ -308,12 +308,27 @@ def _intact(folder: Path) -> bool:
         return False
 
 
+def read_toc(folder: Path) -> Any:
+    """The table of contents of the index in ``folder``, its file closed whatever happens
+    (Whoosh leaves it open when it cannot read it).
+
+    :raise: whatever reading a missing or damaged one raises (OSError, EOFError...).
+    """
+    storage = _ClosingStorage(str(folder))
+    try:
+        return index.TOC.read(storage, index._DEF_INDEX_NAME)
+    finally:
+        storage.close_opened()
+
+
 def _has_index(folder: Path) -> bool:
     """Whether ``folder`` holds a Whoosh index whose table of contents can be read (what
     ``whoosh.index.exists_in`` checks, without leaving the file open when it cannot)."""
     storage = _ClosingStorage(str(folder))
     try:
         index.TOC.read(storage, index._DEF_INDEX_NAME)
+    except (ImportError, AttributeError):  # written by another version: opening says so
+        return True
     except Exception:  # none, or damaged: that raises anything (EOFError, TypeError...)
         return False
     finally:

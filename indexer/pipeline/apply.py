@@ -185,11 +185,12 @@ class _Writing:
         """Write an unchanged file's articles again, re-tagged and re-described from stored
         text."""
         stored = old.stored_edition(edition_id(outcome.file))
-        if stored is None:
+        if stored is None or record.get("status") == "failed":
+            # written by a version that did not store the edition whole, or failing now but
+            # indexed from an earlier version: what was indexed for it is kept as it was
+            batch.carry_over(old, edition_id(outcome.file))
             return outcome
-        if record.get("status") == "failed":  # failing now, but indexed from an earlier version
-            batch.carry_over(old, stored.edition.id)
-            return outcome
+
         tags = tag_articles(stored.articles, self.gazetteer)
         self.changes.extend(_entity_changes(stored, tags))
         edition = apply_manifest(stored.edition, self.plan.survey.manifest.get(outcome.file))

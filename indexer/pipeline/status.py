@@ -37,14 +37,15 @@ def index_status(root: Path, index: ArticleIndex | None = None) -> dict[str, Any
         **index_health(root),
     }
     if status["exists"]:
-        opened = index or ArticleIndex(root)
+        opened = index
         try:
+            opened = opened or ArticleIndex(root)
             status["articles"] = opened.count()
             status["editions"] = len(opened.values("edition"))
             status.update(opened.health())
         except (IndexDamagedError, IndexNotFoundError) as exc:
             status["problem"] = str(exc)
         finally:
-            if index is None:
+            if index is None and opened is not None:
                 opened.close()
     return status

@@ -265,10 +265,20 @@ def test_writing_removes_retags_and_carries_over(
     assert copy.search("ajaxis").total == 1
     assert copy.search("", filters={"agency": ["glaa"]}).total == 1  # tags carried too
 
+    with pytest.raises(TypeError), copy.batch() as writer:  # another engine's: not as they are
+        writer.carry_over(_Elsewhere(), "riverside-02")
+
     with pytest.raises(RuntimeError), copy.batch() as writer:
         writer.delete_edition("riverside-02")
         raise RuntimeError("a writer that fails commits nothing")
     assert copy.count() == 3
+
+
+class _Elsewhere:
+    """A reader of another engine (only what ``carry_over`` could ask of it)."""
+
+    def stored_edition(self, edition_id: str) -> None:
+        return None
 
 
 QUERIES = [

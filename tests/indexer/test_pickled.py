@@ -10,7 +10,7 @@ import pytest
 from indexer.config import Settings
 from indexer.errors import IndexVersionError
 from indexer.index import ArticleIndex, _analysis, live_dir, pickled_v1
-from indexer.pipeline import build_index
+from indexer.pipeline import build_index, index_status
 from tests.contract.test_search import EDITION, article
 
 # where Whoosh 2.7.4's table of contents keeps the release that wrote it: three varints after
@@ -70,3 +70,31 @@ def test_bulletins_index_rebuilds_an_index_another_whoosh_wrote(
     report = build_index(settings)
     assert report.published and not report.failed
     assert ArticleIndex(settings.index_dir).count() == report.articles == 15
+
+
+def test_a_server_keeps_answering_when_another_version_publishes(
+    tmp_path: Path, corpus_copy: Path
+) -> None:
+    settings = Settings(corpus_dir=corpus_copy, index_dir=tmp_path / "index")
+    build_index(settings)
+    serving = ArticleIndex(settings.index_dir)
+    before = [hit.id for hit in serving.search("county lines").results]
+    (corpus_copy / "copy.pdf").write_bytes(next(corpus_copy.glob("*.pdf")).read_bytes())
+    build_index(settings)  # a new generation is published...
+    live = live_dir(settings.index_dir)
+    assert live is not None
+    _written_by(live, b"\x02\x07\x03")  # ...by another Whoosh
+    assert [hit.id for hit in serving.search("county lines").results] == before
+    assert serving.count() == 15
+    status = index_status(settings.index_dir)  # a fresh look reports it, without failing
+    assert "Whoosh 2.7.3" in status["problem"] and "bulletins index" in status["problem"]
+
+
+def test_an_index_naming_classes_this_version_lacks_says_so(tmp_path: Path) -> None:
+    ArticleIndex.create(tmp_path / "ix")
+    toc = _toc(tmp_path / "ix")
+    data = toc.read_bytes()
+    assert data.count(b"pickled_v1") >= 1
+    toc.write_bytes(data.replace(b"pickled_v1", b"pickled_v9"))  # same length: still a pickle
+    with pytest.raises(IndexVersionError, match="another version of Bulletin Archive"):
+        ArticleIndex(tmp_path / "ix")

@@ -73,3 +73,28 @@ def test_manifest_edits_apply_to_unchanged_pdfs(settings: Settings) -> None:
     build_index(settings)
     hit = ArticleIndex(settings.index_dir).search("county lines").results[0]
     assert hit.edition["date"] == "2017-11"
+
+
+def test_articles_stored_without_their_edition_are_kept_when_retagged(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An index written by a version that did not store the edition whole (no record to write
+    the articles again from) keeps them as they were, rather than losing them."""
+    from indexer.index import live_dir
+    from indexer.index._documents import restored
+
+    old = ArticleIndex(live_dir(settings.index_dir))
+    docs = [dict(d) for d in old._searcher().documents()]
+    with old.batch() as batch:
+        for doc in docs:
+            del doc["edition_record"]
+            batch.add_document(restored(doc))
+    old.close()
+    assert ArticleIndex(settings.index_dir).stored_edition(docs[0]["edition_id"]) is None
+    changed = Gazetteer.build(
+        [e for e in Gazetteer.load().entities.values() if e.id != "hmrc"]
+    )  # a new tagger version: every unchanged file is written again
+    monkeypatch.setattr(run, "extract_pdf", no_extraction)
+    report = build_index(settings, gazetteer=changed)
+    assert report.published and not report.failed
+    assert ArticleIndex(settings.index_dir).count() == 15
