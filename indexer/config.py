@@ -35,7 +35,6 @@ class IndexingSettings:
 
     job_seconds: float = 120.0  # one PDF's wall-clock time (outcome: timeout)
     job_memory_mb: int = 2048  # one PDF's address space, MiB; 0: no limit (out-of-memory)
-    jobs_per_worker: int = 100  # then a worker is replaced, so no slow leak can build up
 
 
 @dataclass(frozen=True)

@@ -74,7 +74,7 @@ def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
 
 
-JOBS_PER_WORKER = IndexingSettings.jobs_per_worker  # then a worker is replaced
+JOBS_PER_WORKER = 100  # then a worker is replaced, so no slow leak can build up
 # Reading a PDF allocates millions of short-lived objects; with Python's default thresholds
 # (a collection every 700) the cyclic collector took 7-8 % of a worker's time. Every 100,000
 # holds a few megabytes more at most.
