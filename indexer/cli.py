@@ -516,7 +516,9 @@ def search_command(
       exploit*                  wildcard (exploit, exploitation, ...)
       title:guardian            one field: title, body, section, edition, year, date, page
       edition:7  year:2017      the 7th edition; editions of 2017
-    An empty QUERY ("") lists every article, newest first.
+    An empty QUERY ("") lists every article, newest first. A question mark, an
+    apostrophe or a colon that names no field is read as plain words, and a line
+    before the results says how the query was read.
 
     \b
     Filters: --agency HMRC --region "North East" --operation slate --theme fraud
@@ -827,6 +829,9 @@ def _open_index(settings: Settings) -> ArticleIndex:
 
 
 def _print_results(results: SearchPage) -> None:
+    if results.read_as:
+        reading = "; ".join(results.read_notes)
+        click.echo(f'Searched for "{display_text(results.read_as)}" ({display_text(reading)}).')
     if results.did_you_mean:
         click.echo(f'Did you mean "{display_text(results.did_you_mean)}"?')
     if not results.total:

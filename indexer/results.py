@@ -52,6 +52,9 @@ class SearchPage:
     match: str = "all"  # "any" when no article had every word and the words were relaxed
     sort: str = "relevance"
     did_you_mean: str | None = None  # the query with misspelt words corrected, if that matches
+    # the query as searched, when parts of it were read as words rather than syntax, and how
+    read_as: str | None = None
+    read_notes: list[str] = field(default_factory=list)
 
     @property
     def pages(self) -> int:
@@ -66,6 +69,8 @@ class SearchPage:
             "sort": self.sort,
             "match": self.match,
             "did_you_mean": self.did_you_mean,
+            "read_as": self.read_as,
+            "read_notes": self.read_notes,
             "results": [hit.to_json() for hit in self.results],
             "facets": self.facets,
         }

@@ -296,6 +296,13 @@ def _schemas() -> Schema:
                     "with some of them are listed.",
                 },
                 "did_you_mean": {"type": ["string", "null"]},
+                "read_as": {
+                    "type": ["string", "null"],
+                    "description": "The query as searched, when parts of it were read as plain "
+                    'words rather than syntax (a "?", an apostrophe, a colon naming no field, '
+                    "an unmatched quote or bracket); null when it was searched as typed.",
+                },
+                "read_notes": _array({"type": "string"}),
                 "results": _array(_ref("Hit")),
                 "facets": _by_type(
                     FACET_TYPES, _ref("FacetValue"), "Counts over all matches, by filter."

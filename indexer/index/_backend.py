@@ -44,7 +44,7 @@ from indexer.index._entity import entity_view
 from indexer.index._facets import FacetTable, edition_label
 from indexer.index._filters import restriction, wanted_leaves
 from indexer.index._highlight import highlight_whole, lead, snippet
-from indexer.index._query import is_plain, parse_query
+from indexer.index._query import Reading, is_plain, parse_query, read_query
 from indexer.index._rank import Ranker
 from indexer.index._schema import (
     DEFAULT_FIELDS,
@@ -80,6 +80,7 @@ class _Match:
     match: str
     sort: str  # as applied: an empty query is listed newest first
     restricted: bool  # filters or dates narrowed the matches
+    reading: Reading = field(default_factory=lambda: Reading(""))  # see _query.read_query
 
     @property
     def total(self) -> int:
@@ -534,6 +535,8 @@ class ArticleIndex:
             match=match.match,
             sort=match.sort,
             did_you_mean=did_you_mean,
+            read_as=match.reading.text if match.reading.notes else None,
+            read_notes=list(match.reading.notes),
         )
 
     def _facets_for(
@@ -618,12 +621,13 @@ class ArticleIndex:
             raise SearchQueryError(f"Unknown sort {sort!r}: use one of {', '.join(SORTS)}.")
         restrict = restriction(filters, date_from, date_to)
         parsed = parse_query(text, self._ix.schema, DEFAULT_FIELDS, QUERY_FIELDS)
+        reading = read_query(text, QUERY_FIELDS)
         if sort == "relevance" and isinstance(parsed, query.Every):
             sort = "newest"
-        found = self._find(parsed, restrict, sort)
-        if relax and not found.mask.any() and is_plain(text):  # no article has every word
+        found = replace(self._find(parsed, restrict, sort), reading=reading)
+        if relax and not found.mask.any() and is_plain(reading.text):  # no article has every word
             parsed = parse_query(text, self._ix.schema, DEFAULT_FIELDS, QUERY_FIELDS, any_word=True)
-            found = replace(self._find(parsed, restrict, sort), match="any")
+            found = replace(self._find(parsed, restrict, sort), match="any", reading=reading)
         return found
 
     def _find(self, parsed: query.Query, restrict: query.Query | None, sort: str) -> _Match:
@@ -693,8 +697,9 @@ class ArticleIndex:
         parsed: query.Query = query.NullQuery
         if text.strip():
             with suppress(SearchQueryError):  # a malformed query marks nothing
+                plain = is_plain(read_query(text, QUERY_FIELDS).text)
                 parsed = parse_query(
-                    text, self._ix.schema, DEFAULT_FIELDS, QUERY_FIELDS, any_word=is_plain(text)
+                    text, self._ix.schema, DEFAULT_FIELDS, QUERY_FIELDS, any_word=plain
                 )
         terms = self._terms(parsed)
         schema = self._ix.schema

@@ -38,7 +38,7 @@ class PlainIndex(ArticleIndex):
         ranked = self._search(parsed, restrict, sort)
         mask = np.zeros(self._searcher().doc_count_all(), dtype=bool)
         mask[[docnum for docnum, _ in ranked]] = True
-        return _Ranked(parsed, mask, "all", sort, restrict is not None, ranked)
+        return _Ranked(parsed, mask, "all", sort, restrict is not None, ranked=ranked)
 
     def _search(
         self, parsed: query.Query, restrict: query.Query | None, sort: str

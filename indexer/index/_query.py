@@ -1,13 +1,21 @@
 """Turn a user's query string into a Whoosh query, or explain in one line what is wrong with it.
 
-Whoosh's parser never refuses anything: an unclosed quote, a dangling ``AND`` or an unknown field
-silently become different searches. We check the syntax first so the user learns what to fix.
+People type questions and phrases, not syntax. Before parsing, ``read_query`` reads what is
+plainly not meant as syntax as the words it is: a question mark, an apostrophe, a colon that
+names no field, a quote or bracket left unclosed, a dash standing alone. Syntax applies where it
+is clearly intended: "quoted phrases", upper-case AND/OR/NOT, a known ``field:``, a ``*`` in or
+at the end of a word, brackets that balance. What was read otherwise is said (``Reading.notes``)
+so the page can show how the query was read.
+
+Whoosh's parser never refuses anything: a dangling ``AND`` silently becomes a different search.
+We check what is left of the syntax so the user learns what to fix.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from whoosh import qparser, query
 from whoosh.fields import Schema
@@ -35,12 +43,13 @@ def parse_query(
     :raise SearchQueryError: when the query is malformed; the message says how to fix it.
     """
     text = text.strip()
-    if not text:
-        return query.Every()
     if len(text) > MAX_QUERY_LENGTH:
         raise SearchQueryError(
             f"Query too long ({len(text)} characters; the limit is {MAX_QUERY_LENGTH})."
         )
+    text = read_query(text, aliases).text
+    if not text:
+        return query.Every()
     tokens = _tokens(text)
     _check_parentheses(text)
     _check_operators(tokens)
@@ -138,3 +147,87 @@ def is_plain(text: str) -> bool:
         and not re.search(r'["():*?~^\[\]{}+]', text)
         and not any(w.startswith("-") for w in words)
     )
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A query as it is searched: ``text``, and how it was read differently from its syntax
+    (``notes``, empty when it was read as typed)."""
+
+    text: str
+    notes: tuple[str, ...] = ()
+
+
+_QUOTED = re.compile(r'("[^"]*")')
+_APOSTROPHES = "'\u2019\u2018"
+_POSSESSIVE = re.compile(rf"(?<=\w)[{_APOSTROPHES}]s\b", re.IGNORECASE)
+_PUNCTUATION_ONLY = re.compile(r'^[^\w"()\[\]{}*]+$')
+_PAIRS = (("(", ")"), ("[", "]"), ("{", "}"))
+
+
+def read_query(text: str, aliases: Mapping[str, str]) -> Reading:
+    """How ``text`` is searched: what is plainly not meant as syntax read as the words it is
+    (see the module's docstring), with a note for each kind of thing read so."""
+    notes: list[str] = []
+    text = " ".join(text.split())
+    if text.count('"') % 2:
+        cut = text.rfind('"')
+        text = f"{text[:cut]} {text[cut + 1 :]}"
+        notes.append('an unclosed " was left out')
+    parts = _QUOTED.split(text)  # the odd ones are quoted phrases, kept as they are
+    outside = " ".join(parts[0::2])
+    if "?" in outside:
+        notes.append("? was read as punctuation, not a wildcard")
+    if any(a in outside for a in _APOSTROPHES):
+        notes.append("apostrophes were read as part of words")
+    for opening, closing in _PAIRS:
+        if _unbalanced(outside, opening, closing):
+            notes.append(f"unmatched {opening}{closing} brackets were left out")
+    fields: list[str] = []
+    for i in range(0, len(parts), 2):
+        parts[i] = _plain_part(parts[i], aliases, outside, fields)
+    for name in dict.fromkeys(fields):
+        why = "has nothing after it" if name.lower() in aliases else "names no field"
+        notes.append(f"'{name}:' {why}, so it was searched as a word")
+    read = " ".join(" ".join(parts).split())
+    return Reading(read, tuple(notes))
+
+
+def _plain_part(part: str, aliases: Mapping[str, str], outside: str, fields: list[str]) -> str:
+    """A stretch of the query outside quotes, read as words where it is not syntax."""
+    part = part.replace("?", " ")
+    part = _POSSESSIVE.sub("", part)
+    for apostrophe in _APOSTROPHES:
+        part = part.replace(apostrophe, " ")
+    for opening, closing in _PAIRS:
+        if _unbalanced(outside, opening, closing):
+            part = part.replace(opening, " ").replace(closing, " ")
+    words = []
+    for token in part.split():
+        if _PUNCTUATION_ONLY.match(token):  # a dash or slash standing alone
+            continue
+        words.append(_field_or_words(token, aliases, fields))
+    return " ".join(words)
+
+
+def _field_or_words(token: str, aliases: Mapping[str, str], fields: list[str]) -> str:
+    """A ``field:value`` token kept when the field is known and has a value; any other colon
+    (``Note:``, ``colour:red``, ``10:30``) read as a space between words."""
+    if ":" not in token or "://" in token:
+        return token
+    bare = token.lstrip("(+-")
+    match = _FIELD.match(bare)
+    if match and match.group(1).lower() in aliases and match.group(2).strip("()"):
+        return token
+    if match:
+        fields.append(match.group(1))
+    return token.replace(":", " ")
+
+
+def _unbalanced(text: str, opening: str, closing: str) -> bool:
+    depth = 0
+    for char in text:
+        depth += 1 if char == opening else -1 if char == closing else 0
+        if depth < 0:
+            return True
+    return depth != 0

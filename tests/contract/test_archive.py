@@ -176,7 +176,7 @@ def test_pages_partition_the_matches_and_exports_follow_the_same_order(
     streamed = archive.matches("fraud OR slavery OR county")
     assert [hit.id for hit in streamed] == ids(whole.results)
     with pytest.raises(SearchQueryError):
-        archive.matches('"unclosed')
+        archive.matches("county AND")
     assert archive.search("cardiff kent", relax=False).total == 0
     assert archive.search("cardiff kent").match == "any"
     assert list(archive.matches("cardiff kent", relax=False)) == []
