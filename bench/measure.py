@@ -363,7 +363,9 @@ def _server(root: Path, corpus: Path) -> Iterator[int]:
     command = [sys.executable, "-m", "indexer.cli", "serve", "--index", str(root)]
     command += ["--corpus", str(corpus), "--port", str(port), "--threads", "8"]
     command += ["--processes", str(min(2, os.cpu_count() or 1))]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log_file = (corpus / "server.log").open("ab")  # (the work folder: kept to look into errors)
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log_file)
+    log_file.close()
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -419,7 +421,7 @@ def http_load(
                             errors.append(f"{response.status} {path}")
                 except (OSError, http.client.HTTPException) as exc:
                     with lock:
-                        errors.append(f"{type(exc).__name__} {path}")
+                        errors.append(f"{type(exc).__name__} ({exc}) {path}")
                     connection.close()
                     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
                 mine.append(time.perf_counter() - began)
@@ -436,7 +438,11 @@ def http_load(
         elapsed = time.monotonic() - began
     rate = len(latencies) / elapsed
     _, p95, _ = _percentiles(latencies) if len(latencies) > 1 else (0.0, 0.0, 0.0)
-    log(f"http at {count}: {rate:.0f} req/s, p95 {p95:.0f} ms, {len(errors)} errors")
+    shown = f" (first: {'; '.join(errors[:3])}; the server's log: {work / 'server.log'})"
+    log(
+        f"http at {count}: {rate:.0f} req/s, p95 {p95:.0f} ms, {len(errors)} errors"
+        + (shown if errors else "")
+    )
     processes = min(2, os.cpu_count() or 1)
     name = (
         f"/api/search at {count:,} articles, 8 clients, {scale.http_seconds:.0f} s "

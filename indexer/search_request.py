@@ -233,8 +233,8 @@ def run(
 def every_match(
     request: SearchRequest, reader: ArchiveReader, gazetteer: Callable[[], Gazetteer]
 ) -> Iterator[SearchHit]:
-    """Every article the request matches (exports), checked before the first is given; no
-    "any word" relaxation: an export holds only articles with every word."""
+    """Every article the request matches (exports), checked before the first is given: the
+    articles the page lists, in its order, relaxed to any word when it is."""
     request = resolve(request, reader, gazetteer)
     return reader.matches(
         request.q,
@@ -242,7 +242,6 @@ def every_match(
         sort=request.sort,
         date_from=request.date_from,
         date_to=request.date_to,
-        relax=False,
     )
 
 

@@ -138,8 +138,8 @@ def status() -> str:
 def feed() -> Response:
     params = SearchParams.from_args(request.args, archive().settings.search)
     _, results = archive().search(
-        replace(params, sort="newest", page=1, per_page=FEED_ENTRIES), facet_limit=0, relax=False
-    )
+        replace(params, page=1, per_page=FEED_ENTRIES), facet_limit=0
+    )  # the first entries of the same search as the page, in its order
     updated = datetime.fromtimestamp(archive().index.updated() or 0, UTC)
     body = render_template(
         "feed.xml",
