@@ -480,7 +480,7 @@ def _paths() -> Schema:
             parameters=_search_parameters("page", "per_page"),
         ),
         "/feed.atom": _get(
-            "The newest articles a search matches, as an Atom feed.",
+            "The first 50 articles a search lists, in its order, as an Atom feed.",
             _ok("Atom", "application/atom+xml", {"type": "string"}),
             errors=SEARCH_ERRORS,
             parameters=_search_parameters("page", "per_page", "sort"),
