@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, jsonify, request, url_for
+from flask import Blueprint, Response, abort, jsonify, redirect, request, url_for
 
 from indexer.index import ENTITY_TYPES
 from indexer.textnorm import safe_json
@@ -51,7 +51,10 @@ def entity(type_: str, entity_id: str) -> Any:
         abort(404, f"Unknown entity type {type_!r}: use one of {', '.join(ENTITY_TYPES)}.")
     view = archive().index.entity(type_, entity_id)
     if view is None:
-        abort(404, f"No article mentions the {type_} {entity_id!r}.")
+        canonical = archive().canonical_entity(type_, entity_id)
+        if canonical is None:
+            abort(404, f"No article mentions the {type_} {entity_id!r}.")
+        return redirect(url_for(".entity", type_=type_, entity_id=canonical), 302)
     return safe_jsonify(view.to_json())
 
 

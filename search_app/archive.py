@@ -13,7 +13,7 @@ from indexer.errors import BulletinsError, IndexNotFoundError
 from indexer.index import ArticleIndex, index_health
 from indexer.pipeline import index_status
 from indexer.results import SearchHit, SearchPage
-from indexer.tagging.gazetteer import Gazetteer
+from indexer.tagging.gazetteer import Gazetteer, resolve_filter
 from search_app.params import SearchParams
 
 
@@ -75,6 +75,17 @@ class Archive:
     def every_match(self, params: SearchParams) -> Iterator[SearchHit]:
         """Every article the search matches, for exports (see ``every_match`` there)."""
         return search_request.every_match(params, self.index, lambda: self.gazetteer)
+
+    def canonical_entity(self, type_: str, name: str) -> str | None:
+        """The id an entity's label, alias or acronym names, when the index files articles
+        under it and it is not ``name`` itself; None otherwise."""
+        try:
+            id_ = resolve_filter(self.gazetteer, type_, name)
+        except BulletinsError:
+            return None
+        if id_ == name or self.index.label(type_, id_) is None:
+            return None
+        return id_
 
     def status(self) -> dict[str, Any]:
         """The index's status (see ``index_status``), using the open index when there is one,

@@ -435,6 +435,10 @@ def _file_responses(media_type: str) -> dict[str, Schema]:
     }
 
 
+# An entity named by its label, alias or acronym ("/entities/agency/HMRC"): to its id's URL.
+_TO_CANONICAL = {"302": _ok("To the entity's own URL, in the Location header.", HTML)}
+
+
 def _get(
     summary: str,
     ok: Schema,
@@ -502,10 +506,12 @@ def _paths() -> Schema:
         ),
         "/api/entities/{type}/{id}": _get(
             "One entity over time: its articles, mentions per edition and the entities named "
-            "in the same articles (counted per article).",
+            "in the same articles (counted per article). A label, alias or acronym in place "
+            "of the id redirects to the id.",
             _json("EntityView", "The entity."),
             errors=LOOKUP_ERRORS,
             parameters=entity,
+            extra=_TO_CANONICAL,
         ),
         "/api/editions": _get(
             "Every edition, newest first, with its articles and PDF link.",
@@ -533,9 +539,11 @@ def _paths() -> Schema:
         ),
         "/entities": _page("Every entity, by type.", errors=INDEX_ERRORS),
         "/entities/{type}/{id}": _page(
-            "One entity: its articles, timeline and company.",
+            "One entity: its articles, timeline and company. A label, alias or acronym in "
+            "place of the id redirects to the id.",
             errors=LOOKUP_ERRORS,
             parameters=entity,
+            extra=_TO_CANONICAL,
         ),
         "/editions": _page("Every edition with its articles.", errors=INDEX_ERRORS),
         "/editions/{id}/pdf": _get(

@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 
 from flask import (
     Blueprint,
     Response,
     abort,
     current_app,
+    redirect,
     render_template,
     request,
     send_file,
@@ -82,12 +84,15 @@ def entities() -> str:
 
 
 @pages.get("/entities/<type_>/<entity_id>")
-def entity(type_: str, entity_id: str) -> str:
+def entity(type_: str, entity_id: str) -> Any:
     if type_ not in ENTITY_TYPES:
         abort(404)
     view = archive().index.entity(type_, entity_id)
     if view is None:
-        abort(404)
+        canonical = archive().canonical_entity(type_, entity_id)
+        if canonical is None:
+            abort(404)
+        return redirect(url_for(".entity", type_=type_, entity_id=canonical), 302)
     return render_template("entity.html", view=view)
 
 

@@ -457,3 +457,18 @@ def test_chip_colours_come_from_the_registry_of_types(client: FlaskClient) -> No
     assert all(f".chip-{kind.id} {{" in css for kind in ENTITY_TYPES)
     page = client.get("/").get_data(as_text=True)
     assert 'href="/chips.css"' in page
+
+
+def test_an_entity_named_by_label_alias_or_acronym_redirects_to_its_id(
+    client: FlaskClient,
+) -> None:
+    for name in ("HMRC", "hmrc", "HM Revenue & Customs", "Revenue and Customs"):
+        for prefix in ("/entities", "/api/entities"):
+            response = client.get(f"{prefix}/agency/{urllib.parse.quote(name)}")
+            if name == "hmrc":
+                assert response.status_code == 200, (prefix, name)
+                continue
+            assert response.status_code == 302, (prefix, name)
+            assert response.headers["Location"].endswith(f"{prefix}/agency/hmrc")
+    assert client.get("/entities/agency/Atlantis%20Police").status_code == 404
+    assert client.get("/api/entities/agency/Atlantis%20Police").status_code == 404

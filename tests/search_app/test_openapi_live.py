@@ -60,6 +60,8 @@ ERRORS: list[tuple[str, str, dict[str, str], int]] = [
     ("/articles/<article_id>", "/articles/no-such-article", {}, 404),
     ("/api/articles/<article_id>", "/api/articles/no-such-article", {}, 404),
     ("/entities/<type_>/<entity_id>", "/entities/person/x", {}, 404),
+    ("/entities/<type_>/<entity_id>", "/entities/agency/HMRC", {}, 302),
+    ("/api/entities/<type_>/<entity_id>", "/api/entities/agency/Revenue%20and%20Customs", {}, 302),
     ("/entities/<type_>/<entity_id>", "/entities/agency/no-such-agency", {}, 404),
     ("/api/entities/<type_>/<entity_id>", "/api/entities/person/x", {}, 404),
     ("/api/entities/<type_>/<entity_id>", "/api/entities/agency/no-such-agency", {}, 404),
