@@ -541,11 +541,12 @@ def search_command(
         "section": sections,
         **{name.removeprefix("filter_"): values for name, values in filter_values.items()},
     }
-    index = _open_index(settings)
+    gazetteer = Gazetteer.load()  # (its words are never "corrected" by did you mean)
+    index = _open_index(settings, known_words=gazetteer.words())
     try:  # the request the web app and the API read from a URL, read and run the same way
         request = SearchRequest.from_args(Options(args), settings.search)
         _, results = run_search(
-            request, index, Gazetteer.load, facet_limit=settings.search.facet_limit
+            request, index, lambda: gazetteer, facet_limit=settings.search.facet_limit
         )
     except SearchQueryError as exc:
         _fail(f"invalid query: {exc}")
@@ -813,7 +814,7 @@ def _evaluate_segmentation(
     sys.exit(EXIT_FAILED_FILES if failing else EXIT_OK)
 
 
-def _open_index(settings: Settings) -> ArticleIndex:
+def _open_index(settings: Settings, *, known_words: frozenset[str] = frozenset()) -> ArticleIndex:
     if not ArticleIndex.exists(settings.index_dir):
         if not settings.corpus_dir.is_dir():
             _fail(
@@ -823,7 +824,7 @@ def _open_index(settings: Settings) -> ArticleIndex:
         click.echo(f"No index at {settings.index_dir} yet: building it (first run).", err=True)
         _build(settings, quiet=True)
     try:
-        return ArticleIndex(settings.index_dir)
+        return ArticleIndex(settings.index_dir, known_words=known_words)
     except BulletinsError as exc:
         _fail(str(exc))
 

@@ -28,7 +28,7 @@ class Archive:
         self.settings = settings
         self._index = index
         self._gazetteer: Gazetteer | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # (opening the index loads the gazetteer under it)
 
     @property
     def index(self) -> ArticleIndex:
@@ -40,7 +40,8 @@ class Archive:
         with self._lock:
             if self._index is None:
                 try:
-                    opened = ArticleIndex(self.settings.index_dir)
+                    known = self.gazetteer.words()  # never "corrected" by did you mean
+                    opened = ArticleIndex(self.settings.index_dir, known_words=known)
                     try:
                         opened.count()
                     except BaseException:

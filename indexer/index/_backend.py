@@ -221,11 +221,13 @@ class _Rows:
 class ArticleIndex:
     """An index directory of articles. ``path=None`` keeps the index in memory (tests)."""
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, *, known_words: Iterable[str] = ()) -> None:
         """Open the index at ``path``: an index folder (the generation it serves, see
         ``resolve_live``: the live one, or the newest intact one if ``CURRENT`` is damaged) or
-        one generation's folder; ``None`` for a new one in memory."""
+        one generation's folder; ``None`` for a new one in memory. ``known_words`` (the
+        gazetteer's, in lower case) are words "did you mean" never corrects, and may offer."""
         self.path = path
+        self._known_words = frozenset(known_words)
         # reentrant: a stream's rows released by the garbage collector may run under it
         self._lock = threading.RLock()
         self._current: _Generation | None = None
@@ -524,7 +526,8 @@ class ArticleIndex:
         facets = self._facets_for(match, filters, date_from, date_to, facet_limit)
         did_you_mean = None
         if match.match == "any" or not total:
-            did_you_mean = self._did_you_mean(text, filters, date_from, date_to)
+            found = total if match.match == "all" else 0
+            did_you_mean = self._did_you_mean(text, filters, date_from, date_to, found)
         return SearchPage(
             text,
             total,
@@ -655,11 +658,16 @@ class ArticleIndex:
         filters: Mapping[str, Sequence[str]] | None,
         date_from: str | None,
         date_to: str | None,
+        found: int = 0,
     ) -> str | None:
+        """The query with its unknown words corrected, when that has every word in more
+        articles than the ``found`` the query itself matched; else None."""
         generation = self._generation()
         with self._lock:
             if generation.speller is None:
-                generation.speller = Speller(generation.searcher, generation.storage)
+                generation.speller = Speller(
+                    generation.searcher, generation.storage, self._known_words
+                )
             speller = generation.speller
         corrected = speller.suggest(text)
         if corrected is None:
@@ -668,7 +676,7 @@ class ArticleIndex:
             again = self._match(corrected, filters, "relevance", date_from, date_to)
         except SearchQueryError:
             return None
-        return corrected if again.match == "all" and again.total else None
+        return corrected if again.match == "all" and again.total > found else None
 
     @_consistent
     def entity_counts(self) -> dict[str, list[dict[str, Any]]]:

@@ -19,7 +19,7 @@ from typing import Any
 
 from nltk.metrics.distance import edit_distance
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 from whoosh.filedb.filestore import Storage
 from whoosh.searching import Searcher
 
@@ -29,6 +29,7 @@ _OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"})
 # A word, unless it names a field ("title:") or is a field's value ("title:gaurdian" is left).
 _WORD = re.compile(r"(?<![\w:*?])([^\W\d_][\w'’-]*)(?![\w:*?])")
 MIN_LENGTH = 4
+MAX_ONE_EDIT_LENGTH = 5  # words this long or shorter are corrected by one edit at most
 _VOCABULARY = "spelling-{}.words"  # per Whoosh generation; not a name Whoosh cleans up
 
 
@@ -74,9 +75,12 @@ class Speller:
     """The vocabulary of one index generation, and the closest word found for each word asked
     about."""
 
-    def __init__(self, searcher: Searcher, storage: Storage) -> None:
+    def __init__(
+        self, searcher: Searcher, storage: Storage, known: frozenset[str] = frozenset()
+    ) -> None:
         self._searcher = searcher
         self._storage = storage
+        self._known = known  # words that are no misspelling (the gazetteer's), lower case
         self._words: list[str] | None = None
         self.memo: dict[str, str | None] = {}
         self._lock = threading.Lock()
@@ -85,7 +89,8 @@ class Speller:
         with self._lock:
             if self._words is None:
                 generation = self._searcher.reader().generation()
-                self._words = read_vocabulary(self._storage, generation)
+                words = read_vocabulary(self._storage, generation)
+                self._words = sorted(set(words) | self._known)
             return self._words
 
     def suggest(self, text: str) -> str | None:
@@ -99,7 +104,9 @@ class Speller:
         def replace(match: re.Match[str]) -> str:
             nonlocal changed
             word = match.group(1)
-            if word in _OPERATORS or len(word) < MIN_LENGTH or _known(reader, word):
+            if word in _OPERATORS or len(word) < MIN_LENGTH or word.lower() in self._known:
+                return word
+            if _known(reader, word):
                 return word
             lower = word.lower()
             if lower not in memo:
@@ -129,11 +136,11 @@ def _known(reader: Any, word: str) -> bool:
 
 def _closest(reader: Any, word: str, words: list[str]) -> str | None:
     candidates: set[str] = set()
-    # one edit first; two (a swap of two letters is two) only if that finds nothing
-    for maxdist in (1, 2) if len(word) >= 5 else (1,):
-        found = process.extract(
-            word, words, scorer=Levenshtein.distance, score_cutoff=maxdist, limit=None
-        )
+    # one edit first (a swap of two letters is one); two only for words longer than five
+    # letters, and only if one finds nothing (the rule of Elasticsearch's "AUTO" fuzziness:
+    # "welsh" is not a misspelling of "well")
+    for maxdist in (1, 2) if len(word) > MAX_ONE_EDIT_LENGTH else (1,):
+        found = process.extract(word, words, scorer=OSA.distance, score_cutoff=maxdist, limit=None)
         candidates.update(choice for choice, _, _ in found)
         if candidates:
             break

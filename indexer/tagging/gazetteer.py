@@ -114,6 +114,16 @@ class Gazetteer:
                     gazetteer._acronyms.setdefault(name, []).append((entity, "former-name", name))
         return gazetteer
 
+    def words(self) -> frozenset[str]:
+        """Every word of every entity's names and acronyms, in lower case: words people type
+        that are not misspellings, though the archive may not hold them ("Welsh")."""
+        return frozenset(
+            word.lower()
+            for entity in self.entities.values()
+            for name in (*entity.names, *entity.acronyms)
+            for word in re.findall(r"[^\W\d_][\w'’-]*", name)
+        )
+
     # -- lookups used by the tagger -----------------------------------------------------------
     def names(self, tokens: tuple[str, ...]) -> list[tuple[Entity, str, str]]:
         return self._names.get(tokens, [])

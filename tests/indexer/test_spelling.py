@@ -58,3 +58,35 @@ def test_a_failed_batch_leaves_the_vocabulary_alone(tmp_path: Path) -> None:
     except RuntimeError:
         pass
     assert "zebra" not in _vocabulary(index)
+
+
+def test_short_words_are_corrected_by_one_edit_at_most() -> None:
+    """Elasticsearch's AUTO rule: one edit (a swap counts as one) up to five letters, two
+    beyond. "welsh" is a word of its own, not a misspelling of "well"."""
+    index = ArticleIndex(None)
+    body = "It went well. Police tackled fraud and exploitation in partnership."
+    index.add_edition(EDITION, [article(EDITION, 1, "Workshop", body)])
+    assert index.search("welsh").did_you_mean is None
+    assert index.search("frud").did_you_mean == "fraud"  # one edit
+    assert index.search("plocie").did_you_mean == "police"  # a swap: one edit
+    assert index.search("explotaiton").did_you_mean == "exploitation"  # two, in a long word
+
+
+def test_the_gazetteers_words_are_never_corrected_and_may_be_offered() -> None:
+    index = ArticleIndex(None, known_words={"ceredigion", "wellingborough"})
+    index.add_edition(EDITION, [article(EDITION, 1, "Workshop", "Ceredigion went well.")])
+    assert index.search("wellingborough").did_you_mean is None  # not a misspelling of "well..."
+    assert index.search("Ceridigion").did_you_mean == "Ceredigion"
+
+
+def test_the_app_does_not_correct_a_word_the_gazetteer_knows(tmp_path: Path) -> None:
+    from indexer.config import Settings
+    from indexer.pipeline import build_index
+    from search_app import create_app
+    from tests.conftest import CORPUS
+
+    settings = Settings(corpus_dir=CORPUS, index_dir=tmp_path / "ix")
+    build_index(settings)
+    client = create_app(settings).test_client()
+    assert client.get("/api/search?q=Bedford").get_json()["did_you_mean"] is None  # not "before"
+    assert client.get("/api/search?q=exploitaton").get_json()["did_you_mean"] == "exploitation"
