@@ -273,15 +273,12 @@ def text_field(**kwargs: Any) -> fields.TEXT:
 
 
 class Codec(whoosh3.W3Codec):  # type: ignore[misc]  # Whoosh is untyped
-    """Whoosh's W3 codec (the same files), with the readers and writers below
+    """Whoosh's W3 codec (the same files), with the reader and segment below
     (``_whoosh_fixes`` says what they change). Every segment pickles the codec it was written
     with, so a segment written with this one is read with it."""
 
     def per_document_reader(self, storage: Any, segment: Any) -> Any:
         return PerDocReader(storage, segment)
-
-    def field_writer(self, storage: Any, segment: Any) -> Any:
-        return FieldWriter(self, storage, segment)
 
     def new_segment(self, storage: Any, indexname: str) -> Any:
         return Segment(self, indexname)
@@ -297,9 +294,3 @@ class PerDocReader(whoosh3.W3PerDocReader):  # type: ignore[misc]  # Whoosh is u
     """Field lengths read from memory; a missing column asked about once."""
 
     _cached_reader = _whoosh_fixes.cached_reader
-
-
-class FieldWriter(whoosh3.W3FieldWriter):  # type: ignore[misc]  # Whoosh is untyped
-    """Postings written without per-posting method calls (the same bytes)."""
-
-    add_postings = _whoosh_fixes.add_postings
