@@ -50,6 +50,7 @@ from indexer.search_request import Options, SearchRequest
 from indexer.search_request import run as run_search
 from indexer.tagging.evaluate import evaluate
 from indexer.tagging.gazetteer import Gazetteer
+from indexer.tagging.query import searching_with
 from indexer.textnorm import (
     MESSAGE_CHARS,
     TITLE_CHARS,
@@ -541,8 +542,8 @@ def search_command(
         "section": sections,
         **{name.removeprefix("filter_"): values for name, values in filter_values.items()},
     }
-    gazetteer = Gazetteer.load()  # (its words are never "corrected" by did you mean)
-    index = _open_index(settings, known_words=gazetteer.words())
+    gazetteer = Gazetteer.load()  # (its names are recognised, never "corrected")
+    index = _open_index(settings, gazetteer)
     try:  # the request the web app and the API read from a URL, read and run the same way
         request = SearchRequest.from_args(Options(args), settings.search)
         _, results = run_search(
@@ -814,7 +815,7 @@ def _evaluate_segmentation(
     sys.exit(EXIT_FAILED_FILES if failing else EXIT_OK)
 
 
-def _open_index(settings: Settings, *, known_words: frozenset[str] = frozenset()) -> ArticleIndex:
+def _open_index(settings: Settings, gazetteer: Gazetteer | None = None) -> ArticleIndex:
     if not ArticleIndex.exists(settings.index_dir):
         if not settings.corpus_dir.is_dir():
             _fail(
@@ -824,15 +825,15 @@ def _open_index(settings: Settings, *, known_words: frozenset[str] = frozenset()
         click.echo(f"No index at {settings.index_dir} yet: building it (first run).", err=True)
         _build(settings, quiet=True)
     try:
-        return ArticleIndex(settings.index_dir, known_words=known_words)
+        return ArticleIndex(settings.index_dir, **(searching_with(gazetteer) if gazetteer else {}))
     except BulletinsError as exc:
         _fail(str(exc))
 
 
 def _print_results(results: SearchPage) -> None:
-    if results.read_as:
-        reading = "; ".join(results.read_notes)
-        click.echo(f'Searched for "{display_text(results.read_as)}" ({display_text(reading)}).')
+    how_searched = results.how_searched()
+    if how_searched:
+        click.echo(display_text(how_searched))
     if results.did_you_mean:
         click.echo(f'Did you mean "{display_text(results.did_you_mean)}"?')
     if not results.total:
@@ -866,6 +867,11 @@ def _print_results(results: SearchPage) -> None:
         if tagged:
             click.echo(click.style("   " + " | ".join(tagged), dim=True))
         click.echo(f"   {escape_text(hit.source)}#page={pages[0]}\n")
+    if results.recognised:
+        offers = ", ".join(
+            f"--{r.type} {r.id} ({display_text(r.label, TITLE_CHARS)})" for r in results.recognised
+        )
+        click.echo(f"Names recognised; narrow to articles filed under them with: {offers}")
 
 
 def _terminal_snippet(snippet: str) -> str:

@@ -7,6 +7,7 @@ pipeline, the command line, the web app, its API and exports) reads only these. 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -41,6 +42,26 @@ class SearchHit:
 
 
 @dataclass(frozen=True)
+class Recognised:
+    """A name in a query that the gazetteer knows: ``text`` (as typed, at ``start``:``end`` of
+    the query as searched) names the entity ``type``/``id``, shown as ``label``."""
+
+    type: str
+    id: str
+    label: str
+    text: str
+    start: int
+    end: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": self.type, "id": self.id, "label": self.label, "text": self.text}
+
+
+# Finds the names in a query's text, with the tagger that tags the articles.
+Recogniser = Callable[[str], Sequence[Recognised]]
+
+
+@dataclass(frozen=True)
 class SearchPage:
     query: str
     total: int
@@ -49,16 +70,42 @@ class SearchPage:
     results: list[SearchHit]
     # {type: [{id, label, count}]}: the matches counted per filter value
     facets: dict[str, Any] = field(default_factory=dict)
-    match: str = "all"  # "any" when no article had every word and the words were relaxed
+    # "all": every word searched for is in each match; "most": at least ``words_needed`` of
+    # them; "any": at least one (see ``indexer.index._question``)
+    match: str = "all"
     sort: str = "relevance"
     did_you_mean: str | None = None  # the query with misspelt words corrected, if that matches
     # the query as searched, when parts of it were read as words rather than syntax, and how
     read_as: str | None = None
     read_notes: list[str] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)  # the words and names searched for
+    words_needed: int = 0  # how many of them each match holds at least
+    left_out: list[str] = field(default_factory=list)  # question and function words not searched
+    recognised: list[Recognised] = field(default_factory=list)  # names the gazetteer knows
 
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
+
+    def how_searched(self) -> str | None:
+        """One sentence on how the query was searched, when that was not simply as typed
+        (for the page and the terminal); None when it was."""
+        notes = ([f"left out: {', '.join(self.left_out)}"] if self.left_out else []) + list(
+            self.read_notes
+        )
+        aside = f" ({'; '.join(notes)})" if notes else ""
+        if self.total and (self.left_out or self.match != "all"):
+            words = ", ".join(f"\u201c{w}\u201d" for w in self.words)
+            how = {
+                "most": f": articles with at least {self.words_needed} of these "
+                f"{len(self.words)}, as few or none have them all, best first",
+                "any": ": no article has them all, so articles with any of them are shown, "
+                "best first",
+            }.get(self.match, "")
+            return f"Searched for {words}{how}{aside}."
+        if self.read_as is not None:
+            return f"Searched for \u201c{self.read_as}\u201d{aside}."
+        return None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -71,6 +118,10 @@ class SearchPage:
             "did_you_mean": self.did_you_mean,
             "read_as": self.read_as,
             "read_notes": self.read_notes,
+            "words": self.words,
+            "words_needed": self.words_needed,
+            "left_out": self.left_out,
+            "recognised": [r.to_json() for r in self.recognised],
             "results": [hit.to_json() for hit in self.results],
             "facets": self.facets,
         }

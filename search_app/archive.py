@@ -14,6 +14,7 @@ from indexer.index import ArticleIndex, index_health
 from indexer.pipeline import index_status
 from indexer.results import SearchHit, SearchPage
 from indexer.tagging.gazetteer import Gazetteer, resolve_filter
+from indexer.tagging.query import searching_with
 from search_app.params import SearchParams
 
 
@@ -40,8 +41,8 @@ class Archive:
         with self._lock:
             if self._index is None:
                 try:
-                    known = self.gazetteer.words()  # never "corrected" by did you mean
-                    opened = ArticleIndex(self.settings.index_dir, known_words=known)
+                    reads = searching_with(self.gazetteer)  # names, and words never "corrected"
+                    opened = ArticleIndex(self.settings.index_dir, **reads)
                     try:
                         opened.count()
                     except BaseException:

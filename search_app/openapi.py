@@ -92,8 +92,11 @@ def _object(properties: Schema, *, optional: Iterable[str] = (), **extra: Any) -
     }
 
 
-def _array(items: Schema) -> Schema:
-    return {"type": "array", "items": items}
+def _array(items: Schema, description: str = "") -> Schema:
+    schema: Schema = {"type": "array", "items": items}
+    if description:
+        schema["description"] = description
+    return schema
 
 
 def _by_type(types: Iterable[str], items: Schema, description: str) -> Schema:
@@ -278,6 +281,14 @@ def _schemas() -> Schema:
         "Entity": entity,
         "FacetValue": facet_value,
         "Hit": _object(hit_properties),
+        "Recognised": _object(
+            {
+                "type": {"type": "string", "enum": list(ENTITY_TYPES)},
+                "id": {"type": "string"},
+                "label": {"type": "string"},
+                "text": {"type": "string", "description": "The name as typed in the query."},
+            }
+        ),
         "SearchPage": _object(
             {
                 "query": {"type": "string"},
@@ -291,9 +302,10 @@ def _schemas() -> Schema:
                 },
                 "match": {
                     "type": "string",
-                    "enum": ["all", "any"],
-                    "description": '"any" when no article had every word, so articles '
-                    "with some of them are listed.",
+                    "enum": ["all", "most", "any"],
+                    "description": '"all": each match holds every word searched for; '
+                    '"most": at least words_needed of them, as fewer articles held them all; '
+                    '"any": at least one.',
                 },
                 "did_you_mean": {"type": ["string", "null"]},
                 "read_as": {
@@ -303,6 +315,26 @@ def _schemas() -> Schema:
                     "an unmatched quote or bracket); null when it was searched as typed.",
                 },
                 "read_notes": _array({"type": "string"}),
+                "words": _array(
+                    {"type": "string"},
+                    "The words and names searched for, each as typed (a name of several "
+                    'words is one: "county lines").',
+                ),
+                "words_needed": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "description": "How many of words each match holds at least.",
+                },
+                "left_out": _array(
+                    {"type": "string"},
+                    'Question and function words not searched for ("what", "has", "in").',
+                ),
+                "recognised": _array(
+                    _ref("Recognised"),
+                    "Names in the query that the gazetteer knows, as the articles are tagged: "
+                    "articles filed under them rank higher, and each can be applied as a "
+                    "filter.",
+                ),
                 "results": _array(_ref("Hit")),
                 "facets": _by_type(
                     FACET_TYPES, _ref("FacetValue"), "Counts over all matches, by filter."

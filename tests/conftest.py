@@ -12,6 +12,8 @@ import pytest
 from indexer.config import Settings
 from indexer.index import ArticleIndex
 from indexer.pipeline import build_index
+from indexer.tagging.gazetteer import Gazetteer
+from indexer.tagging.query import searching_with
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -40,11 +42,12 @@ def update_goldens(request: pytest.FixtureRequest) -> bool:
 
 @pytest.fixture(scope="session")
 def shipped_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ArticleIndex]:
-    """The shipped corpus, indexed once for the whole session (read-only for tests)."""
+    """The shipped corpus, indexed once for the whole session (read-only for tests), reading
+    queries with the gazetteer as the app and the command line do."""
     index_dir = tmp_path_factory.mktemp("shipped") / "index"
     report = build_index(Settings(corpus_dir=CORPUS, index_dir=index_dir))
     assert not report.failed, report.failed
-    index = ArticleIndex(index_dir)
+    index = ArticleIndex(index_dir, **searching_with(Gazetteer.load()))
     yield index
     index.close()
 

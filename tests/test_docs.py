@@ -236,7 +236,8 @@ def test_readme_command_outputs_are_a_real_run(
         for _ in range(2)
     )
     _shown_as_run(_readme_block("$ bulletins index"), index)
-    command = '$ bulletins search "county lines" --limit 3'
-    search = runner.invoke(cli, ["search", "county lines", "--limit", "3"])
+    question = "what has been done on county lines in Wales?"
+    command = f'$ bulletins search "{question}" --limit 3'
+    search = runner.invoke(cli, ["search", question, "--limit", "3"])
     assert search.exit_code == 0, search.output
     _shown_as_run(_readme_block(command), f"{command}\n{search.output}")

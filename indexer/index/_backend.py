@@ -44,7 +44,8 @@ from indexer.index._entity import entity_view
 from indexer.index._facets import FacetTable, edition_label
 from indexer.index._filters import restriction, wanted_leaves
 from indexer.index._highlight import highlight_whole, lead, snippet
-from indexer.index._query import Reading, is_plain, parse_query, read_query
+from indexer.index._query import Reading, parse_query
+from indexer.index._question import Plan, plan_query
 from indexer.index._rank import Ranker
 from indexer.index._schema import (
     DEFAULT_FIELDS,
@@ -63,6 +64,7 @@ from indexer.results import (
     ArticleView,
     EditionSummary,
     EntityView,
+    Recogniser,
     SearchHit,
     SearchPage,
     StoredEdition,
@@ -80,7 +82,12 @@ class _Match:
     match: str
     sort: str  # as applied: an empty query is listed newest first
     restricted: bool  # filters or dates narrowed the matches
-    reading: Reading = field(default_factory=lambda: Reading(""))  # see _query.read_query
+    plan: Plan = field(default_factory=lambda: Plan(Reading(""), None))  # see _question
+    need: int = 0  # how many of the plan's parts each match holds at least
+
+    @property
+    def reading(self) -> Reading:
+        return self.plan.reading
 
     @property
     def total(self) -> int:
@@ -221,13 +228,21 @@ class _Rows:
 class ArticleIndex:
     """An index directory of articles. ``path=None`` keeps the index in memory (tests)."""
 
-    def __init__(self, path: Path | None, *, known_words: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        path: Path | None,
+        *,
+        known_words: Iterable[str] = (),
+        recognise: Recogniser | None = None,
+    ) -> None:
         """Open the index at ``path``: an index folder (the generation it serves, see
         ``resolve_live``: the live one, or the newest intact one if ``CURRENT`` is damaged) or
         one generation's folder; ``None`` for a new one in memory. ``known_words`` (the
-        gazetteer's, in lower case) are words "did you mean" never corrects, and may offer."""
+        gazetteer's, in lower case) are words "did you mean" never corrects, and may offer;
+        ``recognise`` finds the gazetteer's names in a query (see ``_question``)."""
         self.path = path
         self._known_words = frozenset(known_words)
+        self._recognise = recognise
         # reentrant: a stream's rows released by the garbage collector may run under it
         self._lock = threading.RLock()
         self._current: _Generation | None = None
@@ -525,7 +540,7 @@ class ArticleIndex:
         total = match.total
         facets = self._facets_for(match, filters, date_from, date_to, facet_limit)
         did_you_mean = None
-        if match.match == "any" or not total:
+        if match.match != "all" or not total:
             found = total if match.match == "all" else 0
             did_you_mean = self._did_you_mean(text, filters, date_from, date_to, found)
         return SearchPage(
@@ -540,6 +555,10 @@ class ArticleIndex:
             did_you_mean=did_you_mean,
             read_as=match.reading.text if match.reading.notes else None,
             read_notes=list(match.reading.notes),
+            words=list(match.plan.words),
+            words_needed=match.need,
+            left_out=list(match.plan.left_out),
+            recognised=list(match.plan.recognised),
         )
 
     def _facets_for(
@@ -617,21 +636,37 @@ class ArticleIndex:
         date_to: str | None,
         relax: bool = True,
     ) -> _Match:
-        """The matches of a search: its words, within its filters and dates; when no article
-        has every word of a plain query (and ``relax``), those with any (``match == "any"``).
+        """The matches of a search within its filters and dates: those holding the parts its
+        plan needs (see ``_question``); when none do (and ``relax``), one part fewer at a time.
         """
         if sort not in SORTS:
             raise SearchQueryError(f"Unknown sort {sort!r}: use one of {', '.join(SORTS)}.")
         restrict = restriction(filters, date_from, date_to)
-        parsed = parse_query(text, self._ix.schema, DEFAULT_FIELDS, QUERY_FIELDS)
-        reading = read_query(text, QUERY_FIELDS)
-        if sort == "relevance" and isinstance(parsed, query.Every):
-            sort = "newest"
-        found = replace(self._find(parsed, restrict, sort), reading=reading)
-        if relax and not found.mask.any() and is_plain(reading.text):  # no article has every word
-            parsed = parse_query(text, self._ix.schema, DEFAULT_FIELDS, QUERY_FIELDS, any_word=True)
-            found = replace(self._find(parsed, restrict, sort), match="any", reading=reading)
-        return found
+        plan = self._plan(text)
+        steps = plan.steps() if relax else plan.steps()[:1]
+        found = None
+        for need in steps:
+            parsed = plan.query(need)
+            if sort == "relevance" and isinstance(parsed, query.Every):
+                sort = "newest"
+            found = self._find(parsed, restrict, sort)
+            if plan.enough(found.total):
+                break
+        assert found is not None
+        parts = len(plan.parts)
+        kind = "all" if need >= parts else "any" if need == 1 else "most"
+        return replace(found, match=kind, plan=plan, need=min(need, parts))
+
+    def _plan(self, text: str) -> Plan:
+        """How ``text`` is searched (see ``_question``)."""
+        searcher = self._searcher()
+
+        def weight(type_: str, id_: str) -> float:
+            return float(searcher.idf(type_, id_)) if type_ in self._ix.schema else 0.0
+
+        return plan_query(
+            text, self._ix.schema, DEFAULT_FIELDS, QUERY_FIELDS, self._recognise, weight
+        )
 
     def _find(self, parsed: query.Query, restrict: query.Query | None, sort: str) -> _Match:
         """The documents ``parsed`` matches within ``restrict``, from the match sets."""
@@ -705,10 +740,7 @@ class ArticleIndex:
         parsed: query.Query = query.NullQuery
         if text.strip():
             with suppress(SearchQueryError):  # a malformed query marks nothing
-                plain = is_plain(read_query(text, QUERY_FIELDS).text)
-                parsed = parse_query(
-                    text, self._ix.schema, DEFAULT_FIELDS, QUERY_FIELDS, any_word=plain
-                )
+                parsed = self._plan(text).query(1)  # every part it searched for
         terms = self._terms(parsed)
         schema = self._ix.schema
         body_html = highlight_whole(stored.get("body", ""), terms["body"], schema["body"].analyzer)

@@ -42,14 +42,35 @@ def parse_query(
 
     :raise SearchQueryError: when the query is malformed; the message says how to fix it.
     """
-    text = text.strip()
-    if len(text) > MAX_QUERY_LENGTH:
-        raise SearchQueryError(
-            f"Query too long ({len(text)} characters; the limit is {MAX_QUERY_LENGTH})."
-        )
-    text = read_query(text, aliases).text
+    check_length(text)
+    text = read_query(text.strip(), aliases).text
     if not text:
         return query.Every()
+    return parse_words(text, schema, fields, aliases, any_word=any_word)
+
+
+def check_length(text: str) -> None:
+    """:raise SearchQueryError: if ``text`` is longer than a query may be."""
+    if len(text.strip()) > MAX_QUERY_LENGTH:
+        raise SearchQueryError(
+            f"Query too long ({len(text.strip())} characters; the limit is {MAX_QUERY_LENGTH})."
+        )
+
+
+def tokens_of(text: str) -> list[str]:
+    """A query's words and quoted phrases (as ``read_query`` leaves it: quotes balanced)."""
+    return _tokens(text) if text else []
+
+
+def parse_words(
+    text: str,
+    schema: Schema,
+    fields: Sequence[str],
+    aliases: dict[str, str],
+    *,
+    any_word: bool = False,
+) -> query.Query:
+    """Parse query syntax that ``read_query`` has read (see ``parse_query``)."""
     tokens = _tokens(text)
     _check_parentheses(text)
     _check_operators(tokens)
@@ -179,7 +200,7 @@ def read_query(text: str, aliases: Mapping[str, str]) -> Reading:
     if "?" in outside:
         notes.append("? was read as punctuation, not a wildcard")
     if any(a in outside for a in _APOSTROPHES):
-        notes.append("apostrophes were read as part of words")
+        notes.append("an apostrophe was read as a break between words")
     for opening, closing in _PAIRS:
         if _unbalanced(outside, opening, closing):
             notes.append(f"unmatched {opening}{closing} brackets were left out")

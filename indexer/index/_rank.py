@@ -23,6 +23,7 @@ from whoosh import query, scoring
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
+from indexer.index._mostof import MostOf, coordinated
 from indexer.index._sets import ArrayCache, DocSets, Mask
 from indexer.index._whoosh_fixes import LengthCodes
 
@@ -53,6 +54,8 @@ class Ranker:
             return False
         if isinstance(q, query.Term):
             return True
+        if isinstance(q, MostOf):
+            return all(self.supports(c) for c in q.children())
         if isinstance(q, query.Or) and q.scale:
             return _only_words(q) and q.minmatch == 0
         if isinstance(q, query.Or):
@@ -92,6 +95,16 @@ class Ranker:
         if isinstance(q, query.Not):
             matched = self._sets.of(q)
             return np.where(matched, _NOT_SCORE, 0.0), matched
+        if isinstance(q, MostOf):
+            parts = [self._score(child) for child in q.children()]
+            total = parts[0][0].copy()
+            counts = parts[0][1].astype(np.int64)
+            for scores, matched in parts[1:]:
+                total += scores
+                counts += matched
+            matched = counts >= q.minimum
+            total = _boosted(coordinated(total, counts, len(parts)), q.boost)
+            return np.where(matched, total, 0.0), matched
         if isinstance(q, query.AndNot | query.Require):
             scores, matched = self._score(q.a)
             other = self._sets.of(q.b)

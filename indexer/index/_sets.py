@@ -22,6 +22,7 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
+from indexer.index._mostof import MostOf
 from indexer.index.pickled_v1 import TermPositions, flattened
 
 Mask = NDArray[np.bool_]
@@ -91,6 +92,11 @@ class DocSets:
     def _eval(self, q: query.Query) -> Mask:
         if isinstance(q, query.Term):
             return self.term(q.fieldname, q.text)
+        if isinstance(q, MostOf):
+            counts = np.zeros(self.size, dtype=np.int64)
+            for child in q.children():
+                counts += self._eval(child)
+            return counts >= q.minimum
         if isinstance(q, query.And | query.Require):
             parts = [self._eval(child) for child in q.children()]
             return np.logical_and.reduce(parts) if parts else self.none()
@@ -306,6 +312,8 @@ def without_positions(q: query.Query) -> query.Query:
     the phrase, without Whoosh checking positions in every candidate again."""
     if isinstance(q, query.Phrase):
         return query.And([query.Term(q.fieldname, word, boost=q.boost) for word in q.words])
+    if isinstance(q, MostOf):
+        return q.apply(without_positions)
     if isinstance(q, query.CompoundQuery):
         return q.__class__([without_positions(child) for child in q.subqueries], boost=q.boost)
     if isinstance(q, query.BinaryQuery):

@@ -147,6 +147,10 @@ def test_result_json_contract(index: ArchiveIndex) -> None:
         "did_you_mean",
         "read_as",
         "read_notes",
+        "words",
+        "words_needed",
+        "left_out",
+        "recognised",
         "results",
         "facets",
     }
@@ -192,7 +196,7 @@ def test_malformed_queries_explain_themselves(
         ("county)", "county", "unmatched () brackets"),
         ("colour:red", "colour red", "'colour:' names no field"),
         ("title:", "title", "'title:' has nothing after it"),
-        ("police's workshop", "police workshop", "apostrophes"),
+        ("police's workshop", "police workshop", "an apostrophe"),
     ],
 )
 def test_plain_input_is_read_as_the_words_meant(

@@ -1,0 +1,205 @@
+"""How plain queries and questions are searched (indexer/index/_question.py, _mostof.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from whoosh import query
+
+from indexer.index import ArticleIndex
+from indexer.index._mostof import MostOf
+from indexer.index._question import FILL, FUNCTION_WORDS, plan_query
+from indexer.index._schema import DEFAULT_FIELDS, QUERY_FIELDS, build_schema
+from indexer.models import Article, Edition
+from indexer.tagging.gazetteer import Gazetteer
+from indexer.tagging.query import recogniser, searching_with
+from indexer.tagging.tagger import tag_article
+
+SCHEMA = build_schema()
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> Gazetteer:
+    return Gazetteer.load()
+
+
+def plan(text: str, gazetteer: Gazetteer | None = None):  # type: ignore[no-untyped-def]
+    recognise = recogniser(gazetteer) if gazetteer else None
+    return plan_query(text, SCHEMA, DEFAULT_FIELDS, QUERY_FIELDS, recognise)
+
+
+def test_question_words_and_function_words_are_left_out() -> None:
+    found = plan("what has been done on county lines in Wales?")
+    assert found.words == ("county", "lines", "Wales")
+    assert found.left_out == ("what", "has", "been", "done", "on", "in")
+    assert {"the", "how", "who", "in", "been"} <= FUNCTION_WORDS
+    assert "may" not in FUNCTION_WORDS  # a month
+
+
+def test_a_query_of_function_words_only_searches_them() -> None:
+    found = plan("who are we")
+    assert found.words == ("who", "are", "we") and found.left_out == ()
+
+
+def test_punctuation_around_words_and_contractions_are_not_words() -> None:
+    found = plan("Is it rewriting its plan, and can councils help? It hasn't!")
+    assert found.words == ("rewriting", "plan", "councils", "help")
+    assert found.required is None  # "plan," is a word, not syntax that must match
+
+
+def test_a_quoted_phrase_a_field_and_a_wildcard_stay_required() -> None:
+    found = plan('"county lines" what about title:guardian exploit*')
+    assert found.words == () and found.left_out == ("what", "about")
+    required = str(found.required)
+    assert 'body:"counti line"' in required
+    assert "title:guardian" in required and "exploit*" in required
+
+
+def test_operators_and_brackets_are_searched_as_written() -> None:
+    for text in ("what AND county", "(what county)", "year:[2019 TO 2020]"):
+        found = plan(text)
+        assert found.parts == () and found.left_out == (), text
+    assert "body:what" in str(plan("what AND county").required)
+
+
+def test_a_word_typed_twice_is_one_part() -> None:
+    assert plan("county county lines").words == ("county", "lines")
+
+
+def test_names_are_one_part_matched_by_their_words_or_their_entity(gazetteer: Gazetteer) -> None:
+    found = plan("what has Revenue and Customs done in wales", gazetteer)
+    assert found.words == ("Revenue and Customs", "wales")
+    assert [(r.type, r.id) for r in found.recognised] == [("agency", "hmrc"), ("region", "wales")]
+    first = found.parts[0]
+    assert isinstance(first, query.Or)
+    assert query.Term("agency", "hmrc") in first.children() or any(
+        isinstance(c, query.Term) and (c.fieldname, c.text) == ("agency", "hmrc")
+        for c in first.children()
+    )
+    assert "and" not in str(first)  # the name's function words are not required either
+
+
+def test_lower_case_names_are_recognised_but_not_everyday_words(gazetteer: Gazetteer) -> None:
+    recognise = recogniser(gazetteer)
+    assert [r.id for r in recognise("county lines in wales")] == ["county-lines", "wales"]
+    assert [r.id for r in recognise("what does the glaa do")] == ["glaa"]
+    assert [r.id for r in recognise("op ajaxis")] == ["ajaxis"]
+    assert recognise("reading the peel report") == ()  # Reading, PEEL: everyday words too
+    assert [r.id for r in recognise("Reading Borough Council")] != []
+
+
+def test_the_match_loosens_a_part_at_a_time() -> None:
+    found = plan("kent slavery cardiff")
+    assert list(found.steps()) == [3, 2, 1]
+    assert isinstance(found.query(2), MostOf) and found.query(2).minimum == 2
+    assert isinstance(found.query(3), query.And)
+    assert found.enough(1)  # a keyword query stops at the first step that finds anything
+    question = plan("how do partners in kent tackle slavery")
+    assert not question.enough(FILL - 1) and question.enough(FILL)
+
+
+def _index(texts: list[tuple[str, str]], gazetteer: Gazetteer) -> ArticleIndex:
+    """A fictional edition of the given (title, body) articles, in memory."""
+    edition = Edition(
+        id="fictional-01",
+        title="Fictional Bulletin (fictional)",
+        number=1,
+        date="2020-01",
+        publisher="Fictional Unit",
+        file="fictional-01.pdf",
+        source="corpus/fictional-01.pdf",
+    )
+    articles = [
+        Article(
+            id=f"fictional-01:{n}",
+            edition_id=edition.id,
+            ordinal=n,
+            title=title,
+            title_from="heading",
+            section=None,
+            pages=(n,),
+            body=body,
+        )
+        for n, (title, body) in enumerate(texts, 1)
+    ]
+    index = ArticleIndex(None, **searching_with(gazetteer))
+    with index.batch() as writer:
+        writer.add_edition(
+            edition,
+            articles,
+            {a.id: tag_article(a.title, a.body, gazetteer) for a in articles},
+            "t",
+            "p",
+        )
+    return index
+
+
+def test_a_question_finds_the_article_the_old_all_words_rule_found_nothing_for(
+    gazetteer: Gazetteer,
+) -> None:
+    index = _index(
+        [
+            ("Welcome", "The editor thanks everyone. Partners in Cardiff are busy."),
+            ("County lines", "Police in Cardiff disrupted county lines gangs."),
+            ("Fraud", "A fraud campaign for small firms."),
+        ],
+        gazetteer,
+    )
+    page = index.search("what has been done on county lines in Wales?")
+    # Cardiff is in Wales: the article is filed under the region it never names
+    assert [h.title for h in page.results] == ["County lines"]
+    assert page.match == "all" and page.total == 1
+    assert {(r.type, r.id) for r in page.recognised} == {
+        ("theme", "county-lines"),
+        ("region", "wales"),
+    }
+    data = page.to_json()
+    assert data["left_out"] == ["what", "has", "been", "done", "on", "in"]
+    assert {"type": "region", "id": "wales", "label": "Wales", "text": "Wales"} in data[
+        "recognised"
+    ]
+
+
+def test_the_total_counts_what_was_needed_and_most_words_rank_first(
+    gazetteer: Gazetteer,
+) -> None:
+    index = _index(
+        [
+            ("Kent", "Modern slavery in Kent."),
+            ("Both", "Slavery and Cardiff, again slavery slavery slavery."),
+            ("One", "Cardiff."),
+        ],
+        gazetteer,
+    )
+    page = index.search("kent slavery cardiff")
+    assert (page.match, page.words_needed, page.total) == ("most", 2, 2)
+    assert {h.title for h in page.results} == {"Kent", "Both"}
+    assert index.search("kent slavery cardiff", relax=False).total == 0
+
+
+def test_the_article_about_a_thing_ranks_above_one_that_names_it_in_passing(
+    gazetteer: Gazetteer,
+) -> None:
+    passing = (
+        "Welcome",
+        "In this edition: news from the Gangmasters and Labour Abuse Authority, a review of "
+        "fraud figures, a county lines workshop, cyber advice, the Home Office's new "
+        "strategy, partnership work in Kent and Essex, training for licensing officers, "
+        "and a profile of the National Crime Agency's regional teams. " * 2,
+    )
+    about = (
+        "The Gangmasters and Labour Abuse Authority (GLAA) is the agency",
+        "The GLAA protects vulnerable workers. GLAA officers investigate labour abuse.",
+    )
+    index = _index([passing, about], gazetteer)
+    for text in ("GLAA", "what does the glaa do", "Gangmasters and Labour Abuse Authority"):
+        assert index.search(text).results[0].title == about[0], text
+
+
+def test_a_malformed_range_is_still_an_error_not_words(tmp_path: Path) -> None:
+    from indexer.errors import SearchQueryError
+
+    index = ArticleIndex(None)
+    with pytest.raises(SearchQueryError):
+        index.search("county AND")
