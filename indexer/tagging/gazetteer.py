@@ -68,7 +68,6 @@ class Gazetteer:
     _acronyms: dict[str, list[tuple[Entity, str, str]]] = field(default_factory=dict)
     _vocabulary: dict[tuple[str, ...], list[Entity]] = field(default_factory=dict)
     _theme_acronyms: dict[str, list[Entity]] = field(default_factory=dict)
-    _close_cache: dict[str, Entity | None] = field(default_factory=dict, compare=False)
 
     @classmethod
     def load(cls, directory: Path = DATA_DIR) -> Gazetteer:
@@ -161,37 +160,15 @@ class Gazetteer:
         return max((len(k) for k in (*self._names, *self._vocabulary)), default=1)
 
     @cached_property
-    def single_word_names(self) -> dict[str, list[Entity]]:
-        """One-word place and agency names by first letter, for guarded fuzzy matching."""
-        out: dict[str, list[Entity]] = {}
-        for (word, *rest), candidates in self._names.items():
-            if rest or len(word) < 6:
-                continue
-            for entity, _, _ in candidates:
-                if entity.type in ("place", "agency"):
-                    out.setdefault(word[0], []).append(entity)
-        return out
-
-    def close_name(self, word: str) -> Entity | None:
-        """The one place or agency with a one-word name within 1 edit of ``word`` (2 edits
-        from 10 letters), else None; remembered per word, as the same words recur."""
-        cache = self._close_cache
-        if word not in cache:
-            from nltk.metrics.distance import edit_distance  # (on first use: see tokens.py)
-
-            if len(cache) > 100_000:
-                cache.clear()
-            limit = 1 if len(word) < 10 else 2
-            close = {
-                entity.key: entity
-                for entity in self.single_word_names.get(word[0], [])
-                for name in entity.names
-                if abs(len(name) - len(word)) <= limit
-                and name.lower() != word
-                and edit_distance(word, name.lower()) <= limit
-            }
-            cache[word] = next(iter(close.values())) if len(close) == 1 else None
-        return cache[word]
+    def one_word_cues(self) -> frozenset[tuple[str, str]]:
+        """(theme id, word) for every one-word phrase of a theme's vocabulary, as listed: a
+        word alone signals a theme only in the forms listed, not in every form of its stem."""
+        return frozenset(
+            (entity.id, words[0])
+            for entity in self.of_type("theme")
+            for name in entity.names
+            if len(words := key(name)) == 1
+        )
 
     # -- questions about entities -------------------------------------------------------------
     def get(self, type_: str, id_: str) -> Entity | None:

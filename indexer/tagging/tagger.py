@@ -2,23 +2,36 @@
 
 Every mention keeps the field it was found in ("title" or "body"), its character offsets there,
 and how it was matched: ``name``, ``acronym``, ``former-name``, ``defined-acronym`` (an acronym
-the text defined, as in "Environment Agency (EA)"), ``fuzzy`` (a guarded misspelling match,
-"Middleborough"), ``rule`` (operations) or ``vocabulary`` (themes).
+the text defined, as in "Environment Agency (EA)"), ``rule`` (operations) or ``vocabulary``
+(themes).
+
+The gazetteer is UK policing's, and the text may not be: a name counts only where its context
+does not say it is something else. No near matches (Washington is not Warrington: misspellings
+are the gazetteer's aliases); a place qualified as elsewhere ("Perth, Australia") is not the UK
+one, anywhere in the article; a place run on from a capitalised word is part of a longer name
+("New England", "Professor Kent Hollis"), and so is a common word run on into one ("Reading
+Room", "Wells Fargo"); an acronym the article defines as something else ("cyber-physical systems
+(CPS)"), a code heading the rows of a table ("STAB Thermal stability screening $40") and a word of
+a line typed in capitals ("SIA BERGSTROM") are no acronyms. A theme word is one of its listed
+forms ("runaways", not "Runaway"); a phrase does not run across a line break; and a theme
+resting on one lone word ("shooting") needs a second hit, its own name ("fraud") or a phrase of
+some theme beside it.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from indexer.entity_types import PRIORITY, internal_name, public_name
 from indexer.tagging.gazetteer import Entity, Gazetteer
-from indexer.tagging.tokens import Token, stem, tokenize
+from indexer.tagging.tokens import Token, stem, stem_key, tokenize
 
-TAGGER_VERSION = "2"  # bump when the rules change, so stored articles are re-tagged
+TAGGER_VERSION = "3"  # bump when the rules change, so stored articles are re-tagged
 TYPE_PRIORITY = PRIORITY  # internal type names, the winner of overlapping mentions first
 PLACE_KINDS = (
     "nation", "region", "county", "unitary", "metropolitan-district", "london-borough",
@@ -41,7 +54,23 @@ PROGRAMME_FOLLOWERS = {
     "duty",
     "bids",
 }
+# Words that leave a place the place when they run on into its name ("South London", "Greater
+# Manchester"); any other capitalised word makes the two a longer name ("New England").
+PLACE_MODIFIERS = {
+    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+    "greater", "inner", "outer", "mid", "upper", "lower",
+}  # fmt: skip
+# After these a capitalised word is a list's next item, not a place's qualifier ("London, Paris
+# and Berlin").
+_COORDINATORS = {"and", "or", "nor"}
+# Inside an acronym's expansion these have no letter ("Computer Science and Engineering (CSE)").
+_LINK_WORDS = {"and", "or", "of", "the", "for", "in", "on", "to"}
 _SENTENCE_END = {".", "!", "?", ":", "•", "“", '"', "(", ";"}
+_BRACKETED = re.compile(r"\(([A-Z]{2,8})\)")
+_NEWLINE = re.compile(r"\n+")
+_CODE_ROW = re.compile(r"^\s*[^\W_a-z]{2,} \w", re.MULTILINE)  # may start a row of a table
+_CAPITALS = re.compile(r"\b[^\W\d_a-z]{2,} +[^\W\d_a-z]{2,}\b")
+_ONE_WORD = re.compile(r"\w+(?:['’]\w+)*")  # a text that is one token (tokens.py's words)
 _OPERATION = re.compile(
     r"\b(?i:operation|op\.?)\s+((?:[A-Z][a-z]+|[A-Z]{2,})(?:\s+[A-Z][a-z]+|\s+[A-Z]{2,})?)\b"
 )
@@ -78,9 +107,48 @@ class Tagged:
     names: str  # labels, aliases and acronyms of the entities, for searching by any name
 
 
+@dataclass
+class _Article:
+    """What an article says about its own words: one sense per article, so a word it shows to
+    be something else is that everywhere in it."""
+
+    redefined: frozenset[str]  # acronyms it defines as something else: "(CPS)" after "Cyber-..."
+    foreign: set[str] = field(default_factory=set)  # places it qualifies as elsewhere
+    qualified: set[tuple[str, int]] = field(default_factory=set)  # (field, start): "…, England"
+
+    def keeps(self, mention: Mention) -> bool:
+        return (
+            mention.type != "region"
+            or mention.id not in self.foreign
+            or (mention.field, mention.start) in self.qualified
+        )
+
+
+@dataclass(frozen=True)
+class _Field:
+    """One field's text and tokens, and the tokens that are no names or acronyms there."""
+
+    text: str
+    name: str  # "title" or "body"
+    tokens: list[Token]  # outside operations and addresses
+    codes: frozenset[int]  # starts of the codes that head a table's rows: nothing at all
+    capitals: frozenset[int]  # starts of the words of a line typed in capitals: no acronyms
+    article: _Article
+
+    def acronym_ok(self, token: Token) -> bool:
+        return token.start not in self.capitals and token.text not in self.article.redefined
+
+
 def tag_article(title: str, body: str, gazetteer: Gazetteer) -> Tagged:
     """Tag the title and body of one article."""
-    mentions = [*_tag_field(title, "title", gazetteer), *_tag_field(body, "body", gazetteer)]
+    fields = [(text, name, tokenize(text)) for text, name in ((title, "title"), (body, "body"))]
+    article = _Article(frozenset().union(*(_redefined(t, k, gazetteer) for t, _, k in fields)))
+    tagged = [
+        m
+        for text, name, tokens in fields
+        for m in _tag_field(text, name, tokens, gazetteer, article)
+    ]
+    mentions = [m for m in tagged if article.keeps(m)]
     entities = _entities(mentions, gazetteer)
     filters = _filters(entities, gazetteer)
     labels = {
@@ -130,18 +198,138 @@ def _mention(entity: Entity, field: str, text: str, start: int, end: int, how: s
     )
 
 
-def _tag_field(text: str, field: str, gazetteer: Gazetteer) -> list[Mention]:
+def _tag_field(
+    text: str, name: str, tokenized: list[Token], gazetteer: Gazetteer, article: _Article
+) -> list[Mention]:
     if not text:
         return []
-    found = list(_operations(text, field, gazetteer))
+    found = list(_operations(text, name, gazetteer))
     skipped = [(m.start, m.end) for m in found]
     skipped += [(m.start(), m.end()) for m in _ADDRESS.finditer(text)]  # e-mail and web addresses
-    all_tokens = _outside(tokenize(text), skipped[len(found) :])
+    all_tokens = _outside(tokenized, skipped[len(found) :])
+    codes = _table_codes(all_tokens, text, gazetteer)
+    capitals = _capitals(all_tokens, text, gazetteer)
     tokens = _outside(all_tokens, skipped[: len(found)])
-    lowercase = {t.text for t in all_tokens if t.text.islower()}
-    found.extend(_names(tokens, text, field, gazetteer, lowercase))
-    found.extend(_themes(all_tokens, text, field, gazetteer))
+    found.extend(_names(_Field(text, name, tokens, codes, capitals, article), gazetteer))
+    found.extend(_themes(_Field(text, name, all_tokens, codes, capitals, article), gazetteer))
     return sorted(found, key=lambda m: (m.start, m.type))
+
+
+def _line_starts(tokens: list[Token], text: str) -> list[int]:
+    """The indexes of the tokens that start a line."""
+    starts = [t.start for t in tokens]
+    found = {0} if tokens else set()
+    for newline in _NEWLINE.finditer(text):
+        found.add(bisect_right(starts, newline.start()))
+    return sorted(i for i in found if i < len(tokens))
+
+
+def _is_code(token: Token) -> bool:
+    return len(token.text) >= 2 and token.text.isupper() and token.text.isalnum()
+
+
+def _table_codes(tokens: list[Token], text: str, gazetteer: Gazetteer) -> frozenset[int]:
+    """Codes heading the rows of a table: two or more lines in a row that each start with a word
+    in capitals followed by more words ("STAB Thermal stability screening $40"), which is how a
+    table's rows come out of a PDF, one of them no name or acronym the gazetteer knows (a
+    column of agencies' acronyms is a column of agencies). A code is the table's key there, not
+    a name or a word."""
+    if len(_CODE_ROW.findall(text)) < 2:
+        return frozenset()  # most texts have no table of codes
+    tables: list[list[Token]] = [[]]
+    for i in _line_starts(tokens, text):
+        following = tokens[i + 1] if i + 1 < len(tokens) else None
+        if (
+            _is_code(tokens[i])
+            and following is not None
+            and following.is_word
+            and text[tokens[i].end : following.start] == " "
+        ):
+            tables[-1].append(tokens[i])
+        elif tables[-1]:
+            tables.append([])
+    return frozenset(
+        key.start
+        for keys in tables
+        if len(keys) > 1 and any(not _known_word(gazetteer, k) for k in keys)
+        for key in keys
+    )
+
+
+def _known_word(gazetteer: Gazetteer, token: Token) -> bool:
+    return bool(
+        gazetteer.acronym(token.text)
+        or gazetteer.theme_acronym(token.text)
+        or gazetteer.names((token.norm,))
+    )
+
+
+def _capitals(tokens: list[Token], text: str, gazetteer: Gazetteer) -> frozenset[int]:
+    """The words of runs of two or more words in capitals, one of them no known acronym
+    ("Photographs by SIA BERGSTROM", "NCA AND HMRC"): in text typed in capitals every word looks
+    like an acronym, so none is taken for one."""
+    if not _CAPITALS.search(text):
+        return frozenset()  # most texts have no two words in capitals in a row
+    runs: list[list[Token]] = []
+    for i, token in enumerate(tokens):
+        in_capitals = token.text.isupper() and token.text.isalpha() and len(token.text) > 1
+        joined = i > 0 and runs and runs[-1][-1] is tokens[i - 1]
+        if in_capitals and joined and text[tokens[i - 1].end : token.start] == " ":
+            runs[-1].append(token)
+        elif in_capitals:
+            runs.append([token])
+    return frozenset(
+        t.start
+        for run in runs
+        if len(run) > 1 and any(not _known_word(gazetteer, t) for t in run)
+        for t in run
+    )
+
+
+def _redefined(text: str, tokens: list[Token], gazetteer: Gazetteer) -> frozenset[str]:
+    """Acronyms of the gazetteer that the text defines as something else: "(CPS)" after
+    "Cyber-Physical Systems", "(DBS)" after "deep brain stimulation". An expansion is the words
+    before the brackets whose initials spell the acronym ("and", "of"... need no letter); it is
+    something else when it shares no word with any name of what the gazetteer calls by that
+    acronym ("Crown Prosecution Services (CPS)" is still the CPS, misprinted)."""
+    if not any(
+        gazetteer.acronym(a) or gazetteer.theme_acronym(a) for a in _BRACKETED.findall(text)
+    ):
+        return frozenset()  # most texts define none of the gazetteer's acronyms
+    out: set[str] = set()
+    for j in range(1, len(tokens)):
+        acronym = _inserted_acronym(tokens, j)
+        if acronym is None:
+            continue
+        owners = (
+            *(e for e, _, _ in gazetteer.acronym(acronym.text)),
+            *gazetteer.theme_acronym(acronym.text),
+        )
+        expansion = _expansion(tokens[:j], acronym.text) if owners else None
+        if expansion and not expansion & _name_stems(owners):
+            out.add(acronym.text)
+    return frozenset(out)
+
+
+def _expansion(before: list[Token], acronym: str) -> set[str] | None:
+    """The stems of the words just before an acronym whose initials spell it, else None."""
+    stems: set[str] = set()
+    k = len(before) - 1
+    for letter in reversed(acronym.lower()):
+        while stems and k >= 0 and before[k].norm in _LINK_WORDS:
+            k -= 1
+        if k < 0 or not before[k].is_word or before[k].norm[:1] != letter:
+            return None
+        stems.add(stem(before[k].norm))
+        k -= 1
+    return stems
+
+
+@lru_cache(maxsize=1024)
+def _name_stems(entities: tuple[Entity, ...]) -> frozenset[str]:
+    return frozenset(
+        s for e in entities for name in e.names for s in stem_key(name) if s not in _LINK_WORDS
+    )
 
 
 def _outside(tokens: list[Token], spans: list[tuple[int, int]]) -> list[Token]:
@@ -204,15 +392,38 @@ def _acceptable(
         return False  # a proper name keeps its capitals: "Take five seconds" is no campaign
     if len(window) > 1:
         return True
-    if entity.type == "place" and first.norm in NEVER_PLACES:
+    if entity.type == "place" and (first.norm in NEVER_PLACES or _after_a_name(tokens, i, text)):
         return False
     if entity.hint("common-word"):
         following = tokens[i + 1] if i + 1 < len(tokens) else None
-        confirmed = following is not None and (
-            following.norm in PROGRAMME_FOLLOWERS or (following.capitalised and following.is_word)
-        )
-        return confirmed or not _sentence_start(tokens, i, text)
+        if following is not None and following.norm in PROGRAMME_FOLLOWERS:
+            return True  # "Prevent funding"
+        if following is not None and _runs_on(text, first, following):
+            return False  # the first word of a longer name: "Reading Room", "Wells Fargo"
+        return not _sentence_start(tokens, i, text)
     return True
+
+
+def _runs_on(text: str, left: Token, right: Token) -> bool:
+    """Does a capitalised word follow ``left`` after a space, so that the two are one name?"""
+    return right.is_word and right.text[:1].isupper() and text[left.end : right.start] == " "
+
+
+def _after_a_name(tokens: list[Token], i: int, text: str) -> bool:
+    """Is the one-word place at ``i`` the end of a longer name: run on from a capitalised word
+    that does not start a sentence ("New England", "Professor Kent Hollis", "Helen Durham")?
+    Compass points and the like leave it the place ("South London"); so does an acronym."""
+    if i == 0:
+        return False
+    previous = tokens[i - 1]
+    return (
+        previous.is_word
+        and previous.text[:1].isupper()
+        and _runs_on(text, previous, tokens[i])
+        and not previous.text.isupper()
+        and previous.norm not in PLACE_MODIFIERS
+        and not _sentence_start(tokens, i - 1, text)
+    )
 
 
 @lru_cache(maxsize=16384)
@@ -239,20 +450,18 @@ class _Match:
     acronyms: tuple[Token, ...]  # acronyms written inside the name
 
 
-def _names(
-    tokens: list[Token], text: str, field: str, gazetteer: Gazetteer, lowercase: set[str]
-) -> Iterable[Mention]:
+def _names(where: _Field, gazetteer: Gazetteer) -> Iterable[Mention]:
+    tokens, text, field = where.tokens, where.text, where.name
     defined: dict[str, Entity] = {}  # acronyms this text defined: "Environment Agency (EA)"
     i = 0
     while i < len(tokens):
-        match = _longest(tokens, i, text, gazetteer, defined)
+        match = None if tokens[i].start in where.codes else _longest(where, i, gazetteer, defined)
         if match is None:
-            fuzzy = _fuzzy(tokens, i, text, gazetteer, lowercase)
-            if fuzzy is not None:
-                yield _mention(fuzzy, field, text, tokens[i].start, tokens[i].end, "fuzzy")
             i += 1
             continue
         entity = match.entity
+        if entity.type == "place":
+            _note_qualifier(where, i + match.consumed, entity, tokens[i].start, gazetteer)
         yield _mention(entity, field, text, tokens[i].start, match.last.end, match.how)
         inside = list(match.acronyms)
         following = _inserted_acronym(tokens, i + match.consumed)
@@ -303,70 +512,87 @@ def _windows(
 
 
 def _longest(
-    tokens: list[Token], i: int, text: str, gazetteer: Gazetteer, defined: dict[str, Entity]
+    where: _Field, i: int, gazetteer: Gazetteer, defined: dict[str, Entity]
 ) -> _Match | None:
+    tokens, text = where.tokens, where.text
     first = tokens[i]
-    if (
-        first.norm not in gazetteer.first_words[0]
-        and not gazetteer.acronym(first.text)
-        and first.text not in defined
-    ):
+    acronyms = bool(gazetteer.acronym(first.text) or first.text in defined)
+    if first.norm not in gazetteer.first_words[0] and not acronyms:
         return None  # most words start no name: skip building windows
+    acronyms = acronyms and where.acronym_ok(first)
     for window, consumed, inserted in _windows(tokens, i, gazetteer, text):
         candidates = [
             (entity, how)
             for entity, how, name in gazetteer.names(tuple(t.norm for t in window))
             if _acceptable(entity, name, window, tokens, i, text)
         ]
-        if len(window) == 1:
-            candidates += [(e, how) for e, how, _ in gazetteer.acronym(window[0].text)]
-            if window[0].text in defined:
-                candidates.append((defined[window[0].text], "defined-acronym"))
+        if len(window) == 1 and acronyms:
+            candidates += [(e, how) for e, how, _ in gazetteer.acronym(first.text)]
+            if first.text in defined:
+                candidates.append((defined[first.text], "defined-acronym"))
         if candidates:
             entity, how = _choose(candidates)
             return _Match(entity, how, consumed, window[-1], inserted)
     return None
 
 
-def _fuzzy(
-    tokens: list[Token], i: int, text: str, gazetteer: Gazetteer, lowercase: set[str]
-) -> Entity | None:
-    """A misspelt one-word place or agency ("Middleborough"), under guards against false
-    friends: 7+ letters; not a word the text also uses in lower case ("Workshop" is no
-    Worksop); not at a sentence start ("Consent"); not beside another capitalised word, which
-    makes it part of a longer name ("Ken Livingstone", "Margaret Thatcher"); one candidate."""
-    token = tokens[i]
-    word = token.norm
-    if len(word) < 7 or not token.capitalised or not word.isalpha() or token.text.isupper():
-        return None
-    if word in lowercase or _sentence_start(tokens, i, text):
-        return None
-    neighbours = [tokens[j] for j in (i - 1, i + 1) if 0 <= j < len(tokens)]
-    if any(
-        n.is_word and n.capitalised and _joined(text, *sorted((n, token), key=lambda t: t.start))
-        for n in neighbours
-    ):
-        return None
-    return gazetteer.close_name(word)
+def _note_qualifier(where: _Field, j: int, place: Entity, start: int, gazetteer: Gazetteer) -> None:
+    """Note what a ", Qualifier" after a place (ending before token ``j``) says of it: in the UK
+    ("Cambridge, England") or elsewhere ("Perth, Australia", "Durham, North Carolina"), which
+    makes its unqualified mentions in the article elsewhere too. A qualifier is one to three
+    capitalised words that end a clause: "London, Paris and Berlin" is a list."""
+    words = _qualifier(where.tokens, j, where.text)
+    if not words:
+        return
+    prefixes = (words[:n] for n in range(len(words), 0, -1))
+    if any(e.type == "place" for words_ in prefixes for e, _, _ in gazetteer.names(words_)):
+        where.article.qualified.add((where.name, start))
+    else:
+        where.article.foreign.add(place.id)
 
 
-def _themes(tokens: list[Token], text: str, field: str, gazetteer: Gazetteer) -> Iterable[Mention]:
+def _qualifier(tokens: list[Token], j: int, text: str) -> tuple[str, ...]:
+    """The words of the qualifier that starts with the comma at ``j``, if there is one."""
+    if j + 1 >= len(tokens) or tokens[j].text != ",":
+        return ()
+    if not _runs_on(text, tokens[j], tokens[j + 1]):
+        return ()
+    k = j + 1
+    while k + 1 < len(tokens) and k - j < 4 and _runs_on(text, tokens[k], tokens[k + 1]):
+        k += 1
+    words = tuple(t.norm for t in tokens[j + 1 : k + 1])
+    after = tokens[k + 1 : k + 3]
+    if len(words) > 3 or (after and after[0].is_word and after[0].norm in _COORDINATORS):
+        return ()  # a longer name, or a list's items
+    if len(after) == 2 and after[0].text == "," and after[1].text[:1].isupper():
+        return ()  # "London, Paris, Berlin": a list
+    return words
+
+
+def _themes(where: _Field, gazetteer: Gazetteer) -> Iterable[Mention]:
+    tokens, text, field = where.tokens, where.text, where.name
     stems = [stem(t.norm) for t in tokens]
     starts = gazetteer.first_words[1]
     i = 0
     while i < len(tokens):
-        for theme in gazetteer.theme_acronym(tokens[i].text):
+        if tokens[i].start in where.codes:  # a table's key: "STAB Thermal stability screening"
+            i += 1
+            continue
+        acronym = gazetteer.theme_acronym(tokens[i].text)
+        for theme in acronym if acronym and where.acronym_ok(tokens[i]) else []:
             yield _mention(theme, field, text, tokens[i].start, tokens[i].end, "acronym")
         if stems[i] not in starts:  # most words start no theme phrase
             i += 1
             continue
         n_max = 1
-        while i + n_max < len(tokens) and gazetteer.is_prefix(
-            tuple(stems[i : i + n_max]), themes=True
+        while (
+            i + n_max < len(tokens)
+            and "\n" not in text[tokens[i + n_max - 1].end : tokens[i + n_max].start]
+            and gazetteer.is_prefix(tuple(stems[i : i + n_max]), themes=True)
         ):
-            n_max += 1
+            n_max += 1  # a phrase does not run over a line break: "Averill County" / "Lines 4"
         for n in range(n_max, 0, -1):
-            themes = gazetteer.vocabulary(tuple(stems[i : i + n]))
+            themes = _cue(gazetteer, tuple(stems[i : i + n]), tokens[i].norm)
             if themes:
                 start, end = tokens[i].start, tokens[i + n - 1].end
                 for theme in themes:
@@ -377,19 +603,53 @@ def _themes(tokens: list[Token], text: str, field: str, gazetteer: Gazetteer) ->
             i += 1
 
 
+def _cue(gazetteer: Gazetteer, stems: tuple[str, ...], word: str) -> list[Entity]:
+    """The themes a phrase of these stems signals. A phrase of one word signals a theme only in
+    the forms its vocabulary lists: stems join "trafficked" to "trafficking" inside a phrase, but
+    alone they join "Runaway" to "runaways", "stab" to "stabbing", "heroine" to "heroin"."""
+    themes = gazetteer.vocabulary(stems)
+    if len(stems) > 1:
+        return themes
+    return [t for t in themes if (t.id, word) in gazetteer.one_word_cues]
+
+
 def _entities(mentions: list[Mention], gazetteer: Gazetteer) -> dict[str, list[tuple[str, str]]]:
-    theme_hits = Counter(m.id for m in mentions if m.type == "theme")
+    themes = _themes_found([m for m in mentions if m.type == "theme"], gazetteer)
     out: dict[str, list[tuple[str, str]]] = {}
     for mention in mentions:
-        if mention.type == "theme":
-            theme = gazetteer.get("theme", mention.id)
-            needed = int((theme.hint("min") if theme else None) or 1)
-            if theme_hits[mention.id] < needed:
-                continue
+        if mention.type == "theme" and mention.id not in themes:
+            continue
         items = out.setdefault(mention.type, [])
         if (mention.id, mention.label) not in items:
             items.append((mention.id, mention.label))
     return out
+
+
+def _themes_found(mentions: list[Mention], gazetteer: Gazetteer) -> set[str]:
+    """The themes an article has. Each needs its minimum of hits (the ``min`` hint), and one
+    resting on one-word cues alone needs more than one of them, or its own name ("fraud" for
+    Fraud), or a phrase or acronym of some theme in the article to show that it is about crime:
+    a lone "shooting" may be a film's, a lone "knife" a cook's."""
+    hits = Counter(m.id for m in mentions)
+    phrases = any(m.how == "acronym" or not _ONE_WORD.fullmatch(m.text) for m in mentions)
+    named = {m.id for m in mentions if _names_its_theme(m, gazetteer)}
+    found = set()
+    for id_, count in hits.items():
+        theme = gazetteer.get("theme", id_)
+        needed = int((theme.hint("min") if theme else None) or 1)
+        if count >= needed and (phrases or count > 1 or id_ in named):
+            found.add(id_)
+    return found
+
+
+def _names_its_theme(mention: Mention, gazetteer: Gazetteer) -> bool:
+    """Is a one-word cue the theme's own one-word name ("frauds" for Fraud)?"""
+    theme = gazetteer.get("theme", mention.id)
+    return (
+        theme is not None
+        and _ONE_WORD.fullmatch(theme.label) is not None
+        and stem(theme.label.lower()) == stem(mention.text.lower())
+    )
 
 
 def _filters(

@@ -1,6 +1,7 @@
 """Entities on the shipped edition: filters, facets, JSON, the entities listing, evaluation."""
 
 import json
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -111,6 +112,53 @@ def test_evaluation_meets_the_targets() -> None:
     )
     assert result.exit_code == 0, result.output
     assert "PASS" in result.output
+
+
+UNFAMILIAR = DATA / "unfamiliar" / "halvorsen-research-bulletin-12.md"
+UNFAMILIAR_ANNOTATION = DATA / "annotations" / "halvorsen-12.toml"
+UNFAMILIAR_RENDER = {
+    "edition_line": "Issue 12 · April 2024",
+    "footer": "Halvorsen Research Bulletin",
+}
+
+
+def test_evaluation_on_unfamiliar_text_meets_the_targets(tmp_path: Path) -> None:
+    """A fictional US university bulletin full of the gazetteer's names in other senses
+    (Washington, "Perth, Australia", "Cyber-Physical Systems (CPS)", a price list's STAB, the
+    horse Runaway): the tagger invents none of them and finds the few true mentions."""
+    from tools.manuscript import parse_manuscript
+    from tools.render_reportlab import render_reportlab
+
+    pdf = tmp_path / "halvorsen-12.pdf"
+    render_reportlab(
+        parse_manuscript(UNFAMILIAR.read_text(encoding="utf-8")), pdf, **UNFAMILIAR_RENDER
+    )
+    args = ["evaluate", "--pdf", str(pdf), "--annotation", str(UNFAMILIAR_ANNOTATION), "--errors"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "wrong" not in result.output and "missed" not in result.output, result.output
+
+
+def test_the_unfamiliar_annotation_follows_its_format() -> None:
+    """The README's check: one entry per article in order, each row's surface found in the
+    article's title + "\n" + body after the previous row's, types and themes known."""
+    from indexer.entity_types import MENTION_TYPES
+    from tools.manuscript import manuscript_articles, parse_manuscript
+
+    articles = manuscript_articles(parse_manuscript(UNFAMILIAR.read_text(encoding="utf-8")))
+    gold = tomllib.loads(UNFAMILIAR_ANNOTATION.read_text(encoding="utf-8"))["article"]
+    assert [entry["title"] for entry in gold] == [a.title for a in articles]
+    gazetteer = Gazetteer.load()
+    for entry, article in zip(gold, articles, strict=True):
+        text, position = f"{article.title}\n{article.body}", 0
+        for type_, surface, canonical in entry["mentions"]:
+            assert type_ in MENTION_TYPES, type_
+            found = text.find(surface, position)
+            assert found >= 0, (article.title, surface)
+            position = found + len(surface)
+            resolve_filter(gazetteer, type_, canonical)
+        for theme in entry["themes"]:
+            resolve_filter(gazetteer, "theme", theme)
 
 
 @pytest.fixture(scope="module")
