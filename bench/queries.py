@@ -15,7 +15,16 @@ from dataclasses import dataclass, field
 from bench.synth import MANUSCRIPT, _prose
 from indexer.index import ArticleIndex
 
-KINDS = ("term", "phrase", "boolean", "filtered", "filters only")
+KINDS = ("term", "phrase", "boolean", "filtered", "filters only", "question")
+# Questions of 8 to 12 words as practitioners type them: function words, a name or two.
+_QUESTIONS = (
+    "what has been done about {a} and {b} in {place}?",
+    "how do partners in {place} deal with {a} when {b} is involved",
+    "who should I contact about {a} or {b} in the {place} area?",
+    "is there any guidance on {a} for {b} and {c}",
+    "what are the police doing about {a} {b} near {place}",
+    "where can I find out more about {a} and {b}?",
+)
 
 
 @dataclass(frozen=True)
@@ -34,7 +43,7 @@ class Query:
 
 
 def query_mix(index: ArticleIndex, count: int, seed: int) -> list[Query]:
-    """``count`` queries, a fifth of each kind, in a shuffled (seeded) order."""
+    """``count`` queries, as many of each kind, in a shuffled (seeded) order."""
     rng = random.Random(seed)
     words = _words()
     values = {
@@ -43,6 +52,7 @@ def query_mix(index: ArticleIndex, count: int, seed: int) -> list[Query]:
     values = {t: v for t, v in values.items() if v}
     phrases = [label.lower() for label in index.values("theme").values() if " " in label]
     phrases += [p for p in _bigrams() if len(phrases) < 60]
+    places = sorted(index.values("region").values()) or ["Wales"]
     out: list[Query] = []
     for i in range(count):
         kind = KINDS[i % len(KINDS)]
@@ -61,6 +71,11 @@ def query_mix(index: ArticleIndex, count: int, seed: int) -> list[Query]:
             word = rng.choice(words)
             type_ = rng.choice(sorted(values))
             out.append(Query(kind, word, word, {type_: [rng.choice(values[type_])]}))
+        elif kind == "question":
+            a, b, c = rng.sample(words, 3)
+            place = rng.choice(places)
+            text = rng.choice(_QUESTIONS).format(a=a, b=b, c=c, place=place)
+            out.append(Query(kind, text, " OR ".join(re.findall(r"\w{4,}", text))))
         else:
             type_ = rng.choice(sorted(values))
             out.append(Query(kind, "", "", {type_: [rng.choice(values[type_])]}))

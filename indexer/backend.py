@@ -86,8 +86,15 @@ class ArchiveReader(Protocol):
         """
         ...
 
-    def article(self, article_id: str, text: str = "", related: int = 5) -> ArticleView | None:
-        """An article with ``text``'s words marked, ``related`` similar articles and its
+    def article(
+        self,
+        article_id: str,
+        text: str = "",
+        related: int = 5,
+        named: Mapping[str, Sequence[str]] | None = None,
+    ) -> ArticleView | None:
+        """An article with ``text``'s words marked, and where it names the entities of
+        ``named`` ({type: ids}, a search's filters); ``related`` similar articles and its
         edition's other articles; None if there is no such article."""
         ...
 

@@ -745,6 +745,22 @@ def serve_command(
     type=click.Path(path_type=Path, dir_okay=False),
     help="With --segmentation: write what each PDF recovers now as a floor file.",
 )
+@click.option(
+    "--relevance",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Score ranking instead: each question of this relevance set (format: "
+    "indexer/relevance.py; the shipped one is tests/data/relevance.toml) searched in the index "
+    "(built from the corpus on first run), its article in the top 3 or not.",
+)
+@click.option(
+    "--min-top3",
+    type=click.FloatRange(0, 1),
+    default=0.9,
+    show_default=True,
+    help="With --relevance: the share of the questions whose article must be in the top 3.",
+)
+@index_option
+@corpus_option
 def evaluate_command(
     annotation: Path,
     pdf: Path,
@@ -755,17 +771,27 @@ def evaluate_command(
     max_missed: int,
     floor: Path | None,
     write_floor: Path | None,
+    relevance: Path | None,
+    min_top3: float,
+    corpus_dir: Path | None,
+    index_dir: Path | None,
 ) -> None:
     """Score the entity tagger against a hand annotation (precision and recall per type), or
     with --segmentation the article splitting of a folder of PDFs against their truth files
     (per PDF: articles recovered with the right title and body, split, merged, invented,
-    right section, and the edition number and date read from the cover).
+    right section, and the edition number and date read from the cover), or with --relevance
+    the ranking against a relevance set (per group of questions: how many have their article
+    in the top 3, precision at 3, mean reciprocal rank, how many found nothing).
 
-    Exit status 0 when every type (every PDF) meets the minimums, 1 when one does not, 2 on
-    bad input.
+    Exit status 0 when every type (every PDF, the questions) meets the minimums, 1 when one
+    does not, 2 on bad input.
     """
     if segmentation is not None:
         _evaluate_segmentation(segmentation, max_missed, show_errors, floor, write_floor)
+        return
+    if relevance is not None:
+        settings = Settings.from_env(corpus_dir=corpus_dir, index_dir=index_dir)
+        _evaluate_relevance(settings, relevance, show_errors, min_top3)
         return
     try:
         result = evaluate(pdf, annotation, Gazetteer.load())
@@ -782,6 +808,36 @@ def evaluate_command(
                 click.echo(f"  wrong   {type_:12} {extra}")
     ok = result.passes(min_precision, min_recall)
     click.echo(f"{'PASS' if ok else 'FAIL'}: precision >= {min_precision}, recall >= {min_recall}")
+    sys.exit(EXIT_OK if ok else EXIT_FAILED_FILES)
+
+
+def _evaluate_relevance(
+    settings: Settings, relevance_set: Path, show_errors: bool, min_top3: float
+) -> None:
+    from indexer import relevance
+
+    try:
+        cases = relevance.load_cases(relevance_set)
+    except BulletinsError as exc:
+        _fail(str(exc))
+    index = _open_index(settings, Gazetteer.load())
+    try:
+
+        def search(text: str, count: int) -> tuple[list[str], int]:
+            page = index.search(text, per_page=count)
+            return [hit.title for hit in page.results], page.total
+
+        outcomes = relevance.measure(cases, search)
+    finally:
+        index.close()
+    click.echo(relevance.table(outcomes))
+    if show_errors:
+        for line in relevance.misses(outcomes):
+            click.echo(f"  {display_text(line)}")
+    share = relevance.rows(outcomes)[-1].top3 / len(outcomes)
+    ok = share >= min_top3
+    verdict = "PASS" if ok else "FAIL"
+    click.echo(f"{verdict}: {share:.3f} have their article in the top 3 (minimum {min_top3})")
     sys.exit(EXIT_OK if ok else EXIT_FAILED_FILES)
 
 

@@ -137,12 +137,14 @@ class ArticleView:
     mentions: list[list[Any]]  # [type, id, field, start, end, how]
     related: list[SearchHit]  # more like this
     same_edition: list[SearchHit]  # the edition's other articles, in order
+    named_at: int = 0  # places marked where an entity asked for (a filter) is named
 
     def to_json(self) -> dict[str, Any]:
         return {
             **self.hit.to_json(),
             "body": self.body_html,
             "mentions": self.mentions,
+            "named_at": self.named_at,
             "related": [h.to_json() for h in self.related],
             "same_edition": [h.to_json() for h in self.same_edition],
         }

@@ -33,8 +33,8 @@ def search() -> Any:
 @api.get("/articles/<article_id>")
 def article(article_id: str) -> Any:
     limits = archive().settings.search
-    text = request.args.get("q", "")[: limits.max_query_chars]
-    view = archive().index.article(article_id, text, limits.related)
+    search = SearchParams.lenient(request.args, limits)  # the search it was opened from
+    view = archive().index.article(article_id, search.q, limits.related, archive().named(search))
     if view is None:
         abort(404)
     return safe_jsonify({**view.to_json(), "pdf": pdf_url(view.hit)})

@@ -10,7 +10,7 @@ from typing import Any
 from indexer import search_request
 from indexer.config import Settings
 from indexer.errors import BulletinsError, IndexNotFoundError
-from indexer.index import ArticleIndex, index_health
+from indexer.index import ENTITY_TYPES, ArticleIndex, index_health
 from indexer.pipeline import index_status
 from indexer.results import SearchHit, SearchPage
 from indexer.tagging.gazetteer import Gazetteer, resolve_filter
@@ -88,6 +88,15 @@ class Archive:
         if id_ == name or self.index.label(type_, id_) is None:
             return None
         return id_
+
+    def named(self, params: SearchParams) -> dict[str, list[str]]:
+        """The entities a search filters by ({type: ids}; labels, aliases and acronyms read
+        as the ids they name), to mark where an article opened from it names them."""
+        named: dict[str, list[str]] = {}
+        for type_, values in params.filters:
+            if type_ in ENTITY_TYPES:
+                named[type_] = [self.canonical_entity(type_, v) or v for v in values]
+        return named
 
     def status(self) -> dict[str, Any]:
         """The index's status (see ``index_status``), using the open index when there is one,

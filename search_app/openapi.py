@@ -349,6 +349,12 @@ def _schemas() -> Schema:
                     "description": "HTML-escaped text, query terms in <mark>.",
                 },
                 "mentions": _array(mention),
+                "named_at": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "description": "Places marked in the title and body (<mark "
+                    'class="named">) where an entity of the search\'s filters is named.',
+                },
                 "related": _array(_ref("Hit")),
                 "same_edition": _array(_ref("Hit")),
                 "pdf": {

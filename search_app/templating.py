@@ -3,6 +3,8 @@ and ``safe_text`` filters that every text from the index or the request goes thr
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, current_app, url_for
@@ -12,7 +14,7 @@ from indexer.entity_types import BY_ID, CHIP_TYPES
 from indexer.entity_types import FACET_ORDER as ENTITY_FACET_ORDER
 from indexer.index import month_name
 from indexer.pipeline import FAILURE_REASONS
-from indexer.results import SearchHit
+from indexer.results import Recognised, SearchHit
 from indexer.textnorm import LABEL_CHARS, MESSAGE_CHARS, TITLE_CHARS, display_text, safe_text
 from search_app.params import SearchParams
 
@@ -31,6 +33,37 @@ FACETS_SHOWN = 8
 _PLURALS = [BY_ID[t].plural for t in ENTITY_FACET_ORDER]
 ENTITY_KINDS = ", ".join(_PLURALS[:-1]) + " and " + _PLURALS[-1]
 SORT_NAMES = {"relevance": "Best match", "newest": "Newest first", "oldest": "Oldest first"}
+
+
+CHIPS_PER_TYPE = 4  # entities shown on a result per type, besides those that matched
+
+
+@dataclass(frozen=True)
+class Chip:
+    type: str
+    id: str
+    label: str
+    matched: bool  # the query names it or the search filters by it
+
+
+def hit_chips(
+    hit: SearchHit, params: SearchParams, recognised: Sequence[Recognised] = ()
+) -> tuple[list[Chip], int]:
+    """The entities to show on a result: per type, every one the query names or the search
+    filters by (first), then others up to ``CHIPS_PER_TYPE``; and how many are left out."""
+    matched = {(r.type, r.id) for r in recognised}
+    matched |= {(t, v) for t, values in params.filters for v in values}
+    chips: list[Chip] = []
+    left_out = 0
+    for type_ in CHIP_TYPES:
+        entities = hit.entities.get(type_) or []
+        hits = [e for e in entities if (type_, e["id"]) in matched]
+        others = [e for e in entities if (type_, e["id"]) not in matched]
+        shown = others[: max(0, CHIPS_PER_TYPE - len(hits))]
+        chips += [Chip(type_, e["id"], e["label"], True) for e in hits]
+        chips += [Chip(type_, e["id"], e["label"], False) for e in shown]
+        left_out += len(others) - len(shown)
+    return chips, left_out
 
 
 def search_url(params: SearchParams, **changes: Any) -> str:
@@ -95,6 +128,7 @@ def register_filters(app: Flask) -> None:
     app.jinja_env.globals.update(
         search_url=search_url,
         toggle_url=toggle_url,
+        hit_chips=hit_chips,
         filter_label=filter_label,
         edition_text=edition_text,
         pages_text=pages_text,

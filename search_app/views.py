@@ -72,10 +72,12 @@ def article(article_id: str) -> str:
     search = SearchParams.lenient(
         request.args, archive().settings.search
     )  # the search the reader came from, if any
-    view = archive().index.article(article_id, search.q, archive().settings.search.related)
+    related = archive().settings.search.related
+    named = archive().named(search)
+    view = archive().index.article(article_id, search.q, related, named)
     if view is None:
         abort(404)
-    return render_template("article.html", view=view, q=search.q, search=search)
+    return render_template("article.html", view=view, q=search.q, search=search, named=named)
 
 
 @pages.get("/entities")

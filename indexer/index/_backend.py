@@ -84,6 +84,8 @@ class _Match:
     restricted: bool  # filters or dates narrowed the matches
     plan: Plan = field(default_factory=lambda: Plan(Reading(""), None))  # see _question
     need: int = 0  # how many of the plan's parts each match holds at least
+    # the largest share of the parts any article held, and how many articles held it
+    strictest: tuple[float, int] = (0.0, 0)
 
     @property
     def reading(self) -> Reading:
@@ -541,8 +543,7 @@ class ArticleIndex:
         facets = self._facets_for(match, filters, date_from, date_to, facet_limit)
         did_you_mean = None
         if match.match != "all" or not total:
-            found = total if match.match == "all" else 0
-            did_you_mean = self._did_you_mean(text, filters, date_from, date_to, found)
+            did_you_mean = self._did_you_mean(text, filters, date_from, date_to, match)
         return SearchPage(
             text,
             total,
@@ -645,17 +646,20 @@ class ArticleIndex:
         plan = self._plan(text)
         steps = plan.steps() if relax else plan.steps()[:1]
         found = None
+        strictest: tuple[float, int] = (0.0, 0)
         for need in steps:
             parsed = plan.query(need)
             if sort == "relevance" and isinstance(parsed, query.Every):
                 sort = "newest"
             found = self._find(parsed, restrict, sort)
+            if found.total and not strictest[1]:
+                strictest = (need / max(1, len(plan.parts)), found.total)
             if plan.enough(found.total):
                 break
         assert found is not None
         parts = len(plan.parts)
         kind = "all" if need >= parts else "any" if need == 1 else "most"
-        return replace(found, match=kind, plan=plan, need=min(need, parts))
+        return replace(found, match=kind, plan=plan, need=min(need, parts), strictest=strictest)
 
     def _plan(self, text: str) -> Plan:
         """How ``text`` is searched (see ``_question``)."""
@@ -693,10 +697,11 @@ class ArticleIndex:
         filters: Mapping[str, Sequence[str]] | None,
         date_from: str | None,
         date_to: str | None,
-        found: int = 0,
+        found: _Match,
     ) -> str | None:
-        """The query with its unknown words corrected, when that has every word in more
-        articles than the ``found`` the query itself matched; else None."""
+        """The query with its unknown words corrected, when that matches better than the
+        query itself (``found``): some article holds more of its parts, or as many parts in
+        more articles; else None."""
         generation = self._generation()
         with self._lock:
             if generation.speller is None:
@@ -711,7 +716,8 @@ class ArticleIndex:
             again = self._match(corrected, filters, "relevance", date_from, date_to)
         except SearchQueryError:
             return None
-        return corrected if again.match == "all" and again.total > found else None
+        better = again.strictest > found.strictest
+        return corrected if better else None
 
     @_consistent
     def entity_counts(self) -> dict[str, list[dict[str, Any]]]:
@@ -729,9 +735,16 @@ class ArticleIndex:
         return dict(self._facet_table().labels.get(type_, {}))
 
     @_consistent
-    def article(self, article_id: str, text: str = "", related: int = 5) -> ArticleView | None:
-        """An article with ``text``'s terms marked in it, related articles and its edition's
-        others; ``None`` if there is no such article. A malformed ``text`` marks nothing."""
+    def article(
+        self,
+        article_id: str,
+        text: str = "",
+        related: int = 5,
+        named: Mapping[str, Sequence[str]] | None = None,
+    ) -> ArticleView | None:
+        """An article with ``text``'s terms marked in it, and where it names the entities of
+        ``named`` ({type: ids}); related articles and its edition's others; ``None`` if there
+        is no such article. A malformed ``text`` marks nothing."""
         searcher = self._searcher()
         docnum = searcher.document_number(id=article_id)
         if docnum is None:
@@ -743,8 +756,18 @@ class ArticleIndex:
                 parsed = self._plan(text).query(1)  # every part it searched for
         terms = self._terms(parsed)
         schema = self._ix.schema
-        body_html = highlight_whole(stored.get("body", ""), terms["body"], schema["body"].analyzer)
-        title_html = highlight_whole(stored["title"], terms["title"], schema["title"].analyzer)
+        mentions = list(stored.get("mentions") or [])
+        wanted = {(t, i) for t, ids in (named or {}).items() for i in ids}
+        spans = {
+            field: [(m[3], m[4]) for m in mentions if (m[0], m[1]) in wanted and m[2] == field]
+            for field in ("title", "body")
+        }
+        body_html = highlight_whole(
+            stored.get("body", ""), terms["body"], schema["body"].analyzer, spans["body"]
+        )
+        title_html = highlight_whole(
+            stored["title"], terms["title"], schema["title"].analyzer, spans["title"]
+        )
         similar = searcher.more_like(docnum, "body", top=related, numterms=MORE_LIKE_TERMS)
         neighbours = [
             hit_from_stored(d, lead(d.get("body", "")), 0.0)
@@ -755,7 +778,8 @@ class ArticleIndex:
             hit=hit_from_stored(stored, lead(stored.get("body", "")), 0.0),
             body_html=body_html,
             title_html=title_html,
-            mentions=list(stored.get("mentions") or []),
+            mentions=mentions,
+            named_at=len(spans["title"]) + len(spans["body"]),
             related=[hit_from_stored(h.fields(), lead(h["body"]), _score(h)) for h in similar],
             same_edition=neighbours,
         )

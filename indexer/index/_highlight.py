@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import re
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from whoosh import analysis, highlight
@@ -20,6 +20,7 @@ from whoosh.lang import porter
 
 SNIPPET_CHARS = 240
 _ADJACENT_MARKS = re.compile(r"</mark>(\s+)<mark>")
+_ADJACENT_NAMED = re.compile(r'(<mark class="named">[^<]*)</mark>(\s+)<mark class="named">')
 _ELLIPSES = re.compile(r"…(?:\s*…)+")
 
 
@@ -32,7 +33,12 @@ class MarkFormatter(highlight.Formatter):  # type: ignore[misc]
         return html.escape(text, quote=False)
 
     def format_token(self, text: str, token: Any, replace: bool = False) -> str:
-        return f"<mark>{html.escape(highlight.get_text(text, token, replace), quote=False)}</mark>"
+        words = html.escape(highlight.get_text(text, token, replace), quote=False)
+        return (
+            f'<mark class="named">{words}</mark>'
+            if token.text == _NAMED
+            else f"<mark>{words}</mark>"
+        )
 
     def format_fragment(self, fragment: Any, replace: bool = False) -> str:
         out = super().format_fragment(fragment, replace)
@@ -85,21 +91,45 @@ def lead(body: str) -> str:
     return html.escape(cut, quote=False) + " …"
 
 
-def highlight_whole(text: str, terms: Iterable[str], analyzer: Any) -> str:
-    """All of ``text``, escaped, with every token whose analysed form is in ``terms`` marked."""
+def highlight_whole(
+    text: str, terms: Iterable[str], analyzer: Any, spans: Sequence[tuple[int, int]] = ()
+) -> str:
+    """All of ``text``, escaped, with every token whose analysed form is in ``terms`` marked,
+    and every word within ``spans`` (character offsets: where an entity is named) marked
+    ``<mark class="named">``."""
     wanted = frozenset(terms)
-    if wanted:
+    if wanted or spans:
         out = highlight.highlight(
             text,
-            wanted,
-            _for_terms(analyzer, wanted),
+            wanted | {_NAMED} if spans else wanted,
+            _in_spans(_for_terms(analyzer, wanted), spans),
             highlight.WholeFragmenter(charlimit=None),
             _WholeFormatter(),
             top=1,
         )
         if out:
-            return _ADJACENT_MARKS.sub(r"\1", str(out))
+            marked = _ADJACENT_MARKS.sub(r"\1", str(out))
+            while _ADJACENT_NAMED.search(marked):  # a name of several words: one mark
+                marked = _ADJACENT_NAMED.sub(r"\1\2", marked)
+            return marked
     return html.escape(text, quote=False)
+
+
+_NAMED = "\x00named"  # the term a word within a named entity's span is read as
+
+
+def _in_spans(analyze: Any, spans: Sequence[tuple[int, int]]) -> Any:
+    """``analyze``, with each token within one of ``spans`` read as ``_NAMED``."""
+    if not spans:
+        return analyze
+
+    def analysed(text: str, **kwargs: Any) -> Iterator[Any]:
+        for token in analyze(text, **kwargs):
+            if any(start <= token.startchar < end for start, end in spans):
+                token.text = _NAMED
+            yield token
+
+    return analysed
 
 
 _PER_WORD = (analysis.LowercaseFilter, analysis.StemFilter, analysis.CharsetFilter)

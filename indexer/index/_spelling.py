@@ -23,6 +23,7 @@ from rapidfuzz.distance import OSA
 from whoosh.filedb.filestore import Storage
 from whoosh.searching import Searcher
 
+from indexer.index._question import FUNCTION_WORDS
 from indexer.index._schema import DEFAULT_FIELDS, TEXT_ANALYZER
 
 _OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"})
@@ -105,6 +106,8 @@ class Speller:
             nonlocal changed
             word = match.group(1)
             if word in _OPERATORS or len(word) < MIN_LENGTH or word.lower() in self._known:
+                return word
+            if word.lower() in FUNCTION_WORDS:  # not searched for: nothing to correct
                 return word
             if _known(reader, word):
                 return word

@@ -20,17 +20,36 @@ dropped (docs/benchmarks.md).
 
 A segment whose directory cannot be read (a damaged file) leaves its file open; here it is
 closed, so a damaged index is reported, not leaked.
+
+Whoosh's postings matcher reads each block's header with a seek and reads through the file
+object it shares with every other matcher of the segment (a memory map's buffer file keeps a
+position too). Two threads reading postings of one segment at once (a server answering
+several requests) could each read at the other's position: a request failed with "zlib:
+incomplete or truncated stream", and a bad offset that still decoded would match the wrong
+documents. Here every block is read at its offset, never through the shared position; so is
+a column reader's set-up, once, under a lock.
 """
 
 from __future__ import annotations
 
+import io
+import os
+import pickle
+import struct
+import threading
+import zlib
 from collections.abc import Iterator
 from typing import Any
 
 from whoosh.codec import whoosh3
 from whoosh.filedb import compound
+from whoosh.filedb.structfile import BufferFile
+from whoosh.util.numeric import byte_to_length
 
 _MISSING = object()
+_INT = struct.Struct(">i")  # Whoosh's big-endian int
+_SHARED_FILES = threading.Lock()  # reads of a file with no positional read of its own
+_COLUMNS = threading.Lock()
 
 
 class LengthCodes:
@@ -56,14 +75,77 @@ class LengthCodes:
 
 def cached_reader(self: Any, fieldname: str, column: Any) -> Any:
     reader = self._readers.get(fieldname, _MISSING)
-    if reader is _MISSING:
-        reader = None
-        if self.has_column(fieldname):
-            reader = self.column_reader(fieldname, column)
-            if column is whoosh3.LENGTHS_COLUMN:
-                reader = LengthCodes.read(reader, self._doccount)
-        self._readers[fieldname] = reader
+    if reader is not _MISSING:
+        return reader
+    with _COLUMNS:  # a column reader's set-up reads the shared file through its position
+        reader = self._readers.get(fieldname, _MISSING)
+        if reader is _MISSING:
+            reader = self._readers[fieldname] = _column(self, fieldname, column)
     return reader
+
+
+def _column(self: Any, fieldname: str, column: Any) -> Any:
+    if not self.has_column(fieldname):
+        return None
+    reader = self.column_reader(fieldname, column)
+    if column is whoosh3.LENGTHS_COLUMN:
+        return LengthCodes.read(reader, self._doccount)
+    return reader
+
+
+def read_at(dbfile: Any, position: int, length: int) -> bytes:
+    """``length`` bytes of a Whoosh file at ``position``, without moving (or racing for) its
+    shared position."""
+    if isinstance(dbfile, BufferFile):
+        return bytes(dbfile._buf[position : position + length])
+    if getattr(dbfile, "is_real", False):
+        return os.pread(dbfile.fileno(), length, position)
+    with _SHARED_FILES:
+        return bytes(dbfile.get(position, length))
+
+
+class LeafMatcher(whoosh3.W3LeafMatcher):  # type: ignore[misc]  # Whoosh is untyped
+    """Whoosh's postings matcher, every block read at its offset (see the module)."""
+
+    def _read_header(self) -> None:
+        magic = read_at(self._postfile, self._startoffset, 4)
+        if magic != whoosh3.WHOOSH3_HEADER_MAGIC:
+            raise Exception(f"Block tag error {magic!r}")
+        self._baseoffset = self._startoffset + 4
+
+    def _goto(self, position: int) -> None:
+        self._data = self._ids = self._weights = self._values = None
+        self._i = 0
+        (length,) = _INT.unpack(read_at(self._postfile, position, _INT.size))
+        if length < 0:  # the last block
+            self._lastblock = True
+            length = -length
+        start = position + _INT.size
+        self._nextoffset = start + length
+        block = io.BytesIO(read_at(self._postfile, start, length))
+        info = pickle.load(block)
+        self._dataoffset = start + block.tell()
+        (self._blocklength, self._maxid, self._maxweight, self._compression, shortest, longest) = (
+            info
+        )
+        self._minlength = byte_to_length(shortest)
+        self._maxlength = byte_to_length(longest)
+
+    def _read_data(self) -> None:
+        data = read_at(self._postfile, self._dataoffset, self._nextoffset - self._dataoffset)
+        if self._compression:
+            data = zlib.decompress(data)
+        self._data = pickle.loads(data)
+
+
+def postings_reader(
+    self: Any, dbfile: Any, terminfo: Any, format_: Any, term: Any = None, scorer: Any = None
+) -> Any:
+    """``W3Codec.postings_reader`` with ``LeafMatcher`` for postings kept in blocks."""
+    if terminfo.is_inlined():
+        return whoosh3.W3Codec.postings_reader(self, dbfile, terminfo, format_, term, scorer)
+    offset, length = terminfo.extent()
+    return LeafMatcher(dbfile, offset, length, format_, term=term, scorer=scorer)
 
 
 def open_compound(segment: Any, storage: Any) -> Any:

@@ -280,6 +280,8 @@ class Codec(whoosh3.W3Codec):  # type: ignore[misc]  # Whoosh is untyped
     def per_document_reader(self, storage: Any, segment: Any) -> Any:
         return PerDocReader(storage, segment)
 
+    postings_reader = _whoosh_fixes.postings_reader
+
     def new_segment(self, storage: Any, indexname: str) -> Any:
         return Segment(self, indexname)
 

@@ -203,3 +203,13 @@ def test_a_malformed_range_is_still_an_error_not_words(tmp_path: Path) -> None:
     index = ArticleIndex(None)
     with pytest.raises(SearchQueryError):
         index.search("county AND")
+
+
+def test_did_you_mean_corrects_a_question_and_leaves_its_function_words(
+    shipped_index: ArticleIndex,
+) -> None:
+    page = shipped_index.search("what is the soc stratergy review about")
+    assert page.did_you_mean == "what is the soc strategy review about"  # not "that is"
+    assert page.match == "any"  # the misspelt word held by no article: loosened
+    corrected = shipped_index.search(page.did_you_mean)
+    assert corrected.results[0].title == "Serious and Organised Crime Strategy Review"

@@ -62,3 +62,45 @@ def test_whooshs_own_classes_are_left_as_they_are(tmp_path: Path) -> None:
     [segment] = index._ix._segments()
     assert type(segment) is pickled_v1.Segment
     assert type(segment.codec()) is pickled_v1.Codec
+
+
+def test_threads_reading_postings_of_one_segment_read_their_own(tmp_path: Path) -> None:
+    """Whoosh reads a block header through the file position every matcher of a segment
+    shares; two threads at once read each other's bytes ("zlib: incomplete or truncated
+    stream", or wrong documents). Read here at their offsets, they get what one thread does."""
+    import threading
+
+    from indexer.index._sets import posting_arrays
+
+    index = ArticleIndex.create(tmp_path / "ix")
+    words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot"]
+    bodies = [" ".join(w for j, w in enumerate(words) if i % (j + 2)) for i in range(1, 1500)]
+    index.add_edition(
+        EDITION, [article(EDITION, i, "Title", body) for i, body in enumerate(bodies, 1)]
+    )
+    reader = index._searcher().reader()
+    stems = [t.text for w in words for t in index._ix.schema["body"].analyzer(w)]
+    expected = {s: posting_arrays(reader.postings("body", s))[0].tolist() for s in stems}
+    assert all(len(ids) > 3 * 128 for ids in expected.values())  # several blocks each
+    wrong: list[str] = []
+
+    def read(offset: int) -> None:
+        for n in range(60):
+            stem = stems[(offset + n) % len(stems)]
+            try:
+                if posting_arrays(reader.postings("body", stem))[0].tolist() != expected[stem]:
+                    wrong.append(f"{stem}: other documents")
+            except Exception as exc:  # what Whoosh's own matcher raised
+                wrong.append(f"{stem}: {exc!r}")
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    try:
+        threads = [threading.Thread(target=read, args=(k,)) for k in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert wrong == []

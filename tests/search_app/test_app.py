@@ -472,3 +472,51 @@ def test_an_entity_named_by_label_alias_or_acronym_redirects_to_its_id(
             assert response.headers["Location"].endswith(f"{prefix}/agency/hmrc")
     assert client.get("/entities/agency/Atlantis%20Police").status_code == 404
     assert client.get("/api/entities/agency/Atlantis%20Police").status_code == 404
+
+
+def test_chips_show_every_entity_the_search_matched_and_count_the_rest(
+    client: FlaskClient,
+) -> None:
+    html = client.get("/?q=what+does+the+glaa+do&region=london").get_data(as_text=True)
+    welcome = html[html.index("/articles/soc-local-partnerships-bulletin-07:1?") :]
+    welcome = welcome[: welcome.index("</li>\n</ol>") if "</li>\n</ol>" in welcome else None]
+    chips = re.findall(r'<a class="chip chip-(\w+)( chip-matched)?"[^>]*>(.*?)</a>', welcome)
+    matched = {re.sub("<[^>]+>", "", label).split(": ")[-1] for _, m, label in chips if m}
+    assert {"Gangmasters and Labour Abuse Authority", "London"} <= matched
+    # the Welcome names more than four places: the others are counted, not dropped silently
+    more = re.search(r'class="chip chip-more" href="(/articles/[^"]+)">\+(\d+) more', welcome)
+    assert more and int(more.group(2)) > 0 and "region=london" in more.group(1)
+
+
+def test_an_article_opened_from_an_entity_filter_marks_where_it_is_named(
+    client: FlaskClient,
+) -> None:
+    url = "/articles/soc-local-partnerships-bulletin-07:14?agency=South+Wales+Police&q=workshop"
+    html = client.get(url).get_data(as_text=True)
+    assert html.count('<mark class="named">South Wales Police</mark>') == 3
+    assert "<mark>workshop</mark>" in html.lower() or "<mark>Workshop</mark>" in html
+    assert re.search(r"Marked where it names South Wales Police.*\(3 places\)", html)
+    plain = client.get("/articles/soc-local-partnerships-bulletin-07:14").get_data(as_text=True)
+    assert 'class="named"' not in plain and "named-at" not in plain
+    api = client.get(
+        "/api/articles/soc-local-partnerships-bulletin-07:14?agency=south-wales-police"
+    )
+    assert api.get_json()["named_at"] == 3
+    assert (
+        client.get("/api/articles/soc-local-partnerships-bulletin-07:14").get_json()["named_at"]
+        == 0
+    )
+
+
+def test_the_page_offers_the_names_it_recognised_as_filters(client: FlaskClient) -> None:
+    html = client.get("/?q=what+has+been+done+on+county+lines+in+wales%3F").get_data(as_text=True)
+    offers = re.search(r'<p class="offers">(.*?)</p>', html, re.S)
+    assert offers is not None
+    links = dict(re.findall(r'href="([^"]+)">([^<]+)</a>', offers.group(1)))
+    assert any("region=wales" in href for href in links)
+    assert any("theme=county-lines" in href for href in links)
+    assert re.search(r"left out: what, has, been, done, on, in", html)
+    applied = client.get("/?q=county+lines+in+wales&region=wales").get_data(as_text=True)
+    offered = re.search(r'<p class="offers">(.*?)</p>', applied, re.S)
+    assert offered is not None and "County lines" in offered.group(1)
+    assert ": Wales<" not in offered.group(1)  # applied already: not offered again
