@@ -79,7 +79,7 @@ class ArchiveReader(Protocol):
         date_to: str | None = None,
         relax: bool = True,
     ) -> Iterator[SearchHit]:
-        """Every match of a search in the order ``search`` gives, without snippets (exports).
+        """Every match of a search in the order ``search`` gives, with snippets (exports).
         The query is checked before this returns; the iterator has ``close()``.
 
         :raise SearchQueryError: as ``search``.

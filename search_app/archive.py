@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from indexer import search_request
 from indexer.config import Settings
+from indexer.entity_types import internal_name
 from indexer.errors import BulletinsError, IndexNotFoundError
 from indexer.index import ENTITY_TYPES, ArticleIndex, index_health
 from indexer.pipeline import index_status
@@ -16,6 +18,16 @@ from indexer.results import SearchHit, SearchPage
 from indexer.tagging.gazetteer import Gazetteer, resolve_filter
 from indexer.tagging.query import searching_with
 from search_app.params import SearchParams
+
+MAX_SUGGESTIONS = 200  # entities offered while typing (each with its acronyms)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    text: str  # what the search box is filled with
+    type: str
+    label: str
+    articles: int
 
 
 class IndexUnavailableError(BulletinsError):
@@ -29,6 +41,7 @@ class Archive:
         self.settings = settings
         self._index = index
         self._gazetteer: Gazetteer | None = None
+        self._suggestions: tuple[str, list[Suggestion]] = ("", [])
         self._lock = threading.RLock()  # (opening the index loads the gazetteer under it)
 
     @property
@@ -88,6 +101,29 @@ class Archive:
         if id_ == name or self.index.label(type_, id_) is None:
             return None
         return id_
+
+    def suggestions(self) -> list[Suggestion]:
+        """What the search box suggests while typing: the entities the archive files articles
+        under, most articles first, by their labels and acronyms (worked out once per
+        generation served)."""
+        index = self.index
+        key = str(index.serving)
+        with self._lock:
+            if self._suggestions[0] == key:
+                return self._suggestions[1]
+        counts = index.entity_counts()
+        ranked = sorted(
+            ((v["count"], type_, v["id"], v["label"]) for type_, vs in counts.items() for v in vs),
+            key=lambda item: (-item[0], item[3]),
+        )[:MAX_SUGGESTIONS]
+        out: list[Suggestion] = []
+        for count, type_, id_, label in ranked:
+            entity = self.gazetteer.get(internal_name(type_), id_)
+            for text in dict.fromkeys([label, *(entity.acronyms if entity else ())]):
+                out.append(Suggestion(text, type_, label, count))
+        with self._lock:
+            self._suggestions = (key, out)
+        return out
 
     def named(self, params: SearchParams) -> dict[str, list[str]]:
         """The entities a search filters by ({type: ids}; labels, aliases and acronyms read

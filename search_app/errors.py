@@ -25,7 +25,7 @@ from search_app.archive import IndexUnavailableError
 log = logging.getLogger("bulletins.http")
 
 # Answered with the JSON error shape rather than an HTML page.
-MACHINE_PATHS = ("/api/", "/export.csv", "/feed.atom")
+MACHINE_PATHS = ("/api/", "/export.csv", "/export.json", "/feed.atom")
 
 
 class ErrorCode(enum.StrEnum):

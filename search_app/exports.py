@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
+import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 
 from indexer.index import ENTITY_TYPES
 from indexer.results import SearchHit
-from indexer.textnorm import display_text
+from indexer.textnorm import display_text, safe_json
 
 CSV_COLUMNS = (
     "id",
@@ -18,7 +21,9 @@ CSV_COLUMNS = (
     "edition_date",
     "section",
     "pages",
+    "snippet",
     *ENTITY_TYPES,
+    *(f"{t}_ids" for t in ENTITY_TYPES),
     "score",
     "url",
     "pdf_url",
@@ -34,6 +39,24 @@ def csv_cell(value: object) -> str:
     can put itself before the ``=``)."""
     text = "" if value is None else display_text(str(value))
     return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def plain_snippet(snippet: str) -> str:
+    """A snippet's text without its HTML (``<mark>``), unescaped."""
+    return html.unescape(re.sub(r"</?mark[^>]*>", "", snippet))
+
+
+def json_rows(
+    hits: Iterable[SearchHit],
+    article_url: Callable[[SearchHit], str],
+    pdf_url: Callable[[SearchHit], str],
+) -> Iterator[str]:
+    """A JSON array of every hit as the API gives it, with links, streamed an item at a time."""
+    yield "["
+    for i, hit in enumerate(hits):
+        item = {**hit.to_json(), "url": article_url(hit), "pdf_url": pdf_url(hit)}
+        yield ("," if i else "") + "\n" + json.dumps(safe_json(item), ensure_ascii=False)
+    yield "\n]\n"
 
 
 def csv_rows(
@@ -63,7 +86,9 @@ def csv_rows(
                 hit.edition.get("date") or "",
                 hit.section or "",
                 " ".join(str(p) for p in hit.pages),
+                plain_snippet(hit.snippet),
                 *("; ".join(e["label"] for e in hit.entities.get(t, [])) for t in ENTITY_TYPES),
+                *(" ".join(e["id"] for e in hit.entities.get(t, [])) for t in ENTITY_TYPES),
                 f"{hit.score:.4f}" if hit.score else "",
                 article_url(hit),
                 pdf_url(hit),

@@ -281,6 +281,13 @@ def _schemas() -> Schema:
         "Entity": entity,
         "FacetValue": facet_value,
         "Hit": _object(hit_properties),
+        "ExportedHit": _object(
+            {
+                **hit_properties,
+                "url": {"type": "string", "description": "The article's page."},
+                "pdf_url": {"type": "string", "description": "The PDF at its first page."},
+            }
+        ),
         "Recognised": _object(
             {
                 "type": {"type": "string", "enum": list(ENTITY_TYPES)},
@@ -518,6 +525,14 @@ def _paths() -> Schema:
         "/export.csv": _get(
             "Every article a search matches, as CSV (all pages).",
             _ok("CSV, UTF-8 with a BOM.", "text/csv", {"type": "string"}),
+            errors=SEARCH_ERRORS,
+            parameters=_search_parameters("page", "per_page"),
+        ),
+        "/export.json": _get(
+            "Every article a search matches, in its order, as a JSON array of results as "
+            "/api/search gives them (snippet, entities with ids and labels, pages), each with "
+            "its url and pdf_url.",
+            _ok("JSON", "application/json", _array(_ref("ExportedHit"))),
             errors=SEARCH_ERRORS,
             parameters=_search_parameters("page", "per_page"),
         ),

@@ -4,7 +4,7 @@ and ``safe_text`` filters that every text from the index or the request goes thr
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from flask import Flask, current_app, url_for
@@ -14,7 +14,7 @@ from indexer.entity_types import BY_ID, CHIP_TYPES
 from indexer.entity_types import FACET_ORDER as ENTITY_FACET_ORDER
 from indexer.index import month_name
 from indexer.pipeline import FAILURE_REASONS
-from indexer.results import Recognised, SearchHit
+from indexer.results import Recognised, SearchHit, SearchPage
 from indexer.textnorm import LABEL_CHARS, MESSAGE_CHARS, TITLE_CHARS, display_text, safe_text
 from search_app.params import SearchParams
 
@@ -64,6 +64,49 @@ def hit_chips(
         chips += [Chip(type_, e["id"], e["label"], False) for e in shown]
         left_out += len(others) - len(shown)
     return chips, left_out
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str  # "2019", or an edition's label
+    tick: str  # under the bar
+    count: int
+    href: str  # the search narrowed to it
+
+
+MAX_EDITION_BARS = 24  # more editions than this with matches: a bar per year instead
+
+
+def results_chart(results: SearchPage, params: SearchParams) -> list[Bar]:
+    """Matching articles over time, oldest first: a bar per year from the first to the last
+    year with matches (years without any included, at zero), or a bar per edition when the
+    matches are all of one year (and in several editions); empty when one bar would say
+    nothing. Each bar narrows the search to its year or edition."""
+    years = {int(v["id"]): int(v["count"]) for v in results.facets.get("year") or []}
+    editions = list(reversed(results.facets.get("edition") or []))  # listed newest first
+    if len(years) > 1 or (years and len(editions) > MAX_EDITION_BARS):
+        first, last = min(years), max(years)
+        return [
+            Bar(str(y), str(y), years.get(y, 0), _narrowed(params, "year", str(y)))
+            for y in range(first, last + 1)
+        ]
+    if len(editions) > 1:
+        return [
+            Bar(
+                display_text(str(e["label"]), LABEL_CHARS),
+                str(i),
+                int(e["count"]),
+                _narrowed(params, "edition", str(e["id"])),
+            )
+            for i, e in enumerate(editions, 1)
+        ]
+    return []
+
+
+def _narrowed(params: SearchParams, type_: str, value: str) -> str:
+    """The search with ``type_`` filtered to ``value`` alone; page 1."""
+    filters = {**params.filter_map, type_: [value]}
+    return url_for("pages.search", **replace(params.with_filters(filters), page=1).args())
 
 
 def search_url(params: SearchParams, **changes: Any) -> str:
@@ -129,6 +172,7 @@ def register_filters(app: Flask) -> None:
         search_url=search_url,
         toggle_url=toggle_url,
         hit_chips=hit_chips,
+        results_chart=results_chart,
         filter_label=filter_label,
         edition_text=edition_text,
         pages_text=pages_text,

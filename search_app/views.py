@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -21,13 +22,13 @@ from flask import (
 )
 
 from indexer.entity_types import chip_css
-from indexer.errors import SearchQueryError
+from indexer.errors import BulletinsError, SearchQueryError
 from indexer.index import ENTITY_TYPES
 from indexer.results import SearchHit
 from indexer.tagging.gazetteer import UnknownEntityError
 from indexer.textnorm import display_text
 from search_app.archive import Archive
-from search_app.exports import csv_rows
+from search_app.exports import csv_rows, json_rows
 from search_app.params import SearchParams
 
 pages = Blueprint("pages", __name__)
@@ -59,8 +60,23 @@ def search() -> tuple[str, int]:
         # the search page again, with the query kept and what to fix said
         params = SearchParams.lenient(request.args, archive().settings.search)
         message = _WEB_HINT.sub("", str(exc)).strip()
-        return render_template("search.html", params=params, results=None, error=message), 400
-    return render_template("search.html", params=resolved, results=results), 200
+        suggestions = _suggestions()
+        page = render_template(
+            "search.html", params=params, results=None, error=message, suggestions=suggestions
+        )
+        return page, 400
+    page = render_template(
+        "search.html", params=resolved, results=results, suggestions=_suggestions()
+    )
+    return page, 200
+
+
+def _suggestions() -> list[Any]:
+    """The search box's suggestions; none when the index cannot be read (the page says why)."""
+    try:
+        return list(archive().suggestions())
+    except BulletinsError:
+        return []
 
 
 # The command-line hint that ends an unknown-entity message; the page links the list instead.
@@ -161,16 +177,27 @@ def feed() -> Response:
 
 @pages.get("/export.csv")
 def export_csv() -> Response:
+    return _export(csv_rows, "text/csv", "csv")
+
+
+@pages.get("/export.json")
+def export_json() -> Response:
+    return _export(json_rows, "application/json", "json")
+
+
+def _export(rows: Callable[..., Iterator[str]], mimetype: str, extension: str) -> Response:
+    """Every article the search matches, in its order, streamed as a download."""
     params = SearchParams.from_args(request.args, archive().settings.search)
     hits = archive().every_match(params)  # raises on a bad query before anything is sent
-    rows = csv_rows(
+    body = rows(
         hits,
         lambda hit: article_url(hit, external=True),
         lambda hit: pdf_url(hit, external=True),
     )
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    name = f"bulletins-search-{stamp}.{extension}"
     return Response(
-        stream_with_context(rows),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="bulletins-search-{stamp}.csv"'},
+        stream_with_context(body),
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

@@ -199,11 +199,17 @@ class _Rows:
     until the last row is read, the stream is closed, or it is dropped unread."""
 
     def __init__(
-        self, index: ArticleIndex, generation: _Generation, ranked: list[tuple[int, float]]
+        self,
+        index: ArticleIndex,
+        generation: _Generation,
+        ranked: list[tuple[int, float]],
+        terms: set[str],
     ) -> None:
         self._index: ArticleIndex | None = index
         self._generation = generation
         self._ranked = iter(ranked)
+        self._terms = terms  # the query's words in the body, for each row's snippet
+        self._analyzer = generation.searcher.schema["body"].analyzer
 
     def __iter__(self) -> _Rows:
         return self
@@ -216,7 +222,9 @@ class _Rows:
         except StopIteration:
             self.close()
             raise
-        return hit_from_stored(self._generation.searcher.stored_fields(docnum), "", score)
+        stored = self._generation.searcher.stored_fields(docnum)
+        body = stored.get("body", "")
+        return hit_from_stored(stored, snippet(body, self._terms, self._analyzer), score)
 
     def close(self) -> None:
         index, self._index = self._index, None
@@ -599,13 +607,14 @@ class ArticleIndex:
         date_to: str | None = None,
         relax: bool = True,
     ) -> Iterator[SearchHit]:
-        """Every article a search matches, in order, without snippets (for exports).
+        """Every article a search matches, in order, with the snippets the page shows (for exports).
 
         The query is checked before this returns, so a malformed one raises here, not midway.
         """
         match = self._match(text, filters, sort, date_from, date_to, relax)
         ranked = self._ranked(match, 0, None)
-        return _Rows(self, self._generation(hold=True), ranked)
+        terms = self._terms(match.parsed)["body"]
+        return _Rows(self, self._generation(hold=True), ranked, terms)
 
     def _ranked(self, match: _Match, start: int, stop: int | None) -> list[tuple[int, float]]:
         """(document number, score) of the matches from ``start`` to ``stop`` in order: by

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -385,6 +386,17 @@ def test_page_api_feed_export_and_cli_answer_the_same(
         csv.DictReader(client.get(f"/export.csv?{query}").data.decode("utf-8-sig").splitlines())
     )
     assert [row["id"] for row in rows] == ids
+    exported = client.get(f"/export.json?{query}").get_json()
+    assert [item["id"] for item in exported] == ids
+    # the exports carry what the page shows: the snippet, entities by id and label, links
+    shown = {hit["id"]: hit for hit in api["results"]}
+    for row, item in zip(rows, exported, strict=True):
+        hit = shown[item["id"]]
+        assert item["snippet"] == hit["snippet"] and item["entities"] == hit["entities"]
+        assert item["url"].endswith(f"/articles/{hit['id']}") and "#page=" in item["pdf_url"]
+        assert row["snippet"] == re.sub(r"</?mark>", "", html.unescape(hit["snippet"]))
+        for type_, entities in hit["entities"].items():
+            assert row[f"{type_}_ids"].split() == [e["id"] for e in entities]
     page = client.get(f"/?{query}&per_page=50").get_data(as_text=True)
     positions = [page.index(f"/articles/{id_}?") for id_ in ids]
     assert positions == sorted(positions)
@@ -520,3 +532,18 @@ def test_the_page_offers_the_names_it_recognised_as_filters(client: FlaskClient)
     offered = re.search(r'<p class="offers">(.*?)</p>', applied, re.S)
     assert offered is not None and "County lines" in offered.group(1)
     assert ": Wales<" not in offered.group(1)  # applied already: not offered again
+
+
+def test_the_search_box_suggests_the_archives_entities_without_javascript(
+    client: FlaskClient,
+) -> None:
+    html = client.get("/").get_data(as_text=True)
+    assert re.search(r'<input id="q"[^>]* list="suggestions"', html)
+    datalist = re.search(r'<datalist id="suggestions">(.*?)</datalist>', html, re.S)
+    assert datalist is not None
+    options = dict(re.findall(r'<option value="([^"]*)">([^<]*)</option>', datalist.group(1)))
+    assert options["South Wales Police"].startswith("Agency · ")
+    assert options["HMRC"].startswith("Agency: HM Revenue &amp; Customs · ")  # its acronym
+    assert "Operation Guardian" in options and "County lines" in options
+    counts = [int(re.search(r"(\d+) articles?$", text).group(1)) for text in options.values()]  # type: ignore[union-attr]
+    assert counts == sorted(counts, reverse=True)  # the archive's most named first

@@ -128,3 +128,28 @@ def test_phone_layout(browser: object, base_url: str, shots: Path) -> None:
     assert page.locator("li.hit").count() >= 1
     page.screenshot(path=str(shots / "phone.png"))
     page.close()
+
+
+def test_a_question_its_offered_filter_and_where_the_name_is(
+    browser: object, base_url: str, shots: Path
+) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    page.goto(base_url + "/")
+    page.get_by_label("Search articles").fill("what has been done on county lines in wales?")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"q=what"))
+    assert page.locator("li.hit h3 a").first.inner_text() == "Op GUARDIAN"
+    notice = page.locator(".how-searched").inner_text()
+    assert "left out: what, has, been, done, on, in" in notice
+    # the names recognised are offered as filters, not applied
+    assert page.locator(".active").count() == 0
+    page.locator(".offers a", has_text="Wales").click()
+    page.wait_for_url(re.compile(r"region=wales"))
+    assert page.locator(".active .chip").filter(has_text="Wales").count() == 1
+    page.screenshot(path=str(shots / "question.png"))
+    page.locator("li.hit h3 a", has_text="Op GUARDIAN").click()
+    page.wait_for_url(re.compile(r"/articles/.*region=wales"))
+    page.goto(page.url.replace("region=wales", "agency=south-wales-police"))
+    assert page.locator("mark.named").count() == 3
+    assert "South Wales Police" in page.locator(".named-at").inner_text()
+    page.close()
