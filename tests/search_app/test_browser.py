@@ -153,3 +153,31 @@ def test_a_question_its_offered_filter_and_where_the_name_is(
     assert page.locator("mark.named").count() == 3
     assert "South Wales Police" in page.locator(".named-at").inner_text()
     page.close()
+
+
+REFLOW_PAGES = (
+    "/",
+    "/?q=what+has+been+done+on+county+lines+in+wales%3F",
+    "/articles/soc-local-partnerships-bulletin-07:14?agency=south-wales-police&q=workshop",
+    "/entities",
+    "/entities/region/wales",
+    "/editions",
+    "/status",
+)
+
+
+@pytest.mark.parametrize("width", [320, 390])
+def test_every_page_reflows_without_sideways_scrolling(
+    browser: object, base_url: str, width: int
+) -> None:
+    """WCAG 2.2, 1.4.10: at 320 CSS pixels wide, nothing makes the page wider than the screen
+    (a table too wide scrolls in its own box)."""
+    page = browser.new_page(viewport={"width": width, "height": 800})  # type: ignore[attr-defined]
+    wide = {}
+    for path in REFLOW_PAGES:
+        page.goto(base_url + path)
+        scroll = page.evaluate("document.documentElement.scrollWidth")
+        if scroll > width:
+            wide[path] = scroll
+    page.close()
+    assert wide == {}, f"wider than {width} px: {wide}"
