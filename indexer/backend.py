@@ -60,8 +60,10 @@ class ArchiveReader(Protocol):
 
         ``text`` is the query language of the README (words, "phrases", AND/OR/NOT, field:,
         wildcards); empty lists every article newest first. ``sort``: relevance, newest or
-        oldest. ``date_from``/``date_to``: "YYYY" or "YYYY-MM", inclusive. ``relax``: when no
-        article has every word of a plain query, rank those with any (``match == "any"``).
+        oldest. ``date_from``/``date_to``: "YYYY" or "YYYY-MM", inclusive. A plain query or
+        question is searched for its words and names (``indexer.index._question``): all of
+        them, and when too few articles hold them all (and ``relax``), one fewer at a time
+        (``match`` "most", then "any").
         Facets count the matches per filter value; a filtered type is counted without its own
         filter. ``facet_limit`` values per type (None: all; 0: no facets).
 

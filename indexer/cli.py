@@ -10,7 +10,7 @@ import re
 import signal
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -546,7 +546,7 @@ def search_command(
     index = _open_index(settings, gazetteer)
     try:  # the request the web app and the API read from a URL, read and run the same way
         request = SearchRequest.from_args(Options(args), settings.search)
-        _, results = run_search(
+        resolved, results = run_search(
             request, index, lambda: gazetteer, facet_limit=settings.search.facet_limit
         )
     except SearchQueryError as exc:
@@ -558,7 +558,7 @@ def search_command(
     if as_json:
         click.echo(json.dumps(safe_json(results.to_json()), ensure_ascii=False, indent=2))
     else:
-        _print_results(results)
+        _print_results(results, resolved.filter_map)
 
 
 @cli.command("entities")
@@ -886,7 +886,7 @@ def _open_index(settings: Settings, gazetteer: Gazetteer | None = None) -> Artic
         _fail(str(exc))
 
 
-def _print_results(results: SearchPage) -> None:
+def _print_results(results: SearchPage, filters: Mapping[str, Sequence[str]]) -> None:
     how_searched = results.how_searched()
     if how_searched:
         click.echo(display_text(how_searched))
@@ -923,9 +923,10 @@ def _print_results(results: SearchPage) -> None:
         if tagged:
             click.echo(click.style("   " + " | ".join(tagged), dim=True))
         click.echo(f"   {escape_text(hit.source)}#page={pages[0]}\n")
-    if results.recognised:
+    offered = [r for r in results.recognised if r.id not in filters.get(r.type, ())]
+    if offered:
         offers = ", ".join(
-            f"--{r.type} {r.id} ({display_text(r.label, TITLE_CHARS)})" for r in results.recognised
+            f"--{r.type} {r.id} ({display_text(r.label, TITLE_CHARS)})" for r in offered
         )
         click.echo(f"Names recognised; narrow to articles filed under them with: {offers}")
 

@@ -80,6 +80,8 @@ class SearchPage:
     read_notes: list[str] = field(default_factory=list)
     words: list[str] = field(default_factory=list)  # the words and names searched for
     words_needed: int = 0  # how many of them each match holds at least
+    with_every_word: int = 0  # how many matches hold every one of them
+    required: list[str] = field(default_factory=list)  # phrases, fields, wildcards: all needed
     left_out: list[str] = field(default_factory=list)  # question and function words not searched
     recognised: list[Recognised] = field(default_factory=list)  # names the gazetteer knows
 
@@ -94,18 +96,29 @@ class SearchPage:
             self.read_notes
         )
         aside = f" ({'; '.join(notes)})" if notes else ""
+        if self.read_as == "" or (not self.words and not self.required and self.left_out):
+            return f"Nothing to search for{aside}: every article is listed."
         if self.total and (self.left_out or self.match != "all"):
-            words = ", ".join(f"\u201c{w}\u201d" for w in self.words)
-            how = {
-                "most": f": articles with at least {self.words_needed} of these "
-                f"{len(self.words)}, as few or none have them all, best first",
-                "any": ": no article has them all, so articles with any of them are shown, "
-                "best first",
-            }.get(self.match, "")
-            return f"Searched for {words}{how}{aside}."
-        if self.read_as is not None:
+            words = (*(r.strip('"') for r in self.required), *self.words)
+            quoted = ", ".join(f"\u201c{w}\u201d" for w in words)
+            return f"Searched for {quoted}{self._loosened()}{aside}."
+        if self.read_as:
             return f"Searched for \u201c{self.read_as}\u201d{aside}."
         return None
+
+    def _loosened(self) -> str:
+        """How many of the words the matches hold, when not every one."""
+        if self.match == "all":
+            return ""
+        some = "any" if self.match == "any" else f"at least {self.words_needed}"
+        count = self.with_every_word
+        if count:
+            have = "article has" if count == 1 else "articles have"
+            return (
+                f": only {count} {have} every one of the {len(self.words)}, so those with "
+                f"{some} of them are shown too, best first"
+            )
+        return f": no article has every one, so those with {some} of them are shown, best first"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -120,6 +133,8 @@ class SearchPage:
             "read_notes": self.read_notes,
             "words": self.words,
             "words_needed": self.words_needed,
+            "with_every_word": self.with_every_word,
+            "required": self.required,
             "left_out": self.left_out,
             "recognised": [r.to_json() for r in self.recognised],
             "results": [hit.to_json() for hit in self.results],

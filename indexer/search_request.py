@@ -234,7 +234,7 @@ def every_match(
     request: SearchRequest, reader: ArchiveReader, gazetteer: Callable[[], Gazetteer]
 ) -> Iterator[SearchHit]:
     """Every article the request matches (exports), checked before the first is given: the
-    articles the page lists, in its order, relaxed to any word when it is."""
+    articles the page lists, in its order, loosened as the page's search is."""
     request = resolve(request, reader, gazetteer)
     return reader.matches(
         request.q,

@@ -330,8 +330,18 @@ def _schemas() -> Schema:
                 "words_needed": {
                     "type": "integer",
                     "minimum": 0,
-                    "description": "How many of words each match holds at least.",
+                    "description": "How many of the words each match holds at least.",
                 },
+                "with_every_word": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "description": "How many of the matches hold every one of the words.",
+                },
+                "required": _array(
+                    {"type": "string"},
+                    "Syntax every match must hold, as typed: quoted phrases, field:value, "
+                    "wildcards.",
+                ),
                 "left_out": _array(
                     {"type": "string"},
                     'Question and function words not searched for ("what", "has", "in").',
@@ -550,6 +560,15 @@ def _paths() -> Schema:
             parameters=[
                 article_id,
                 _param("q", "Words to mark in the text.", {"type": "string"}),
+                *(
+                    {
+                        **_filter_param(type_),
+                        "description": "The search the article was opened from filters by "
+                        "this entity: where the article names it is marked "
+                        '(<mark class="named">), and counted in named_at.',
+                    }
+                    for type_ in ENTITY_TYPES
+                ),
             ],
         ),
         "/api/entities": _get(

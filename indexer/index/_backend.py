@@ -86,6 +86,7 @@ class _Match:
     need: int = 0  # how many of the plan's parts each match holds at least
     # the largest share of the parts any article held, and how many articles held it
     strictest: tuple[float, int] = (0.0, 0)
+    holding_all: int = 0  # matches (within the filters) holding every part
 
     @property
     def reading(self) -> Reading:
@@ -194,6 +195,9 @@ def _consistent(method: Callable[..., _T]) -> Callable[..., _T]:
     return pinned
 
 
+EXPORT_SNIPPETS = 10_000  # rows of an export with the page's snippet; later ones, the opening
+
+
 class _Rows:
     """The matches of a search, read row by row (an export), holding their generation open
     until the last row is read, the stream is closed, or it is dropped unread."""
@@ -209,6 +213,7 @@ class _Rows:
         self._generation = generation
         self._ranked = iter(ranked)
         self._terms = terms  # the query's words in the body, for each row's snippet
+        self._count = 0
         self._analyzer = generation.searcher.schema["body"].analyzer
 
     def __iter__(self) -> _Rows:
@@ -224,6 +229,9 @@ class _Rows:
             raise
         stored = self._generation.searcher.stored_fields(docnum)
         body = stored.get("body", "")
+        self._count += 1
+        if self._count > EXPORT_SNIPPETS:  # a snippet costs about a millisecond: the opening
+            return hit_from_stored(stored, lead(body), score)
         return hit_from_stored(stored, snippet(body, self._terms, self._analyzer), score)
 
     def close(self) -> None:
@@ -528,10 +536,11 @@ class ArticleIndex:
         type; types are the entity types, ``edition`` (ids), ``year`` and ``section``.
 
         ``date_from``/``date_to`` ("YYYY" or "YYYY-MM", inclusive) bound the edition date.
-        ``sort`` is relevance, newest or oldest; an empty query lists newest first. When no
-        article has every word of a plain query, articles with any are ranked instead (unless
-        ``relax`` is false). When nothing matches and a misspelt word has a close indexed word
-        that would match, the corrected query is offered as ``did_you_mean``.
+        ``sort`` is relevance, newest or oldest; an empty query lists newest first. A plain
+        query or question needs all its words and names, then (unless ``relax`` is false) one
+        fewer at a time (see ``_match``). When a word is in no article and a close one is, the
+        corrected query is offered as ``did_you_mean`` if some article holds a larger share of
+        its words than of the query's.
 
         :raise SearchQueryError: if the query or a parameter is malformed.
         """
@@ -566,6 +575,8 @@ class ArticleIndex:
             read_notes=list(match.reading.notes),
             words=list(match.plan.words),
             words_needed=match.need,
+            with_every_word=match.holding_all,
+            required=list(match.plan.required_words),
             left_out=list(match.plan.left_out),
             recognised=list(match.plan.recognised),
         )
@@ -647,28 +658,46 @@ class ArticleIndex:
         relax: bool = True,
     ) -> _Match:
         """The matches of a search within its filters and dates: those holding the parts its
-        plan needs (see ``_question``); when none do (and ``relax``), one part fewer at a time.
+        plan needs (see ``_question``). How many parts are needed is chosen over the whole
+        archive (all, and when none or, for a question, too few articles hold them all, one
+        fewer at a time; not when ``relax`` is false), so that a facet's count is what
+        clicking it finds; within the filters, only while nothing matches, one fewer again.
         """
         if sort not in SORTS:
             raise SearchQueryError(f"Unknown sort {sort!r}: use one of {', '.join(SORTS)}.")
         restrict = restriction(filters, date_from, date_to)
         plan = self._plan(text)
-        steps = plan.steps() if relax else plan.steps()[:1]
+        steps = list(plan.steps() if relax else plan.steps()[:1])
+        if sort == "relevance" and isinstance(plan.query(steps[0]), query.Every):
+            sort = "newest"
         found = None
         strictest: tuple[float, int] = (0.0, 0)
         for need in steps:
-            parsed = plan.query(need)
-            if sort == "relevance" and isinstance(parsed, query.Every):
-                sort = "newest"
-            found = self._find(parsed, restrict, sort)
+            found = self._find(plan.query(need), None, sort)
             if found.total and not strictest[1]:
                 strictest = (need / max(1, len(plan.parts)), found.total)
             if plan.enough(found.total):
                 break
         assert found is not None
+        if restrict is not None:
+            chosen = steps.index(need)
+            for need in steps[chosen:]:  # on from the step chosen over the archive
+                found = self._find(plan.query(need), restrict, sort)
+                if found.total:
+                    break
         parts = len(plan.parts)
         kind = "all" if need >= parts else "any" if need == 1 else "most"
-        return replace(found, match=kind, plan=plan, need=min(need, parts), strictest=strictest)
+        holding_all = (
+            found.total if kind == "all" else self._find(plan.query(parts), restrict, sort).total
+        )
+        return replace(
+            found,
+            match=kind,
+            plan=plan,
+            need=min(need, parts),
+            strictest=strictest,
+            holding_all=holding_all,
+        )
 
     def _plan(self, text: str) -> Plan:
         """How ``text`` is searched (see ``_question``)."""

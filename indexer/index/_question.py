@@ -22,7 +22,9 @@ find the inspectorate's article that never says "complain". Ranking is BM25F ove
 times the share of parts an article holds (``_mostof``), so the articles holding most parts
 come first.
 
-A query with operators (AND, OR, NOT) or brackets is searched exactly as written.
+A query with operators (AND, OR, NOT), or brackets with a ``field:``, is searched exactly as
+written; brackets among plain words ("the GLAA (the Gangmasters and Labour Abuse Authority)")
+are read as punctuation.
 """
 
 from __future__ import annotations
@@ -66,6 +68,8 @@ FUNCTION_WORDS = frozenset(
 ENTITY_WEIGHT = 1.0  # an entity named in the query, times its inverse document frequency
 FILL = 10  # a question of three parts or more loosens until this many articles match
 QUESTION_PARTS = 3
+MAX_PARTS = 16  # words and names of one query searched (Lucene caps clauses the same way)
+_BRACKETS_NOTE = "brackets among plain words were read as punctuation"
 # a bare word (no syntax in it), with any punctuation around it: "plan," "Wales." "(sic)"
 _FREE = re.compile(r"[^\w\"*~^:()\[\]{}+-]*([^\W_][\w.&/-]*?)[^\w\"*~^:()\[\]{}]*")
 
@@ -80,6 +84,7 @@ class Plan:
     words: tuple[str, ...] = ()  # each part as typed
     left_out: tuple[str, ...] = ()  # function words not searched
     recognised: tuple[Recognised, ...] = ()
+    required_words: tuple[str, ...] = ()  # the syntax that must match, as typed
 
     def query(self, need: int) -> query.Query:
         """The query needing ``need`` of the parts."""
@@ -121,13 +126,21 @@ def plan_query(
     tokens = tokens_of(reading.text)
     if not tokens:
         return Plan(reading, None)
-    if any(t in _OPERATORS for t in tokens) or re.search(r"[()\[\]{}]", _unquoted(reading.text)):
+    unquoted = _unquoted(reading.text)
+    grouping = re.search(r"[()\[\]{}]", unquoted) is not None
+    if any(t in _OPERATORS for t in tokens) or (grouping and ":" in unquoted):
         return Plan(reading, parse_words(reading.text, schema, fields, aliases))
+    if grouping:  # brackets in plain words ("the GLAA (the Gangmasters...)"): punctuation
+        text = re.sub(r'[()\[\]{}]+(?=(?:[^"]*"[^"]*")*[^"]*$)', " ", reading.text)
+        reading = Reading(" ".join(text.split()), (*reading.notes, _BRACKETS_NOTE))
+        tokens = tokens_of(reading.text)
     bare = [_FREE.fullmatch(t) for t in tokens]
     free = [m.group(1) for m in bare if m]
     other = [t for t, m in zip(tokens, bare, strict=True) if not m]
     required = parse_words(" ".join(other), schema, fields, aliases) if other else None
-    spans = _spans(free, recognise)
+    spans: dict[int, tuple[int, Recognised]] = {}
+    for first, last in _runs(tokens, bare):  # a name never spans syntax or punctuation
+        spans.update(_spans(free, first, last, recognise))
     parts: list[query.Query] = []
     words: list[str] = []
     left_out: list[str] = []
@@ -157,9 +170,22 @@ def plan_query(
             words.append(word)
         i += 1
     if not parts and required is None:  # only function words: search them after all
-        parts = [parse_words(w, schema, fields, aliases) for w in left_out]
-        words, left_out = list(left_out), []
-    return Plan(reading, required, tuple(parts), tuple(words), tuple(left_out), tuple(recognised))
+        words, left_out = list(dict.fromkeys(w.lower() for w in left_out)), []
+        parts = [parse_words(w, schema, fields, aliases) for w in words]
+    if len(parts) > MAX_PARTS:  # each step of loosening costs a pass over every part
+        dropped = words[MAX_PARTS:]
+        parts, words = parts[:MAX_PARTS], words[:MAX_PARTS]
+        note = f"only the first {MAX_PARTS} words were searched ({' '.join(dropped)} left out)"
+        reading = Reading(reading.text, (*reading.notes, note))
+    return Plan(
+        reading,
+        required,
+        tuple(parts),
+        tuple(words),
+        tuple(left_out),
+        tuple(recognised),
+        tuple(other),
+    )
 
 
 def _function_word(word: str) -> bool:
@@ -171,25 +197,51 @@ def _unquoted(text: str) -> str:
     return re.sub(r'"[^"]*"', " ", text)
 
 
-def _spans(free: list[str], recognise: Recogniser | None) -> dict[int, tuple[int, Recognised]]:
-    """The names among the bare words: {first word's index: (index after the last, name)}."""
-    if recognise is None or not free:
+def _runs(tokens: list[str], bare: list[re.Match[str] | None]) -> list[tuple[int, int]]:
+    """Stretches of bare words that follow one another with no syntax or punctuation between
+    them, as (first, after the last) indexes of the bare words."""
+    runs: list[tuple[int, int]] = []
+    start = count = 0
+    for token, found in zip(tokens, bare, strict=True):
+        if found is None:  # syntax between: a new stretch
+            if count > start:
+                runs.append((start, count))
+            start = count
+            continue
+        if found.start(1) > 0 and count > start:  # punctuation before the word
+            runs.append((start, count))
+            start = count
+        count += 1
+        if found.end(1) < len(token):  # punctuation after it ("Kent." "plan,")
+            runs.append((start, count))
+            start = count
+    if count > start:
+        runs.append((start, count))
+    return runs
+
+
+def _spans(
+    free: list[str], first: int, last: int, recognise: Recogniser | None
+) -> dict[int, tuple[int, Recognised]]:
+    """The names among the bare words ``first`` to ``last`` (exclusive), read together:
+    {first word's index: (index after the last, name)}."""
+    if recognise is None or first >= last:
         return {}
-    joined = " ".join(free)
+    words = free[first:last]
     starts, position = [], 0
-    for word in free:
+    for word in words:
         starts.append(position)
         position += len(word) + 1
     spans: dict[int, tuple[int, Recognised]] = {}
     taken = -1
-    for name in sorted(recognise(joined), key=lambda r: (r.start, -r.end)):
-        first = next((i for i, s in enumerate(starts) if s <= name.start < s + len(free[i])), None)
-        if first is None or first <= taken:
+    for name in sorted(recognise(" ".join(words)), key=lambda r: (r.start, -r.end)):
+        at = next((i for i, s in enumerate(starts) if s <= name.start < s + len(words[i])), None)
+        if at is None or at <= taken:
             continue
-        last = next(
-            (i for i in range(first, len(free)) if starts[i] + len(free[i]) >= name.end),
-            len(free) - 1,
+        end = next(
+            (i for i in range(at, len(words)) if starts[i] + len(words[i]) >= name.end),
+            len(words) - 1,
         )
-        spans[first] = (last + 1, name)
-        taken = last
+        spans[first + at] = (first + end + 1, name)
+        taken = end
     return spans

@@ -96,14 +96,14 @@ class Ranker:
             matched = self._sets.of(q)
             return np.where(matched, _NOT_SCORE, 0.0), matched
         if isinstance(q, MostOf):
-            parts = [self._score(child) for child in q.children()]
-            total = parts[0][0].copy()
-            counts = parts[0][1].astype(np.int64)
-            for scores, matched in parts[1:]:
+            total = np.zeros(self.size)
+            counts = np.zeros(self.size, dtype=np.int64)
+            for child in q.children():  # summed as they come: one part's arrays at a time
+                scores, matched = self._score(child)
                 total += scores
                 counts += matched
             matched = counts >= q.minimum
-            total = _boosted(coordinated(total, counts, len(parts)), q.boost)
+            total = _boosted(coordinated(total, counts, len(q.subqueries)), q.boost)
             return np.where(matched, total, 0.0), matched
         if isinstance(q, query.AndNot | query.Require):
             scores, matched = self._score(q.a)

@@ -112,11 +112,11 @@ class Speller:
             if _known(reader, word):
                 return word
             lower = word.lower()
-            if lower not in memo:
+            best = memo.get(lower, "")  # (another request may clear the memo meanwhile)
+            if best == "":
                 if len(memo) > 10_000:
                     memo.clear()
-                memo[lower] = _closest(reader, lower, self.words())
-            best = memo[lower]
+                best = memo[lower] = _closest(reader, lower, self.words())
             if best is None:
                 return word
             changed = True

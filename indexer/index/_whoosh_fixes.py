@@ -50,6 +50,7 @@ _MISSING = object()
 _INT = struct.Struct(">i")  # Whoosh's big-endian int
 _SHARED_FILES = threading.Lock()  # reads of a file with no positional read of its own
 _COLUMNS = threading.Lock()
+_HEADER_BYTES = 256  # a posting block's header (its pickled statistics) is about 40 bytes
 
 
 class LengthCodes:
@@ -122,8 +123,12 @@ class LeafMatcher(whoosh3.W3LeafMatcher):  # type: ignore[misc]  # Whoosh is unt
             length = -length
         start = position + _INT.size
         self._nextoffset = start + length
-        block = io.BytesIO(read_at(self._postfile, start, length))
-        info = pickle.load(block)
+        try:  # the header is a small pickle at the block's start: read a little of the block
+            block = io.BytesIO(read_at(self._postfile, start, min(length, _HEADER_BYTES)))
+            info = pickle.load(block)
+        except (EOFError, pickle.UnpicklingError):  # a header longer than that: all of it
+            block = io.BytesIO(read_at(self._postfile, start, length))
+            info = pickle.load(block)
         self._dataoffset = start + block.tell()
         (self._blocklength, self._maxid, self._maxweight, self._compression, shortest, longest) = (
             info

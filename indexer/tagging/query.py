@@ -31,8 +31,7 @@ def recogniser(gazetteer: Gazetteer) -> Callable[[str], Sequence[Recognised]]:
     @lru_cache(maxsize=4096)
     def recognise(text: str) -> tuple[Recognised, ...]:
         found = [_recognised(m) for m in tag_article("", text, gazetteer).mentions]
-        found += _recased(text, found, gazetteer, written)
-        return tuple(sorted(found, key=lambda r: r.start))
+        return tuple(sorted(_recased(text, found, gazetteer, written), key=lambda r: r.start))
 
     return recognise
 
@@ -40,18 +39,30 @@ def recogniser(gazetteer: Gazetteer) -> Callable[[str], Sequence[Recognised]]:
 def _recased(
     text: str, found: list[Recognised], gazetteer: Gazetteer, written: dict[str, str]
 ) -> list[Recognised]:
-    """The names found in ``text`` once its lower-case words are written as the names write
-    them, except where ``found`` has one already and those that are everyday words too."""
+    """``found``, with the names found in ``text`` once its lower-case words are written as
+    the names write them: where ``found`` has none, or only shorter ones within it ("south
+    Wales police" is South Wales Police, not Wales); never names that are everyday words."""
     recased = _WORD.sub(lambda w: written.get(w.group(), w.group()), text)
     if recased == text or len(recased) != len(text):
-        return []
-    taken = [(r.start, r.end) for r in found]
-    out = []
+        return found
+    out = list(found)
     for mention in tag_article("", recased, gazetteer).mentions:
         entity = gazetteer.get(internal_name(mention.type), mention.id)
-        doubtful = entity is not None and entity.hint("common-word")
-        if not doubtful and not any(s < mention.end and mention.start < e for s, e in taken):
-            out.append(_recognised(mention, text))
+        if entity is not None and entity.hint("common-word"):
+            continue
+        overlapping = [r for r in out if r.start < mention.end and mention.start < r.end]
+        longer = all(
+            mention.start <= r.start
+            and r.end <= mention.end
+            and (r.start, r.end)
+            != (
+                mention.start,
+                mention.end,
+            )
+            for r in overlapping
+        )
+        if longer:
+            out = [r for r in out if r not in overlapping] + [_recognised(mention, text)]
     return out
 
 

@@ -149,6 +149,8 @@ def test_result_json_contract(index: ArchiveIndex) -> None:
         "read_notes",
         "words",
         "words_needed",
+        "with_every_word",
+        "required",
         "left_out",
         "recognised",
         "results",

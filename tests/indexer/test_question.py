@@ -56,11 +56,37 @@ def test_a_quoted_phrase_a_field_and_a_wildcard_stay_required() -> None:
     assert "title:guardian" in required and "exploit*" in required
 
 
-def test_operators_and_brackets_are_searched_as_written() -> None:
-    for text in ("what AND county", "(what county)", "year:[2019 TO 2020]"):
+def test_operators_and_brackets_with_a_field_are_searched_as_written() -> None:
+    for text in ("what AND county", "(what OR county) lines", "year:[2019 TO 2020] what"):
         found = plan(text)
         assert found.parts == () and found.left_out == (), text
     assert "body:what" in str(plan("what AND county").required)
+
+
+def test_brackets_among_plain_words_are_punctuation(gazetteer: Gazetteer) -> None:
+    found = plan("what does the GLAA (the Gangmasters and Labour Abuse Authority) do", gazetteer)
+    assert found.words == ("GLAA",) and found.required is None  # one name, typed twice
+    assert "brackets among plain words were read as punctuation" in found.reading.notes
+
+
+def test_a_name_never_spans_syntax_or_punctuation(gazetteer: Gazetteer) -> None:
+    assert plan("Revenue and title:customs Customs", gazetteer).recognised == ()
+    assert [r.id for r in plan("Kent. Police", gazetteer).recognised] == ["kent"]
+    assert [r.id for r in plan("Kent Police", gazetteer).recognised] == ["kent-police"]
+
+
+def test_a_longer_name_in_lower_case_beats_a_shorter_one_typed_with_capitals(
+    gazetteer: Gazetteer,
+) -> None:
+    recognise = recogniser(gazetteer)
+    assert [r.id for r in recognise("south Wales police")] == ["south-wales-police"]
+    assert [r.id for r in recognise("west Midlands police")] == ["west-midlands-police"]
+
+
+def test_repeated_function_words_are_one_part_and_long_queries_are_capped() -> None:
+    assert plan("who is who").words == ("who", "is")
+    long = plan(" ".join(f"word{i}x" for i in range(30)))
+    assert len(long.parts) == 16 and any("first 16 words" in n for n in long.reading.notes)
 
 
 def test_a_word_typed_twice_is_one_part() -> None:
@@ -213,3 +239,54 @@ def test_did_you_mean_corrects_a_question_and_leaves_its_function_words(
     assert page.match == "any"  # the misspelt word held by no article: loosened
     corrected = shipped_index.search(page.did_you_mean)
     assert corrected.results[0].title == "Serious and Organised Crime Strategy Review"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["what has been done on county lines in Wales and London?", "kent slavery cardiff police"],
+)
+def test_a_facets_count_is_what_clicking_it_finds(shipped_index: ArticleIndex, text: str) -> None:
+    """How many words a loosened search needs is chosen over the whole archive, so a filter
+    narrows the same matches rather than loosening them again."""
+    page = shipped_index.search(text, facet_limit=None)
+    assert page.match != "all"
+    checked = 0
+    for type_ in ("theme", "region", "agency"):
+        for value in page.facets.get(type_, []):
+            narrowed = shipped_index.search(text, filters={type_: [value["id"]]})
+            assert (narrowed.total, narrowed.words_needed) == (value["count"], page.words_needed)
+            checked += 1
+    assert checked > 5
+
+
+def test_how_it_was_searched_is_said_right() -> None:
+    from indexer.results import SearchPage
+
+    def said(**fields: object) -> str | None:
+        return SearchPage("q", 5, 1, 10, [], **fields).how_searched()  # type: ignore[arg-type]
+
+    loosened = said(match="any", words=["a", "b", "c"], words_needed=1, with_every_word=1)
+    assert loosened is not None and "only 1 article has every one of the 3" in loosened
+    none_all = said(match="most", words=["a", "b", "c"], words_needed=2, with_every_word=0)
+    assert none_all is not None and "no article has every one" in none_all
+    assert "at least 2" in none_all
+    phrase = said(words=["Wales"], required=['"county lines"'], left_out=["what", "is"])
+    assert phrase == "Searched for “county lines”, “Wales” (left out: what, is)."
+    nothing = said(read_as="", read_notes=["? was read as punctuation, not a wildcard"])
+    assert nothing is not None and nothing.startswith("Nothing to search for")
+    assert said() is None
+
+
+def test_a_filter_narrows_a_loosened_question_rather_than_loosen_it_again(
+    gazetteer: Gazetteer,
+) -> None:
+    texts = [(f"Kent {n}", "Modern slavery in Kent.") for n in range(9)]
+    texts += [(f"Both {n}", "Modern slavery in Kent and Swansea.") for n in range(2)]
+    texts += [("Swansea", "Slavery in Swansea.")]
+    index = _index(texts, gazetteer)
+    question = "what about slavery in kent and cardiff"
+    page = index.search(question)
+    assert (page.match, page.words_needed, page.total) == ("most", 2, 11)
+    swansea = next(v for v in page.facets["region"] if v["id"] == "swansea")
+    narrowed = index.search(question, filters={"region": ["swansea"]})
+    assert narrowed.total == swansea["count"] == 2 and narrowed.words_needed == 2
