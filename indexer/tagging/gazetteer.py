@@ -156,6 +156,11 @@ class Gazetteer:
         return tokens in self._prefixes[1 if themes else 0]
 
     @cached_property
+    def name_words(self) -> frozenset[str]:
+        """Every word of the names (not themes'), normalised: "police", "council", "kent"."""
+        return frozenset(word for k in self._names for word in k)
+
+    @cached_property
     def longest_name(self) -> int:
         return max((len(k) for k in (*self._names, *self._vocabulary)), default=1)
 

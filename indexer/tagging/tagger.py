@@ -16,6 +16,17 @@ a line typed in capitals ("SIA BERGSTROM") are no acronyms. A theme word is one 
 forms ("runaways", not "Runaway"); a phrase does not run across a line break; and a theme
 resting on one lone word ("shooting") needs a second hit, its own name ("fraud") or a phrase of
 some theme beside it.
+
+A name alone is weak evidence: most UK towns' names are towns' in the rest of the
+English-speaking world too. In an article's running text (``_in_context``) a place named by one
+word, by compass points alone or by a saint counts only where the article says the UK and, if it
+also marks another country ("New Zealand", "Ontario", a dollar amount), where its own paragraph
+does (``setting.py``); an operation counts only in an article about policing; a body named for
+another country ("Australian Border Force") is not the UK's. A place run into a longer
+capitalised name ("New South Wales"), followed by an animal or a dish ("Hereford bull",
+"Suffolk ram hogget") or used as a person's first name ("Kent Morrison, Chair") is no place; a
+one-word theme cue in a work's title ("The Fraud", a novel) is no cue. A search query (a text
+without a title) names what it asks about and needs no context.
 """
 
 from __future__ import annotations
@@ -29,9 +40,10 @@ from functools import lru_cache
 
 from indexer.entity_types import PRIORITY, internal_name, public_name
 from indexer.tagging.gazetteer import Entity, Gazetteer
+from indexer.tagging.setting import Setting, named_for_elsewhere
 from indexer.tagging.tokens import Token, stem, stem_key, tokenize
 
-TAGGER_VERSION = "3"  # bump when the rules change, so stored articles are re-tagged
+TAGGER_VERSION = "4"  # bump when the rules change, so stored articles are re-tagged
 TYPE_PRIORITY = PRIORITY  # internal type names, the winner of overlapping mentions first
 PLACE_KINDS = (
     "nation", "region", "county", "unitary", "metropolitan-district", "london-borough",
@@ -76,12 +88,69 @@ _OPERATION = re.compile(
 )
 _ADDRESS = re.compile(r"\S+@\S+|\bhttps?://\S+|\bwww\.\S+|\S+\.(?:gov|org|co|police)\.uk\S*")
 _POSSESSIVE_GAP = re.compile(r"['’]s ?")
+_QUOTES = ('"', "“", "‘")
+_QUOTED = re.compile(r'"[^"\n]{1,80}"|“[^”\n]{1,80}”|‘[^’\n]{1,80}’')
+_WORDS = re.compile(r"[^\W\d_][\w'’-]*")
 _NOT_CODEWORDS = {
     "the", "a", "an", "of", "and", "in", "on", "to", "for", "with", "is", "was", "has", "had",
     "manager", "managers", "team", "teams", "unit", "units", "centre", "center", "support",
     "command", "order", "orders", "room", "division", "director", "lead", "officer", "officers",
     "head", "staff", "costs", "cost", "plan", "plans", "name", "names", "code", "area",
 }  # fmt: skip
+# Kinds of place whose name says the UK by itself: the UK, Great Britain and its nations.
+_UK_ITSELF = {"state", "country-group", "nation"}
+# Kinds of agency whose names every country has (charities, international bodies, a "Fire and
+# Rescue Service"): their mention says nothing of where a text is set.
+_NOT_UK_MARKS = {"partner", "fire-service"}
+_SAINTS = {"st", "saint"}  # "St Albans", "St Ives": a saint's name is a town's everywhere
+# Words that end a running capitalised word's claim to be a longer name in a title in title
+# case ("Working With Kent Police", "Notes From Durham").
+_SMALL_WORDS = {
+    "a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the",
+    "to", "with", "across", "after", "against", "over", "under", "near", "between", "via",
+}  # fmt: skip
+# After a place (and a capitalised word or two: "Aberdeen Angus"), these make it a breed or a
+# dish named after it: "a Hereford bull", "Suffolk ram hogget", "Yorkshire terrier"...
+_BREED_NOUNS = {
+    "bull", "bulls", "bullock", "bullocks", "cow", "cows", "heifer", "heifers", "steer",
+    "steers", "calf", "calves", "cattle", "ox", "oxen", "ram", "rams", "ewe", "ewes", "lamb",
+    "lambs", "hogget", "hoggets", "tup", "tups", "wether", "wethers", "sheep", "pig", "pigs",
+    "sow", "sows", "boar", "boars", "gilt", "gilts", "hog", "hogs", "piglet", "piglets", "goat",
+    "goats", "horse", "horses", "pony", "ponies", "mare", "mares", "stallion", "stallions",
+    "gelding", "geldings", "foal", "foals", "colt", "colts", "filly", "fillies", "cob", "cobs",
+    "terrier", "terriers", "spaniel", "spaniels", "hound", "hounds", "retriever", "retrievers",
+    "collie", "collies", "setter", "setters", "hen", "hens", "chicken", "chickens", "cockerel",
+    "cockerels", "rooster", "roosters", "duck", "ducks", "goose", "geese", "turkey", "turkeys",
+    "rabbit", "rabbits", "breed", "breeds", "crossbred", "cross", "cheese", "cheeses",
+    "sausage", "sausages", "pudding", "puddings", "sauce",
+}  # fmt: skip
+# ...unless the phrase goes on to the place's farming: "Kent sheep farmers", "Suffolk cattle
+# thefts", "the Hereford cattle market".
+_BREED_TRADES = {
+    "farm", "farms", "farmer", "farmers", "farming", "rustling", "rustlers", "theft", "thefts",
+    "thieves", "market", "markets", "mart", "worrying",
+}  # fmt: skip
+# A capitalised word after a place that makes the two a place's own name, not a person's.
+_PLACE_NOUNS = {
+    "street", "road", "lane", "avenue", "way", "hall", "house", "centre", "center", "park",
+    "square", "station", "airport", "harbour", "port", "bay", "bridge", "castle", "cathedral",
+    "abbey", "minster", "market", "university", "college", "school", "academy", "hospital",
+    "infirmary", "prison", "court", "library", "museum", "gardens", "green", "common", "hill",
+    "valley", "forest", "water", "river", "canal", "docks", "quay", "pier", "town", "city",
+    "county", "borough", "district", "council", "police", "fire", "trust", "partnership",
+    "group", "team", "unit", "board", "hotel", "services", "service", "club", "united", "rovers",
+}  # fmt: skip
+_SAYING = {
+    "said", "says", "say", "told", "tells", "added", "adds", "explained", "explains", "wrote",
+    "writes", "asked", "asks", "commented", "comments", "by",
+}  # fmt: skip
+# Words of an article about policing, where "Operation Nest Egg" may be a police operation.
+_POLICING = re.compile(
+    r"\b(?:police|policing|constab\w*|detectives?|arrest\w*|warrants?|suspects?|offenders?"
+    r"|offen[cs]es?|crimes?|criminals?|prosecut\w*|convict\w*|seiz\w*|raids?|raided|sentenced"
+    r"|jailed|custody|law enforcement)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -115,6 +184,7 @@ class _Article:
     redefined: frozenset[str]  # acronyms it defines as something else: "(CPS)" after "Cyber-..."
     foreign: set[str] = field(default_factory=set)  # places it qualifies as elsewhere
     qualified: set[tuple[str, int]] = field(default_factory=set)  # (field, start): "…, England"
+    elsewhere: list[tuple[str, int]] = field(default_factory=list)  # (field, start) of those
 
     def keeps(self, mention: Mention) -> bool:
         return (
@@ -139,8 +209,16 @@ class _Field:
         return token.start not in self.capitals and token.text not in self.article.redefined
 
 
-def tag_article(title: str, body: str, gazetteer: Gazetteer) -> Tagged:
-    """Tag the title and body of one article."""
+def tag_article(
+    title: str, body: str, gazetteer: Gazetteer, *, running_text: bool | None = None
+) -> Tagged:
+    """Tag the title and body of one article.
+
+    In running text (an article's: ``running_text``, by default whenever there is a title) a
+    name needs its context (``_in_context``). A text without a title is a search query
+    (``query.py`` tags a query as a body alone), which names what it asks the archive about:
+    its names are taken as the gazetteer's without one.
+    """
     fields = [(text, name, tokenize(text)) for text, name in ((title, "title"), (body, "body"))]
     article = _Article(frozenset().union(*(_redefined(t, k, gazetteer) for t, _, k in fields)))
     tagged = [
@@ -149,6 +227,9 @@ def tag_article(title: str, body: str, gazetteer: Gazetteer) -> Tagged:
         for m in _tag_field(text, name, tokens, gazetteer, article)
     ]
     mentions = [m for m in tagged if article.keeps(m)]
+    if running_text if running_text is not None else bool(title):
+        texts = {name: (text, tokens) for text, name, tokens in fields}
+        mentions = _in_context(texts, mentions, gazetteer, article)
     entities = _entities(mentions, gazetteer)
     filters = _filters(entities, gazetteer)
     labels = {
@@ -156,6 +237,110 @@ def tag_article(title: str, body: str, gazetteer: Gazetteer) -> Tagged:
         for type_, ids in filters.items()
     }
     return Tagged(tuple(mentions), entities, filters, labels, _search_names(entities, gazetteer))
+
+
+def _in_context(
+    texts: dict[str, tuple[str, list[Token]]],
+    mentions: list[Mention],
+    gazetteer: Gazetteer,
+    article: _Article,
+) -> list[Mention]:
+    """The mentions that running text's context allows.
+
+    A place named by one word (Cambridge, Hastings, the Canterbury of "North Canterbury"), by
+    compass points alone ("North East") or by a saint ("St Ives") is a town's name in half the
+    English-speaking world: it counts only where the article says the UK (``setting.py``).
+    It does where it names the UK, Great Britain or a nation, a place by a longer name, a body
+    of the UK state (a police force, a council, the Home Office), a pound amount, a UK postcode
+    or telephone number, or a place as in the UK ("Kent, England"), and nothing marks another
+    country whose towns share UK names; where something does ("New Zealand", "Ontario", a
+    dollar amount, "Perth, Western Australia"), the place's own paragraph must say the UK and
+    not the other country. A place qualified as in the UK always counts. In an article that
+    marks no other country, being about the archive's subject is enough: an article on county
+    lines in Cardiff is an article of a UK policing bulletin.
+
+    An operation ("Operation Nest Egg", a kiwi breeding programme) counts only in an article
+    about policing: one that names a body the gazetteer knows, or the police, crime, arrests,
+    seizures. And a body named for another country ("the Australian Border Force", "New
+    Zealand Ministry of Justice") is that country's, not the UK's.
+    """
+    mentions = [
+        m
+        for m in mentions
+        if m.type != "agency"
+        or m.how == "acronym"
+        or not named_for_elsewhere(*texts[m.field], m.start)
+    ]
+    drop: set[int] = set()
+    doubtful = [
+        n
+        for n, m in enumerate(mentions)
+        if m.type == "region"
+        and (m.field, m.start) not in article.qualified
+        and _doubtful(m, gazetteer)
+    ]
+    if doubtful:
+        uk = [(m.field, m.start) for m in mentions if _marks_uk(m, gazetteer)]
+        setting = Setting.of(
+            texts, uk + sorted(article.qualified), article.elsewhere, _on_topic(mentions, gazetteer)
+        )
+        drop.update(n for n in doubtful if not setting.says_uk(*_at(mentions[n])))
+    operations = [n for n, m in enumerate(mentions) if m.type == "operation"]
+    if operations and not _about_policing(texts, mentions, gazetteer):
+        drop.update(operations)
+    return [m for n, m in enumerate(mentions) if n not in drop] if drop else mentions
+
+
+def _at(mention: Mention) -> tuple[str, int]:
+    return mention.field, mention.start
+
+
+def _doubtful(mention: Mention, gazetteer: Gazetteer) -> bool:
+    """Is a place's mention a name that many places outside the UK have too: one word ("the
+    Midlands" too), compass points alone, or a saint's name? One word with a compass point is
+    a name of its own ("West Sussex"). (Not the UK, Great Britain and its nations.)"""
+    entity = gazetteer.get("place", mention.id)
+    if entity is None or any(kind in _UK_ITSELF for kind in entity.hints):
+        return False
+    words = [t.norm for t in _written(mention.text) if t.is_word]
+    own = [w for w in words if w not in PLACE_MODIFIERS and w not in _SAINTS | _SMALL_WORDS]
+    return not own or (len(own) == 1 and not any(w in PLACE_MODIFIERS for w in words))
+
+
+def _marks_uk(mention: Mention, gazetteer: Gazetteer) -> bool:
+    """Does a mention say the UK by itself: a place not in doubt, or a body of the UK state
+    named by its name or an acronym of three letters or more?"""
+    if mention.type == "region":
+        return not _doubtful(mention, gazetteer)
+    if mention.type != "agency" or (mention.how == "acronym" and len(mention.text) < 3):
+        return False
+    entity = gazetteer.get("agency", mention.id)
+    return (
+        entity is not None
+        and not entity.hint("common-word")
+        and not any(kind in _NOT_UK_MARKS for kind in entity.hints[:1])
+    )
+
+
+def _on_topic(mentions: list[Mention], gazetteer: Gazetteer) -> bool:
+    """Is an article about the archive's subject: a crime theme it has, named by a phrase of
+    the theme's vocabulary ("county lines", "modern slavery"), not a word ("fraud")?"""
+    phrases = [m for m in mentions if m.type == "theme" and not _ONE_WORD.fullmatch(m.text)]
+    if not phrases:
+        return False
+    themes = _themes_found([m for m in mentions if m.type == "theme"], gazetteer)
+    return any(m.id in themes for m in phrases)
+
+
+def _about_policing(
+    texts: dict[str, tuple[str, list[Token]]], mentions: list[Mention], gazetteer: Gazetteer
+) -> bool:
+    """Does an article name a body the gazetteer knows, or talk of police and crime?"""
+    for mention in mentions:
+        entity = gazetteer.get("agency", mention.id) if mention.type == "agency" else None
+        if entity is not None and not entity.hint("common-word"):
+            return True
+    return any(_POLICING.search(text) for text, _ in texts.values())
 
 
 def _internal(type_: str) -> str:
@@ -379,7 +564,13 @@ def _choose(candidates: list[tuple[Entity, str]]) -> tuple[Entity, str]:
 
 
 def _acceptable(
-    entity: Entity, name: str, window: list[Token], tokens: list[Token], i: int, text: str
+    entity: Entity,
+    name: str,
+    window: list[Token],
+    tokens: list[Token],
+    i: int,
+    text: str,
+    gazetteer: Gazetteer,
 ) -> bool:
     """Context rules for one candidate match of ``window`` (starting at token ``i``)."""
     first = window[0]
@@ -390,9 +581,17 @@ def _acceptable(
         w.capitalised and not t.capitalised for w, t in zip(written, window, strict=True)
     ):
         return False  # a proper name keeps its capitals: "Take five seconds" is no campaign
+    if entity.type == "place" and _a_breed(tokens, i + len(window), text):
+        return False  # "a Hereford bull", "Suffolk ram hogget"
     if len(window) > 1:
-        return True
-    if entity.type == "place" and (first.norm in NEVER_PLACES or _after_a_name(tokens, i, text)):
+        # the end of a longer name: "New South Wales" (an agency's generic name is meant to be
+        # run on from its place's: "Northshire Community Safety Partnership")
+        return entity.type != "place" or not _after_a_name(tokens, i, text)
+    if entity.type == "place" and (
+        first.norm in NEVER_PLACES
+        or _after_a_name(tokens, i, text)
+        or _a_persons_name(tokens, i, text, gazetteer)
+    ):
         return False
     if entity.hint("common-word"):
         following = tokens[i + 1] if i + 1 < len(tokens) else None
@@ -410,19 +609,76 @@ def _runs_on(text: str, left: Token, right: Token) -> bool:
 
 
 def _after_a_name(tokens: list[Token], i: int, text: str) -> bool:
-    """Is the one-word place at ``i`` the end of a longer name: run on from a capitalised word
-    that does not start a sentence ("New England", "Professor Kent Hollis", "Helen Durham")?
-    Compass points and the like leave it the place ("South London"); so does an acronym."""
-    if i == 0:
+    """Is the place starting at ``i`` the end of a longer name: run on from a capitalised word
+    that does not start a sentence ("New England", "Professor Kent Hollis", "Helen Durham",
+    "New South Wales")? Compass points and the like leave it the place ("South London"), unless
+    a name runs on into them; so do an acronym, a month or a day ("5th September South Wales
+    Police") and the small words of a title in title case ("Notes From Durham")."""
+    while i > 0:
+        previous = tokens[i - 1]
+        if not (
+            previous.is_word
+            and previous.text[:1].isupper()
+            and _runs_on(text, previous, tokens[i])
+            and not previous.text.isupper()
+            and previous.norm not in _SMALL_WORDS
+            and previous.norm not in NEVER_PLACES
+            and not _sentence_start(tokens, i - 1, text)
+        ):
+            return False
+        if previous.norm not in PLACE_MODIFIERS:
+            return True
+        i -= 1  # "South London" is London, but "New South Wales" is a longer name
+    return False
+
+
+def _a_breed(tokens: list[Token], j: int, text: str) -> bool:
+    """Is the place ending before token ``j`` a breed's or a dish's name: followed (after a
+    capitalised word or two: "Aberdeen Angus bull") by a word for an animal or a food, which
+    does not go on to the place's farming ("Kent sheep farmers")?"""
+    k = j
+    while k < len(tokens) and k - j < 2 and _runs_on(text, tokens[k - 1], tokens[k]):
+        k += 1
+    if not 0 < k < len(tokens) or tokens[k].norm not in _BREED_NOUNS:
         return False
-    previous = tokens[i - 1]
-    return (
-        previous.is_word
-        and previous.text[:1].isupper()
-        and _runs_on(text, previous, tokens[i])
-        and not previous.text.isupper()
-        and previous.norm not in PLACE_MODIFIERS
-        and not _sentence_start(tokens, i - 1, text)
+    noun, after = tokens[k], tokens[k + 1] if k + 1 < len(tokens) else None
+    if text[tokens[k - 1].end : noun.start] != " " or not noun.text.islower():
+        return False
+    return after is None or after.norm not in _BREED_TRADES
+
+
+def _a_persons_name(tokens: list[Token], i: int, text: str, gazetteer: Gazetteer) -> bool:
+    """Is the one-word place at ``i`` a person's first name ("Kent Morrison, Chair")? It is
+    when a surname follows it: a capitalised word that is no word of the gazetteer's names
+    and no place's noun ("Crawley Hall"), and that ends the name, where the text shows a
+    person: it signs something off ("**Kent Morrison**, Chair" at a paragraph's start), says
+    something ("said Kent Morrison", "Kent Morrison told"), or is known by the surname alone
+    elsewhere ("... Morrison said")."""
+    if i + 1 >= len(tokens):
+        return False
+    surname = tokens[i + 1]
+    if not (
+        _runs_on(text, tokens[i], surname)
+        and surname.text.isalpha()
+        and surname.text[1:].islower()
+        and surname.norm not in gazetteer.name_words
+        and surname.norm not in _PLACE_NOUNS
+    ):
+        return False
+    after = tokens[i + 2] if i + 2 < len(tokens) else None
+    if after is not None and _runs_on(text, surname, after):
+        return False  # a longer name: "Crawley Civic Hall"
+    before = tokens[i - 1] if i > 0 else None
+    if (before is not None and before.norm in _SAYING) or (
+        after is not None and after.norm in _SAYING
+    ):
+        return True
+    starts_a_line = before is None or "\n" in text[before.end : tokens[i].start]
+    if starts_a_line and (after is None or after.text == "," or "\n" in text[surname.end :][:2]):
+        return True
+    return any(
+        t.text == surname.text and k != i + 1 and (k == 0 or tokens[k - 1].text != tokens[i].text)
+        for k, t in enumerate(tokens)
     )
 
 
@@ -524,7 +780,7 @@ def _longest(
         candidates = [
             (entity, how)
             for entity, how, name in gazetteer.names(tuple(t.norm for t in window))
-            if _acceptable(entity, name, window, tokens, i, text)
+            if _acceptable(entity, name, window, tokens, i, text, gazetteer)
         ]
         if len(window) == 1 and acronyms:
             candidates += [(e, how) for e, how, _ in gazetteer.acronym(first.text)]
@@ -549,6 +805,7 @@ def _note_qualifier(where: _Field, j: int, place: Entity, start: int, gazetteer:
         where.article.qualified.add((where.name, start))
     else:
         where.article.foreign.add(place.id)
+        where.article.elsewhere.append((where.name, start))
 
 
 def _qualifier(tokens: list[Token], j: int, text: str) -> tuple[str, ...]:
@@ -572,6 +829,7 @@ def _qualifier(tokens: list[Token], j: int, text: str) -> tuple[str, ...]:
 def _themes(where: _Field, gazetteer: Gazetteer) -> Iterable[Mention]:
     tokens, text, field = where.tokens, where.text, where.name
     stems = [stem(t.norm) for t in tokens]
+    titles = _quoted_titles(text)
     starts = gazetteer.first_words[1]
     i = 0
     while i < len(tokens):
@@ -593,6 +851,8 @@ def _themes(where: _Field, gazetteer: Gazetteer) -> Iterable[Mention]:
             n_max += 1  # a phrase does not run over a line break: "Averill County" / "Lines 4"
         for n in range(n_max, 0, -1):
             themes = _cue(gazetteer, tuple(stems[i : i + n]), tokens[i].norm)
+            if themes and n == 1 and _in_a_title(tokens, i, text, titles):
+                continue  # the novel "The Fraud", the horse "Runaway"
             if themes:
                 start, end = tokens[i].start, tokens[i + n - 1].end
                 for theme in themes:
@@ -601,6 +861,36 @@ def _themes(where: _Field, gazetteer: Gazetteer) -> Iterable[Mention]:
                 break
         else:
             i += 1
+
+
+def _quoted_titles(text: str) -> list[tuple[int, int]]:
+    """The spans of the quoted titles of works in ``text``: words in quotation marks, each
+    capitalised but the small ones ("The Fraud", "Runaway", "The Luminaries")."""
+    if not any(q in text for q in _QUOTES):
+        return []  # most texts quote nothing
+    spans = []
+    for quoted in _QUOTED.finditer(text):
+        words = _WORDS.findall(quoted.group(0))
+        if words and all(w[0].isupper() or w.lower() in _SMALL_WORDS for w in words):
+            spans.append((quoted.start(), quoted.end()))
+    return spans
+
+
+def _in_a_title(tokens: list[Token], i: int, text: str, titles: list[tuple[int, int]]) -> bool:
+    """Is the capitalised word at ``i`` a word of a work's title: quoted as one, or run on
+    from a "The" that starts no sentence ("reading The Fraud")?"""
+    token = tokens[i]
+    if not token.text[:1].isupper():
+        return False
+    if any(s <= token.start < e for s, e in titles):
+        return True
+    previous = tokens[i - 1] if i > 0 else None
+    return (
+        previous is not None
+        and previous.text == "The"
+        and _runs_on(text, previous, token)
+        and not _sentence_start(tokens, i - 1, text)
+    )
 
 
 def _cue(gazetteer: Gazetteer, stems: tuple[str, ...], word: str) -> list[Entity]:

@@ -139,14 +139,54 @@ def test_evaluation_on_unfamiliar_text_meets_the_targets(tmp_path: Path) -> None
     assert "wrong" not in result.output and "missed" not in result.output, result.output
 
 
-def test_the_unfamiliar_annotation_follows_its_format() -> None:
+SECOND_UNFAMILIAR = DATA / "unfamiliar" / "waipuna-supplier-news-31.md"
+SECOND_UNFAMILIAR_ANNOTATION = DATA / "annotations" / "waipuna-31.toml"
+SECOND_UNFAMILIAR_RENDER = {
+    "edition_line": "Issue 31 · June 2024",
+    "footer": "Waipuna Supplier News · June 2024",
+}
+# What the tagger cannot know there: Kent, where the Romney was first bred, in an article set in
+# New Zealand and priced in dollars; "Victorian London" (a capitalised word run on into a
+# place makes a longer name) beside Jamaica; "stolen tractors" (no theme's vocabulary).
+SECOND_UNFAMILIAR_MISSED = [
+    "missed  region       Show results: a good day at Cambridge: kent",
+    'missed  region       Book club: "The Fraud": london',
+    "missed  theme        Overseas: fake fertiliser and stolen tractors: vehicle-crime",
+]
+
+
+def test_evaluation_on_a_second_unfamiliar_text_tags_nothing_wrong(tmp_path: Path) -> None:
+    """A fictional New Zealand dairy co-operative's newsletter, written by someone who had not
+    seen the tagger: New Zealand towns with UK names (Cambridge, Hastings, "Oxford, in North
+    Canterbury", Lincoln University near Christchurch), "Newcastle, New South Wales", breeds
+    ("Hereford bull"), people and a dog named like places ("Kent Morrison", "Derby"), a kiwi
+    breeding programme's "Operation Nest Egg", the novel "The Fraud". Every tag is right;
+    what it misses is listed (recall is not the point here: at least 0.75)."""
+    from tools.manuscript import parse_manuscript
+    from tools.render_reportlab import render_reportlab
+
+    pdf = tmp_path / "waipuna-31.pdf"
+    manuscript = parse_manuscript(SECOND_UNFAMILIAR.read_text(encoding="utf-8"))
+    render_reportlab(manuscript, pdf, **SECOND_UNFAMILIAR_RENDER)
+    args = ["evaluate", "--pdf", str(pdf), "--annotation", str(SECOND_UNFAMILIAR_ANNOTATION)]
+    result = CliRunner().invoke(cli, [*args, "--errors", "--min-recall", "0.75"])
+    assert result.exit_code == 0, result.output
+    errors = [line.strip() for line in result.output.splitlines() if line.startswith("  ")]
+    assert errors == SECOND_UNFAMILIAR_MISSED, result.output
+
+
+@pytest.mark.parametrize(
+    ("manuscript", "annotation"),
+    [(UNFAMILIAR, UNFAMILIAR_ANNOTATION), (SECOND_UNFAMILIAR, SECOND_UNFAMILIAR_ANNOTATION)],
+)
+def test_the_unfamiliar_annotation_follows_its_format(manuscript: Path, annotation: Path) -> None:
     """The README's check: one entry per article in order, each row's surface found in the
     article's title + "\n" + body after the previous row's, types and themes known."""
     from indexer.entity_types import MENTION_TYPES
     from tools.manuscript import manuscript_articles, parse_manuscript
 
-    articles = manuscript_articles(parse_manuscript(UNFAMILIAR.read_text(encoding="utf-8")))
-    gold = tomllib.loads(UNFAMILIAR_ANNOTATION.read_text(encoding="utf-8"))["article"]
+    articles = manuscript_articles(parse_manuscript(manuscript.read_text(encoding="utf-8")))
+    gold = tomllib.loads(annotation.read_text(encoding="utf-8"))["article"]
     assert [entry["title"] for entry in gold] == [a.title for a in articles]
     gazetteer = Gazetteer.load()
     for entry, article in zip(gold, articles, strict=True):
