@@ -11,10 +11,10 @@ from indexer.index import ArticleIndex
 from indexer.index._mostof import MostOf
 from indexer.index._question import FILL, FUNCTION_WORDS, plan_query
 from indexer.index._schema import DEFAULT_FIELDS, QUERY_FIELDS, build_schema
-from indexer.models import Article, Edition
 from indexer.tagging.gazetteer import Gazetteer
 from indexer.tagging.query import recogniser, searching_with
 from indexer.tagging.tagger import tag_article
+from tests.contract.test_search import EDITION, article
 
 SCHEMA = build_schema()
 
@@ -127,37 +127,11 @@ def test_the_match_loosens_a_part_at_a_time() -> None:
 
 def _index(texts: list[tuple[str, str]], gazetteer: Gazetteer) -> ArticleIndex:
     """A fictional edition of the given (title, body) articles, in memory."""
-    edition = Edition(
-        id="fictional-01",
-        title="Fictional Bulletin (fictional)",
-        number=1,
-        date="2020-01",
-        publisher="Fictional Unit",
-        file="fictional-01.pdf",
-        source="corpus/fictional-01.pdf",
-    )
-    articles = [
-        Article(
-            id=f"fictional-01:{n}",
-            edition_id=edition.id,
-            ordinal=n,
-            title=title,
-            title_from="heading",
-            section=None,
-            pages=(n,),
-            body=body,
-        )
-        for n, (title, body) in enumerate(texts, 1)
-    ]
+    articles = [article(EDITION, n, title, body) for n, (title, body) in enumerate(texts, 1)]
     index = ArticleIndex(None, **searching_with(gazetteer))
     with index.batch() as writer:
-        writer.add_edition(
-            edition,
-            articles,
-            {a.id: tag_article(a.title, a.body, gazetteer) for a in articles},
-            "t",
-            "p",
-        )
+        tags = {a.id: tag_article(a.title, a.body, gazetteer) for a in articles}
+        writer.add_edition(EDITION, articles, tags, "t", "p")
     return index
 
 
