@@ -4,30 +4,15 @@ tests (three editions, 2018 to 2020)."""
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
-from indexer.config import Settings
-from indexer.index import ArticleIndex
-from indexer.tagging.gazetteer import Gazetteer
-from search_app import create_app
-from tests.contract.test_archive import FIRST, SECOND, THIRD, _write
 
-
-@pytest.fixture(scope="module")
-def riverside(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
-    root = tmp_path_factory.mktemp("riverside")
-    gazetteer = Gazetteer.load()
-    written = ArticleIndex.create(root / "index")
-    for edition in (FIRST, SECOND, THIRD):
-        with written.batch() as writer:
-            _write(writer, replace(edition), gazetteer)
-    written.close()
-    (root / "corpus").mkdir()
-    app = create_app(Settings(corpus_dir=root / "corpus", index_dir=root / "index"))
-    return app.test_client()
+@pytest.fixture
+def riverside(riverside_app: Flask) -> FlaskClient:
+    return riverside_app.test_client()
 
 
 def _bars(html: str) -> list[tuple[str, int, str]]:

@@ -181,3 +181,27 @@ def test_every_page_reflows_without_sideways_scrolling(
             wide[path] = scroll
     page.close()
     assert wide == {}, f"wider than {width} px: {wide}"
+
+
+@pytest.fixture(scope="module")
+def riverside_url(riverside_app: Flask) -> Iterator[str]:
+    server = waitress.create_server(riverside_app, host="127.0.0.1", port=0, threads=2)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+
+
+def test_the_results_chart_over_editions(browser: object, riverside_url: str, shots: Path) -> None:
+    """An archive of three (fictional) editions: the matches per year as bars, each a link
+    that narrows the search to its year, and their figures in a table."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    page.goto(riverside_url + "/?q=cardiff+OR+slavery")
+    bars = page.locator("figure.over-time svg rect.bar")
+    assert bars.count() == 3
+    page.screenshot(path=str(shots / "results-over-time.png"))
+    page.locator("figure.over-time svg a").nth(1).click()
+    page.wait_for_url(re.compile(r"year=2019"))
+    assert page.locator(".active .chip").filter(has_text="2019").count() == 1
+    assert page.locator("li.hit").count() == 2  # the 2019 edition's Cardiff and slavery articles
+    page.close()
