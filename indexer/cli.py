@@ -309,8 +309,12 @@ def _report(settings: Settings, report: BuildReport, report_file: Path | None) -
         click.echo(
             f"  FAILED  {_file_line(outcome.file, outcome.reason, outcome.message)}", err=True
         )
+    for outcome in report.duplicates:
+        click.echo(f"  COPY    {escape_text(outcome.file)}: {outcome.message}", err=True)
     counts = report.counts()
-    summary = ", ".join(f"{counts[k]} {k}" for k in counts if k != "skipped" or counts[k])
+    summary = ", ".join(
+        f"{counts[k]} {k}" for k in counts if k not in ("skipped", "duplicates") or counts[k]
+    )
     state = "index updated" if report.published else "index unchanged"
     click.echo(
         f"Done in {report.seconds:.2f}s: {summary}; {report.articles} articles from "
@@ -405,6 +409,9 @@ def status_command(as_json: bool, index_dir: Path | None) -> None:
     click.echo(f"Failed:    {len(failed)} file{'s' if len(failed) != 1 else ''}")
     for item in failed:
         click.echo(f"  {_file_line(item['file'], item['reason'], item['message'])}")
+    for item in status["duplicates"]:
+        copy, primary = escape_text(item["file"]), escape_text(str(item["of"]))
+        click.echo(f"Copy:      {copy}: the same bytes as {primary}, indexed under that file")
 
 
 def _print_last_run(run: dict[str, Any]) -> None:

@@ -251,6 +251,11 @@ def _schemas() -> Schema:
                     }
                 )
             ),
+            "duplicates": _array(
+                _object({"file": {"type": "string"}, "of": {"type": "string"}}),
+                "Files with the same bytes as another file of the corpus, indexed once, under "
+                "that file (of).",
+            ),
             "last_run": {"oneOf": [last_run, {"type": "null"}]},
             "generation": {"type": ["string", "null"], "description": "The generation served."},
             "problem": {

@@ -52,12 +52,18 @@ def shipped_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ArticleI
     index.close()
 
 
+def distinct_copy(source: Path, target: Path) -> None:
+    """A copy of a PDF as another edition: the same text, other bytes (a comment after its
+    end), so it is not taken for the same file dropped in twice."""
+    target.write_bytes(source.read_bytes() + f"\n% a copy as {target.name}\n".encode())
+
+
 def corpus_of_copies(folder: Path, copies: int) -> Path:
     """``folder``/corpus holding ``copies`` copies of the shipped edition (15 articles each)."""
     corpus = folder / "corpus"
     corpus.mkdir()
     for number in range(copies):
-        shutil.copy(SHIPPED_PDF, corpus / f"edition-{number:02d}.pdf")
+        distinct_copy(SHIPPED_PDF, corpus / f"edition-{number:02d}.pdf")
     return corpus
 
 

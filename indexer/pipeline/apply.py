@@ -50,6 +50,9 @@ def left_as_is(plan: Plan, on_file: OnFile) -> BuildReport:
     live = plan.live
     assert live is not None  # (there is nothing to do only when there is a live index)
     outcomes = [unchanged_outcome(relative, record) for relative, record in plan.unchanged]
+    outcomes += [
+        unchanged_outcome(job.relative, plan.records[job.relative]) for job, _ in plan.duplicates
+    ]
     for outcome in outcomes:
         if on_file:
             on_file(outcome)
@@ -137,6 +140,8 @@ def _write(batch: Batch, writing: _Writing, results: Results) -> None:
         writing.unchanged(batch, relative, record)
     for job, error in plan.vanished:
         writing.failed(batch, job, JobFailure(error.reason, str(error)), 0.0)
+    for job, primary in plan.duplicates:
+        writing.duplicate(batch, job, primary)
     with contextlib.closing(results):  # its workers stop even if indexing fails
         for finished in results:
             if isinstance(finished.result, JobFailure):
@@ -197,6 +202,19 @@ class _Writing:
         rewritten = replace(stored, edition=edition, pipeline_version=self.plan.pipeline_version)
         written = batch.retag(rewritten, tags, self.plan.tagger_version)
         return replace(outcome, articles=written)
+
+    def duplicate(self, batch: Batch, job: Job, primary: str) -> None:
+        """A file with the same bytes as ``primary``: indexed once, under that file."""
+        batch.delete_edition(edition_id(job.relative))  # (if it was indexed on its own before)
+        outcome = FileOutcome(
+            job.relative,
+            "duplicate",
+            message=f"the same bytes as {primary}, indexed under that file",
+            extracted=False,
+            change=job.change,
+        )
+        identity = {"size": job.size, "mtime_ns": job.mtime_ns, "sha256": job.sha256}
+        self.record(job.relative, {**identity, **record_of(outcome), "of": primary}, outcome)
 
     def failed(self, batch: Batch, job: Job, failure: JobFailure, seconds: float) -> None:
         """A file that could not be indexed keeps what was indexed for it before."""

@@ -9,7 +9,7 @@ time changed, its bytes' hash.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -67,13 +67,23 @@ class Plan:
     unchanged: tuple[tuple[str, dict[str, Any]], ...] = ()  # (file, record with its identity)
     vanished: tuple[tuple[Job, ExtractionError], ...] = ()  # not readable
     removed: tuple[str, ...] = ()  # indexed before, gone from the corpus
+    # files with the same bytes as another file of the corpus: (the copy, the file indexed)
+    duplicates: tuple[tuple[Job, str], ...] = ()
 
     @property
     def nothing_to_do(self) -> bool:
         """No file to read, drop or record as failing, the configuration of the last run, and
         a live index that can be read: it is left as it is."""
-        changed = self.jobs or self.removed or self.vanished
+        changed = self.jobs or self.removed or self.vanished or self._new_duplicates
         return not changed and self.same_config and self.live is not None
+
+    @property
+    def _new_duplicates(self) -> bool:
+        """A copy not recorded as a copy of the same file at the last run."""
+        return any(
+            self.records.get(job.relative, {}).get("of") != primary
+            for job, primary in self.duplicates
+        )
 
     @property
     def tagger_version(self) -> str:
@@ -121,6 +131,7 @@ def plan_run(survey: Survey, tagger_version: str, *, full: bool, ocr: bool) -> P
     if live is None and ArticleIndex.exists(survey.index_dir):  # damaged: rebuilt from the PDFs
         same_config, records = False, {}
     jobs, unchanged, vanished = _compare_files(survey, records, full=full, ocr=ocr)
+    jobs, unchanged, duplicates = _copies(survey, records, jobs, unchanged)
     removed, unseen = _missing_files(survey, records)
     return Plan(
         survey,
@@ -133,7 +144,53 @@ def plan_run(survey: Survey, tagger_version: str, *, full: bool, ocr: bool) -> P
         unchanged=tuple(unchanged),
         vanished=(*vanished, *unseen),
         removed=removed,
+        duplicates=tuple(duplicates),
     )
+
+
+def _copies(
+    survey: Survey,
+    records: dict[str, dict[str, Any]],
+    jobs: list[Job],
+    unchanged: list[tuple[str, dict[str, Any]]],
+) -> tuple[list[Job], list[tuple[str, dict[str, Any]]], list[tuple[Job, str]]]:
+    """Files with the same bytes (the same edition dropped in twice, renamed or in another
+    folder) are indexed once: under the one indexed before, else the first by path; the
+    others are copies of it. A copy whose file was removed is read and indexed in its place."""
+    hashes = {j.relative: j.sha256 for j in jobs}
+    hashes.update((relative, str(record["sha256"])) for relative, record in unchanged)
+    by_hash: dict[str, list[str]] = {}
+    for relative in sorted(hashes):
+        by_hash.setdefault(hashes[relative], []).append(relative)
+    primary: dict[str, str] = {}  # copy → the file indexed
+    for files in by_hash.values():
+        if len(files) > 1:
+            first = min(files, key=lambda f: (not _indexed(records.get(f)), f))
+            primary.update({f: first for f in files if f != first})
+    kept_jobs = [j for j in jobs if j.relative not in primary]
+    duplicates = [(j, primary[j.relative]) for j in jobs if j.relative in primary]
+    kept_unchanged = []
+    for relative, record in unchanged:
+        job = Job(
+            survey.corpus_dir / relative,
+            relative,
+            str(record["sha256"]),
+            "unchanged",
+            int(record.get("size") or 0),
+            int(record.get("mtime_ns") or 0),
+        )
+        if relative in primary:
+            duplicates.append((job, primary[relative]))
+        elif record.get("status") == "duplicate":  # the file it copied is gone: read it now
+            kept_jobs.append(replace(job, change="added"))
+        else:
+            kept_unchanged.append((relative, record))
+    return kept_jobs, kept_unchanged, duplicates
+
+
+def _indexed(record: dict[str, Any] | None) -> bool:
+    """Whether the last run indexed the file itself (not as a copy of another)."""
+    return record is not None and record.get("status") != "duplicate"
 
 
 def _compare_files(

@@ -97,14 +97,19 @@ class BuildReport:
     def failed(self) -> tuple[FileOutcome, ...]:
         return tuple(o for o in self.outcomes if o.status == "failed")
 
+    @property
+    def duplicates(self) -> tuple[FileOutcome, ...]:
+        return tuple(o for o in self.outcomes if o.status == "duplicate")
+
     def counts(self) -> dict[str, int]:
-        ok = [o for o in self.outcomes if o.status != "failed"]
+        ok = [o for o in self.outcomes if o.status not in ("failed", "duplicate")]
         return {
             "added": sum(1 for o in ok if o.change == "added"),
             "updated": sum(1 for o in ok if o.change == "updated"),
             "removed": len(self.removed),
             "unchanged": sum(1 for o in ok if o.change == "unchanged"),
             "failed": len(self.failed),
+            "duplicates": len(self.duplicates),
             "skipped": len(self.skipped),
         }
 
@@ -155,7 +160,11 @@ def unchanged_outcome(relative: str, record: dict[str, Any]) -> FileOutcome:
 
 
 def edition_count(records: dict[str, dict[str, Any]]) -> int:
-    return sum(1 for r in records.values() if r.get("status") != "failed" or kept(r))
+    return sum(
+        1
+        for r in records.values()
+        if r.get("status") != "duplicate" and (r.get("status") != "failed" or kept(r))
+    )
 
 
 def kept(record: dict[str, Any]) -> int:

@@ -26,6 +26,11 @@ def index_status(root: Path, index: ArticleIndex | None = None) -> dict[str, Any
         for name, r in sorted(files.items())
         if r.get("status") == "failed"
     ]
+    duplicates = [
+        {"file": name, "of": r.get("of")}
+        for name, r in sorted(files.items())
+        if r.get("status") == "duplicate"
+    ]
     status: dict[str, Any] = {
         # an open index answers even when its generation was deleted with nothing left
         "exists": index is not None or ArticleIndex.exists(root),
@@ -33,6 +38,7 @@ def index_status(root: Path, index: ArticleIndex | None = None) -> dict[str, Any
         "articles": 0,
         "files": len(files),
         "failed": failed,
+        "duplicates": duplicates,
         "last_run": read_last_run(root),
         **index_health(root),
     }

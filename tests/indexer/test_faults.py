@@ -290,7 +290,7 @@ def test_odd_entries_are_skipped_with_their_reason_and_nothing_hangs(odd_corpus:
         "b-fiction.pdf": "ok",
         "c-fiction.pdf": "ok",
         "folder.pdf/inner.pdf": "ok",
-        "link-in.pdf": "ok",
+        "link-in.pdf": "duplicate",  # a link to b-fiction.pdf: the same file, indexed once
     }
     assert report.counts()["skipped"] == len(skipped)
     last = json.loads((odd_corpus.index_dir / "last-run.json").read_text())
@@ -307,7 +307,8 @@ def test_follow_symlinks_reads_outside_files_once_and_still_skips_devices(
     assert skipped["device.pdf"] == "not-a-file"
     assert skipped["sub/up"] == "link-loop"
     assert outcomes(report)["link-out.pdf"] == "ok"
-    assert outcomes(report)["linked-folder/secret.pdf"] == "ok"
+    # the same outside file through a folder link: read once, the other a copy of it
+    assert outcomes(report)["linked-folder/secret.pdf"] == "duplicate"
 
 
 def test_the_command_lists_skipped_entries(odd_corpus: Settings) -> None:

@@ -1,9 +1,9 @@
-import shutil
 from pathlib import Path
 
 from indexer.config import Settings
 from indexer.index import ArticleIndex
 from indexer.pipeline import build_index
+from tests.conftest import distinct_copy
 
 
 def test_a_failing_file_keeps_what_was_indexed_for_it(corpus_copy: Path, tmp_path: Path) -> None:
@@ -31,7 +31,7 @@ def test_rebuild_leaves_no_temporary_folders(corpus_copy: Path, tmp_path: Path) 
 def test_pdf_without_manifest_entry_is_described_from_its_text(
     corpus_copy: Path, tmp_path: Path
 ) -> None:
-    shutil.copy(
+    distinct_copy(
         corpus_copy / "soc-local-partnerships-bulletin-07.pdf", corpus_copy / "dropped-in.pdf"
     )
     settings = Settings(corpus_dir=corpus_copy, index_dir=tmp_path / "ix")

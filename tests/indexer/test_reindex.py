@@ -19,9 +19,9 @@ from reportlab.pdfgen import canvas
 from indexer.cli import EXIT_LOCKED, cli
 from indexer.config import Settings
 from indexer.index import ArticleIndex, writer_lock
-from indexer.pipeline import BuildOptions, BuildReport, build_index, plan, run
+from indexer.pipeline import BuildOptions, BuildReport, build_index, index_status, plan, run
 from indexer.workers import Limits
-from tests.conftest import SHIPPED_PDF
+from tests.conftest import SHIPPED_PDF, distinct_copy
 
 SHIPPED = SHIPPED_PDF.name
 
@@ -164,7 +164,7 @@ def test_touched_file_is_not_read_again(
 
 def test_modified_added_removed_and_renamed_files(settings: Settings) -> None:
     corpus = settings.corpus_dir
-    shutil.copy(corpus / SHIPPED, corpus / "second.pdf")
+    distinct_copy(corpus / SHIPPED, corpus / "second.pdf")
     report = build_index(settings)
     assert report.counts() == {
         "added": 1,
@@ -172,6 +172,7 @@ def test_modified_added_removed_and_renamed_files(settings: Settings) -> None:
         "removed": 0,
         "unchanged": 1,
         "failed": 0,
+        "duplicates": 0,
         "skipped": 0,
     }
     assert ArticleIndex(settings.index_dir).count() == 30
@@ -238,3 +239,38 @@ def test_report_file_and_status(settings: Settings, tmp_path: Path) -> None:
     status = CliRunner().invoke(cli, ["status", "--index", str(settings.index_dir)])
     assert "Articles:  15" in status.output and "broken.pdf: [not-a-pdf]" in status.output
     assert "1 failed" in status.output
+
+
+# -- duplicates -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("removed", ["the first", "the copy"])
+def test_a_second_copy_adds_nothing_and_removing_either_keeps_the_edition(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, removed: str
+) -> None:
+    index = ArticleIndex(settings.index_dir)
+    before = sorted(hit.title for hit in index.matches(""))
+    index.close()
+    copy = settings.corpus_dir / "downloads" / "bulletin (1).pdf"
+    copy.parent.mkdir()
+    shutil.copy2(settings.corpus_dir / SHIPPED, copy)
+
+    report = build_index(settings)
+    assert outcomes(report) == {SHIPPED: "ok", "downloads/bulletin (1).pdf": "duplicate"}
+    assert report.counts()["duplicates"] == 1 and report.editions == 1
+    assert SHIPPED in (report.duplicates[0].message or "")
+    index = ArticleIndex(settings.index_dir)
+    assert sorted(hit.title for hit in index.matches("")) == before  # no result added
+    index.close()
+    status = index_status(settings.index_dir)
+    assert status["duplicates"] == [{"file": "downloads/bulletin (1).pdf", "of": SHIPPED}]
+    monkeypatch.setattr(run, "extract_pdf", no_extraction)
+    assert not build_index(settings).published  # a copy already known: nothing to do
+    monkeypatch.undo()
+
+    (settings.corpus_dir / SHIPPED if removed == "the first" else copy).unlink()
+    report = build_index(settings)
+    index = ArticleIndex(settings.index_dir)
+    assert sorted(hit.title for hit in index.matches("")) == before  # the edition is kept
+    index.close()
+    assert report.editions == 1 and not report.duplicates

@@ -7,7 +7,6 @@ import html
 import io
 import json
 import re
-import shutil
 import urllib.parse
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -23,7 +22,7 @@ from indexer.index import ArticleIndex
 from indexer.pipeline import build_index
 from search_app import create_app
 from search_app.exports import csv_cell
-from tests.conftest import corpus_of_copies
+from tests.conftest import corpus_of_copies, distinct_copy
 
 GUARDIAN = "soc-local-partnerships-bulletin-07:14"
 EDITION = "soc-local-partnerships-bulletin-07"
@@ -333,7 +332,7 @@ def test_app_sees_a_rebuilt_index_without_restart(tmp_path: Path, corpus_copy: P
     client = create_app(settings).test_client()
     assert client.get("/api/search").get_json()["total"] == 15
     second = corpus_copy / "second.pdf"
-    shutil.copy(corpus_copy / f"{EDITION}.pdf", second)
+    distinct_copy(corpus_copy / f"{EDITION}.pdf", second)
     build_index(settings)
     assert client.get("/api/search").get_json()["total"] == 30
     assert client.get("/api/search").get_json()["facets"]["edition"][1]["count"] == 15
