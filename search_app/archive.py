@@ -12,7 +12,7 @@ from indexer import search_request
 from indexer.config import Settings
 from indexer.entity_types import internal_name
 from indexer.errors import BulletinsError, IndexNotFoundError
-from indexer.index import ENTITY_TYPES, ArticleIndex, index_health
+from indexer.index import ENTITY_TYPES, ArticleIndex, index_health, read_state
 from indexer.pipeline import index_status
 from indexer.results import SearchHit, SearchPage
 from indexer.tagging.gazetteer import Gazetteer, resolve_filter
@@ -124,6 +124,16 @@ class Archive:
         with self._lock:
             self._suggestions = (key, out)
         return out
+
+    def copies(self) -> dict[str, list[str]]:
+        """The corpus's copies of each indexed file ({file: [its copies]}), from the state the
+        last indexing run stored."""
+        copies: dict[str, list[str]] = {}
+        files = read_state(self.settings.index_dir).get("files") or {}
+        for name, record in sorted(files.items()):
+            if record.get("status") == "duplicate" and record.get("of"):
+                copies.setdefault(str(record["of"]), []).append(name)
+        return copies
 
     def named(self, params: SearchParams) -> dict[str, list[str]]:
         """The entities a search filters by ({type: ids}; labels, aliases and acronyms read

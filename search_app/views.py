@@ -116,7 +116,9 @@ def entity(type_: str, entity_id: str) -> Any:
 
 @pages.get("/editions")
 def editions() -> str:
-    return render_template("editions.html", editions=archive().index.editions())
+    return render_template(
+        "editions.html", editions=archive().index.editions(), copies=archive().copies()
+    )
 
 
 @pages.get("/editions/<edition_id>/pdf")

@@ -21,6 +21,7 @@ from indexer.config import Settings
 from indexer.index import ArticleIndex, writer_lock
 from indexer.pipeline import BuildOptions, BuildReport, build_index, index_status, plan, run
 from indexer.workers import Limits
+from search_app import create_app
 from tests.conftest import SHIPPED_PDF, distinct_copy
 
 SHIPPED = SHIPPED_PDF.name
@@ -264,6 +265,9 @@ def test_a_second_copy_adds_nothing_and_removing_either_keeps_the_edition(
     index.close()
     status = index_status(settings.index_dir)
     assert status["duplicates"] == [{"file": "downloads/bulletin (1).pdf", "of": SHIPPED}]
+    client = create_app(settings).test_client()
+    for path in ("/editions", "/status"):  # the edition and the status page name the copy
+        assert "downloads/bulletin (1).pdf" in client.get(path).get_data(as_text=True), path
     monkeypatch.setattr(run, "extract_pdf", no_extraction)
     assert not build_index(settings).published  # a copy already known: nothing to do
     monkeypatch.undo()
