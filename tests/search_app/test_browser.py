@@ -205,3 +205,30 @@ def test_the_results_chart_over_editions(browser: object, riverside_url: str, sh
     assert page.locator(".active .chip").filter(has_text="2019").count() == 1
     assert page.locator("li.hit").count() == 2  # the 2019 edition's Cardiff and slavery articles
     page.close()
+
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def test_no_accessibility_violations_on_any_page(
+    browser: object, base_url: str, riverside_url: str
+) -> None:
+    """axe-core (WCAG 2.2 A and AA rules) finds nothing on any page, at desktop and phone
+    widths: the shipped edition's pages and a multi-edition archive's results chart."""
+    axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
+    axe = axe_module.Axe()
+    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+    found: dict[str, list[str]] = {}
+    urls = [base_url + path for path in REFLOW_PAGES] + [riverside_url + "/?q=cardiff+OR+slavery"]
+    for width in (1280, 390):
+        page = browser.new_page(viewport={"width": width, "height": 900})  # type: ignore[attr-defined]
+        for url in urls:
+            page.goto(url)
+            results = axe.run(page, options=options).response["violations"]
+            if results:
+                found[f"{url} at {width} px"] = [
+                    f"{v['id']}: {v['help']} ({len(v['nodes'])}: {v['nodes'][0]['target']})"
+                    for v in results
+                ]
+        page.close()
+    assert found == {}
