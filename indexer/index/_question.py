@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from whoosh import query
 from whoosh.fields import Schema
 
+from indexer.entity_types import IDS as ENTITY_TYPES
 from indexer.index._mostof import MostOf
 from indexer.index._query import (
     _OPERATORS,
@@ -137,7 +138,8 @@ def plan_query(
     bare = [_FREE.fullmatch(t) for t in tokens]
     free = [m.group(1) for m in bare if m]
     other = [t for t, m in zip(tokens, bare, strict=True) if not m]
-    required = parse_words(" ".join(other), schema, fields, aliases) if other else None
+    searched = [_entity_field(t, recognise) for t in other]
+    required = parse_words(" ".join(searched), schema, fields, aliases) if other else None
     spans: dict[int, tuple[int, Recognised]] = {}
     for first, last in _runs(tokens, bare):  # a name never spans syntax or punctuation
         spans.update(_spans(free, first, last, recognise))
@@ -186,6 +188,21 @@ def plan_query(
         tuple(recognised),
         tuple(other),
     )
+
+
+_ENTITY_FIELD = re.compile(rf"^({'|'.join(ENTITY_TYPES)}):(\w[\w&'’.-]*)$")
+
+
+def _entity_field(token: str, recognise: Recogniser | None) -> str:
+    """``agency:GLAA`` as ``agency:glaa``: an entity field's value typed as a name, alias or
+    acronym, read as the id the entity is filed under (the value as typed when no name of
+    that type is found)."""
+    match = _ENTITY_FIELD.match(token)
+    if match is None or recognise is None:
+        return token
+    type_, value = match.groups()
+    named = [r for r in recognise(value) if r.type == type_ and (r.start, r.end) == (0, len(value))]
+    return f"{type_}:{named[0].id}" if named else token
 
 
 def _function_word(word: str) -> bool:

@@ -264,3 +264,12 @@ def test_a_filter_narrows_a_loosened_question_rather_than_loosen_it_again(
     swansea = next(v for v in page.facets["region"] if v["id"] == "swansea")
     narrowed = index.search(question, filters={"region": ["swansea"]})
     assert narrowed.total == swansea["count"] == 2 and narrowed.words_needed == 2
+
+
+def test_an_entity_field_takes_a_name_alias_or_acronym(shipped_index: ArticleIndex) -> None:
+    by_id = {h.id for h in shipped_index.search("agency:glaa").results}
+    assert by_id and {h.id for h in shipped_index.search("agency:GLAA").results} == by_id
+    named = shipped_index.search("agency:Gangmasters").results  # a word, not a name: as typed
+    assert named == []
+    wales = shipped_index.search("region:Wales workshop").results
+    assert [h.title for h in wales][:1] == ["Op GUARDIAN"]
