@@ -34,7 +34,8 @@ def search() -> Any:
 def article(article_id: str) -> Any:
     limits = archive().settings.search
     search = SearchParams.lenient(request.args, limits)  # the search it was opened from
-    view = archive().index.article(article_id, search.q, limits.related, archive().named(search))
+    named = archive().named(request.args.to_dict(flat=False))
+    view = archive().index.article(article_id, search.q, limits.related, named)
     if view is None:
         abort(404)
     return safe_jsonify({**view.to_json(), "pdf": pdf_url(view.hit)})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -135,12 +135,16 @@ class Archive:
                 copies.setdefault(str(record["of"]), []).append(name)
         return copies
 
-    def named(self, params: SearchParams) -> dict[str, list[str]]:
-        """The entities a search filters by ({type: ids}; labels, aliases and acronyms read
-        as the ids they name), to mark where an article opened from it names them."""
+    def named(self, args: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+        """The entities the search an article was opened from filters by, from its URL's
+        arguments ({type: [values]}; labels, aliases and acronyms read as the ids they name),
+        to mark where the article names them: read on their own, so that another argument
+        the search would refuse (a bad page number) does not lose them."""
         named: dict[str, list[str]] = {}
-        for type_, values in params.filters:
-            if type_ in ENTITY_TYPES:
+        limit = self.settings.search.max_query_chars
+        for type_ in ENTITY_TYPES:
+            values = [str(v)[:limit] for v in args.get(type_, ()) if v]
+            if values:
                 named[type_] = [self.canonical_entity(type_, v) or v for v in values]
         return named
 

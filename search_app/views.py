@@ -89,7 +89,7 @@ def article(article_id: str) -> str:
         request.args, archive().settings.search
     )  # the search the reader came from, if any
     related = archive().settings.search.related
-    named = archive().named(search)
+    named = archive().named(request.args.to_dict(flat=False))
     view = archive().index.article(article_id, search.q, related, named)
     if view is None:
         abort(404)

@@ -507,6 +507,8 @@ def test_an_article_opened_from_an_entity_filter_marks_where_it_is_named(
     assert html.count('<mark class="named">South Wales Police</mark>') == 3
     assert "<mark>workshop</mark>" in html.lower() or "<mark>Workshop</mark>" in html
     assert re.search(r"Marked where it names South Wales Police.*\(3 places\)", html)
+    odd = client.get(url + "&page=abc").get_data(as_text=True)  # a bad argument beside it
+    assert odd.count('<mark class="named">South Wales Police</mark>') == 3
     plain = client.get("/articles/soc-local-partnerships-bulletin-07:14").get_data(as_text=True)
     assert 'class="named"' not in plain and "named-at" not in plain
     api = client.get(
