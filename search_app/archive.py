@@ -13,7 +13,7 @@ from indexer.config import Settings
 from indexer.entity_types import internal_name
 from indexer.errors import BulletinsError, IndexNotFoundError
 from indexer.index import ENTITY_TYPES, ArticleIndex, index_health, read_state
-from indexer.pipeline import index_status
+from indexer.pipeline import copies, index_status
 from indexer.results import SearchHit, SearchPage
 from indexer.tagging.gazetteer import Gazetteer, resolve_filter
 from indexer.tagging.query import searching_with
@@ -128,12 +128,10 @@ class Archive:
     def copies(self) -> dict[str, list[str]]:
         """The corpus's copies of each indexed file ({file: [its copies]}), from the state the
         last indexing run stored."""
-        copies: dict[str, list[str]] = {}
-        files = read_state(self.settings.index_dir).get("files") or {}
-        for name, record in sorted(files.items()):
-            if record.get("status") == "duplicate" and record.get("of"):
-                copies.setdefault(str(record["of"]), []).append(name)
-        return copies
+        by_file: dict[str, list[str]] = {}
+        for item in copies(read_state(self.settings.index_dir).get("files") or {}):
+            by_file.setdefault(item["of"], []).append(item["file"])
+        return by_file
 
     def named(self, args: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
         """The entities the search an article was opened from filters by, from its URL's

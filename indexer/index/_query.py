@@ -159,17 +159,6 @@ def _rewrite_fields(tokens: list[str], text: str, aliases: dict[str, str]) -> st
     return " ".join(out)
 
 
-def is_plain(text: str) -> bool:
-    """Several bare words, with no operators, quotes, fields, wildcards or grouping."""
-    words = text.split()
-    return (
-        len(words) > 1
-        and not any(w in _OPERATORS for w in words)
-        and not re.search(r'["():*?~^\[\]{}+]', text)
-        and not any(w.startswith("-") for w in words)
-    )
-
-
 @dataclass(frozen=True)
 class Reading:
     """A query as it is searched: ``text``, and how it was read differently from its syntax

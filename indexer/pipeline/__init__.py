@@ -49,7 +49,7 @@ if TYPE_CHECKING:
         tag_articles,
         tagger_version,
     )
-    from indexer.pipeline.status import index_status
+    from indexer.pipeline.status import copies, index_status
 
 # The names of the heavy stages, by module: imported on first use (see the module docstring).
 _LAZY = {
@@ -65,6 +65,7 @@ _LAZY = {
     "tag_articles": "run",
     "tagger_version": "run",
     "index_status": "status",
+    "copies": "status",
 }
 
 __all__ = [
@@ -81,6 +82,7 @@ __all__ = [
     "Ingested",
     "build_index",
     "check_text",
+    "copies",
     "index_status",
     "ingest_file",
     "only_furniture",

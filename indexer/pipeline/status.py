@@ -13,6 +13,16 @@ from indexer.index import ArticleIndex, index_health, read_last_run, read_state
 from indexer.pipeline.report import edition_count
 
 
+def copies(files: dict[str, dict[str, Any]]) -> list[dict[str, str]]:
+    """The files indexed as copies of another, by the state's per-file records:
+    ``[{file, of}]``, by file."""
+    return [
+        {"file": name, "of": str(record.get("of"))}
+        for name, record in sorted(files.items())
+        if record.get("status") == "duplicate"
+    ]
+
+
 def index_status(root: Path, index: ArticleIndex | None = None) -> dict[str, Any]:
     """What ``bulletins status`` and the web status page show: the live index's editions and
     articles, the last run's report, the files that currently fail, the generation served and
@@ -26,11 +36,6 @@ def index_status(root: Path, index: ArticleIndex | None = None) -> dict[str, Any
         for name, r in sorted(files.items())
         if r.get("status") == "failed"
     ]
-    duplicates = [
-        {"file": name, "of": r.get("of")}
-        for name, r in sorted(files.items())
-        if r.get("status") == "duplicate"
-    ]
     status: dict[str, Any] = {
         # an open index answers even when its generation was deleted with nothing left
         "exists": index is not None or ArticleIndex.exists(root),
@@ -38,7 +43,7 @@ def index_status(root: Path, index: ArticleIndex | None = None) -> dict[str, Any
         "articles": 0,
         "files": len(files),
         "failed": failed,
-        "duplicates": duplicates,
+        "duplicates": copies(files),
         "last_run": read_last_run(root),
         **index_health(root),
     }

@@ -42,13 +42,18 @@ def chromium_path() -> str | None:
     return None
 
 
-@pytest.fixture(scope="module")
-def base_url(app: Flask) -> Iterator[str]:
+def _served(app: Flask) -> Iterator[str]:
+    """``app`` served by waitress on a free port, for as long as the fixture lasts."""
     server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.effective_port}"
     server.close()
+
+
+@pytest.fixture(scope="module")
+def base_url(app: Flask) -> Iterator[str]:
+    yield from _served(app)
 
 
 @pytest.fixture(scope="module")
@@ -185,11 +190,7 @@ def test_every_page_reflows_without_sideways_scrolling(
 
 @pytest.fixture(scope="module")
 def riverside_url(riverside_app: Flask) -> Iterator[str]:
-    server = waitress.create_server(riverside_app, host="127.0.0.1", port=0, threads=2)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
+    yield from _served(riverside_app)
 
 
 def test_the_results_chart_over_editions(browser: object, riverside_url: str, shots: Path) -> None:
