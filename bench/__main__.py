@@ -13,10 +13,19 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from bench.measure import FULL, ROOT, SMALL, Row, incremental, index_and_search, ingest
+from bench.measure import (
+    FULL,
+    ROOT,
+    SMALL,
+    Row,
+    incremental,
+    index_and_search,
+    ingest,
+    page_view,
+)
 from bench.report import markdown, table
 
-SECTIONS = ("ingest", "incremental", "index")
+SECTIONS = ("ingest", "incremental", "index", "pages")
 ANALYSIS = "## Analysis"
 
 
@@ -77,6 +86,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows += incremental(work, scale, args.seed, log)
     if "index" in sections:
         rows += index_and_search(work, scale, args.seed, log, http_at=scale.articles[0])
+    if "pages" in sections:
+        rows += page_view(work, scale, args.seed, log)
     print(table(rows))
     if out is not None:
         command = "python -m bench " + " ".join(argv if argv is not None else sys.argv[1:])

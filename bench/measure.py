@@ -358,11 +358,11 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def _server(root: Path, corpus: Path) -> Iterator[int]:
+def _server(root: Path, corpus: Path, processes: int = 2) -> Iterator[int]:
     port = _free_port()
     command = [sys.executable, "-m", "indexer.cli", "serve", "--index", str(root)]
     command += ["--corpus", str(corpus), "--port", str(port), "--threads", "8"]
-    command += ["--processes", str(min(2, os.cpu_count() or 1))]
+    command += ["--processes", str(min(processes, os.cpu_count() or 1))]
     log_file = (corpus / "server.log").open("ab")  # (the work folder: kept to look into errors)
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log_file)
     log_file.close()
@@ -460,4 +460,72 @@ def http_load(
         Row(
             "http", f"{name}: errors ({len(latencies)} requests)", str(len(errors)), "0", not errors
         ),
+    ]
+
+
+PAGE_VIEW_PAGES = 20  # the issue's "20-page edition"
+PAGE_VIEW_ROUNDS = 5  # cached views of every page
+
+
+def page_view(work: Path, scale: Scale, seed: int, log: Callable[[str], None]) -> list[Row]:
+    """A page view (its HTML, then its image) of every page of a 20-page edition through a
+    real server: the first view of each page, when its image is drawn, then the cached ones."""
+    corpus = render_corpus(work / "page-corpus", 1, seed, PAGE_VIEW_PAGES)
+    root = work / "page-index"
+    shutil.rmtree(root, ignore_errors=True)
+    build_index(Settings(corpus_dir=corpus, index_dir=root), options=BuildOptions(full=True))
+    index = ArticleIndex(root)
+    first = index.search("").results[0]
+    edition, word = first.edition["id"], first.title.split()[0]
+    index.close()
+    paths = [
+        (
+            f"/editions/{edition}/pages/{n}?q={urllib.parse.quote(word)}",
+            f"/editions/{edition}/pages/{n}.png",
+        )
+        for n in range(1, PAGE_VIEW_PAGES + 1)
+    ]
+    drawn: list[float] = []
+    cached: list[float] = []
+    sizes: list[int] = []
+    with _server(root, corpus, processes=1) as port:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+
+        def view(pair: tuple[str, str]) -> float:
+            began = time.perf_counter()
+            for path in pair:
+                connection.request("GET", path)
+                response = connection.getresponse()
+                body = response.read()
+                if response.status != 200:
+                    raise RuntimeError(f"{path}: {response.status}")
+            sizes.append(len(body))
+            return time.perf_counter() - began
+
+        for pair in paths:
+            drawn.append(view(pair))
+        for _ in range(PAGE_VIEW_ROUNDS):
+            cached.extend(view(pair) for pair in paths)
+        connection.close()
+    first_p95 = _percentiles(drawn)[1]
+    cached_p95 = _percentiles(cached)[1]
+    log(f"page view: first {first_p95:.0f} ms, cached {cached_p95:.0f} ms (p95)")
+    name = f"page view of a {PAGE_VIEW_PAGES}-page edition (HTML and image, `bulletins serve`)"
+    return [
+        Row(
+            "pages",
+            f"{name}: first view of a page, the image drawn: p95",
+            f"{first_p95:.0f} ms",
+            "< 2 s",
+            first_p95 < 2000,
+        ),
+        Row(
+            "pages",
+            f"{name}: cached: p95 ({PAGE_VIEW_ROUNDS} rounds)",
+            f"{cached_p95:.0f} ms",
+            "< 300 ms",
+            cached_p95 < 300,
+        ),
+        Row("pages", f"{name}: first / cached (p95)", f"{first_p95 / max(cached_p95, 0.001):.1f}x"),
+        Row("pages", f"{name}: image size, median", f"{statistics.median(sizes) / 1024:.0f} KB"),
     ]

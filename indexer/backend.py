@@ -21,15 +21,24 @@ from contextlib import AbstractContextManager
 from typing import Any, Protocol, runtime_checkable
 
 from indexer.entity_types import IDS as ENTITY_TYPES
-from indexer.models import Article, Edition
-from indexer.results import ArticleView, EditionSummary, EntityView, SearchHit, SearchPage
+from indexer.models import Article, Edition, Publication
+from indexer.results import (
+    ArticleView,
+    EditionSummary,
+    EntityView,
+    PageView,
+    PublicationSummary,
+    SearchHit,
+    SearchPage,
+)
 from indexer.results import StoredEdition as StoredEdition
 from indexer.tagging.tagger import Tagged
 
 Filters = Mapping[str, Sequence[str]]
-# Everything a search can be filtered and faceted by: the entity types, then the edition (its
-# id), the year and the section (as printed); and the orders results can be listed in.
-FACET_TYPES = (*ENTITY_TYPES, "edition", "year", "section")
+# Everything a search can be filtered and faceted by: the entity types, then the publication
+# and the edition (their ids), the year and the section (as printed); and the orders results
+# can be listed in.
+FACET_TYPES = (*ENTITY_TYPES, "publication", "edition", "year", "section")
 SORTS = ("relevance", "newest", "oldest")
 
 
@@ -39,8 +48,9 @@ class ArchiveReader(Protocol):
     newer one is published meanwhile; the next call answers from the newest.
 
     Filters are ``{type: values}``: any value of a type, every type. Types are the entity
-    types (``indexer.entity_types``), ``edition`` (ids), ``year`` and ``section``; a value is
-    an id as indexed (see ``indexer.search_request.resolve`` for names, aliases and case).
+    types (``indexer.entity_types``), ``publication`` and ``edition`` (ids), ``year`` and
+    ``section``; a value is an id as indexed (see ``indexer.search_request.resolve`` for
+    names, aliases and case).
     """
 
     def search(
@@ -100,6 +110,11 @@ class ArchiveReader(Protocol):
         edition's other articles; None if there is no such article."""
         ...
 
+    def page(self, edition_id: str, number: int, text: str = "") -> PageView | None:
+        """Page ``number`` of an edition as printed, with ``text``'s words marked where they
+        are; None if there is no such edition or page."""
+        ...
+
     def entity(self, type_: str, id_: str) -> EntityView | None:
         """An entity's articles (newest first), timeline over every edition, and the entities
         named with it; None if no article is filed under it."""
@@ -118,7 +133,12 @@ class ArchiveReader(Protocol):
         ...
 
     def editions(self) -> list[EditionSummary]:
-        """Every edition, newest first, with its articles in order."""
+        """Every edition, newest first, with its articles in order and its publication."""
+        ...
+
+    def publications(self) -> list[PublicationSummary]:
+        """Every publication the index holds editions of, most editions first (then by
+        name): its record as written (name, licence, attribution...) and its counts."""
         ...
 
     def edition_file(self, edition_id: str) -> str | None:
@@ -184,6 +204,10 @@ class GenerationWriter(Protocol):
 
 
 class ArchiveIndex(ArchiveReader, Protocol):
-    """A reader that writes: ``with index.batch() as writer: ...`` commits a generation."""
+    """A reader that writes: ``with index.batch() as writer: ...`` commits a generation.
+    ``publications``: what the manifest says of them; the writer files each edition under
+    the one its ``publication`` names (``indexer.publications.resolve``)."""
 
-    def batch(self, *, optimize: bool = True) -> AbstractContextManager[GenerationWriter]: ...
+    def batch(
+        self, *, optimize: bool = True, publications: Sequence[Publication] = ()
+    ) -> AbstractContextManager[GenerationWriter]: ...

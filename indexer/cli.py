@@ -404,6 +404,13 @@ def status_command(as_json: bool, index_dir: Path | None) -> None:
     click.echo(f"Serving:   {status['generation']}")
     click.echo(f"Editions:  {status['editions']}")
     click.echo(f"Articles:  {status['articles']}")
+    for item in status.get("publications") or []:
+        name = display_text(str(item["name"]), TITLE_CHARS)
+        editions = f"{item['editions']} edition{'' if item['editions'] == 1 else 's'}"
+        licence = f"; {display_text(str(item['licence']), TITLE_CHARS)}" if item["licence"] else ""
+        click.echo(
+            f"Publication: {name} [{item['id']}]: {editions}, {item['articles']} articles{licence}"
+        )
     _print_last_run(status.get("last_run") or {})
     failed = status["failed"]
     click.echo(f"Failed:    {len(failed)} file{'s' if len(failed) != 1 else ''}")
@@ -411,7 +418,8 @@ def status_command(as_json: bool, index_dir: Path | None) -> None:
         click.echo(f"  {_file_line(item['file'], item['reason'], item['message'])}")
     for item in status["duplicates"]:
         copy, primary = escape_text(item["file"]), escape_text(str(item["of"]))
-        click.echo(f"Copy:      {copy}: the same bytes as {primary}, indexed under that file")
+        same = item["same"]
+        click.echo(f"Copy:      {copy}: the same {same} as {primary}, indexed under that file")
 
 
 def _print_last_run(run: dict[str, Any]) -> None:
@@ -480,6 +488,14 @@ def _entity_options(func: Any) -> Any:
     "--to", "date_to", metavar="YYYY[-MM]", help="Only editions up to this month or year."
 )
 @click.option(
+    "--publication",
+    "publications",
+    multiple=True,
+    metavar="ID",
+    help="Only articles of this publication, by its id or name (as `bulletins status` lists "
+    "them). Repeatable.",
+)
+@click.option(
     "--edition",
     "editions",
     multiple=True,
@@ -506,6 +522,7 @@ def search_command(
     sort: str,
     date_from: str | None,
     date_to: str | None,
+    publications: tuple[str, ...],
     editions: tuple[str, ...],
     years: tuple[str, ...],
     sections: tuple[str, ...],
@@ -532,7 +549,8 @@ def search_command(
     Filters: --agency HMRC --region "North East" --operation slate --theme fraud
       several values of one filter: any of them; different filters: all of them.
       A region includes the places inside it. Names, aliases and acronyms all work.
-      --edition ID --year 2017 --section "WHAT'S NEW" --from 2017-01 --to 2018-12
+      --publication ID --edition ID --year 2017 --section "WHAT'S NEW"
+      --from 2017-01 --to 2018-12
 
     If there is no index yet, it is built from the corpus first.
     """
@@ -544,6 +562,7 @@ def search_command(
         "sort": [sort],
         "from": [date_from or ""],
         "to": [date_to or ""],
+        "publication": publications,
         "edition": editions,
         "year": years,
         "section": sections,
@@ -652,6 +671,14 @@ def entities_command(
     show_default=True,
     help="Seconds a connection may stay idle (or trickle a request) before it is closed.",
 )
+@click.option(
+    "--page-cache-mb",
+    type=click.IntRange(0, 65_536),
+    default=ServeSettings.page_cache_mb,
+    show_default=True,
+    help="MiB of drawn page images (for /editions/ID/pages/N) each process keeps, about "
+    "150 KB a page; the least recently shown go first. 0 draws every page each time.",
+)
 @index_option
 @corpus_option
 def serve_command(
@@ -662,13 +689,15 @@ def serve_command(
     trusted_hosts: tuple[str, ...],
     connection_limit: int,
     channel_timeout: int,
+    page_cache_mb: int,
     index_dir: Path | None,
     corpus_dir: Path | None,
 ) -> None:
     """Run the search site and JSON API with a production WSGI server (waitress).
 
     \b
-    Pages:  /  search · /articles/ID · /entities · /editions · /feed.atom · /export.csv
+    Pages:  /  search · /articles/ID · /editions/ID/pages/N · /entities · /editions
+            /feed.atom · /export.csv · /export.json
     API:    /api/search · /api/articles/ID · /api/entities · /api/openapi.json
     If there is no index yet, it is built from the corpus first. A rebuilt index
     (bulletins index) is picked up without a restart. Stop with Ctrl+C or SIGTERM
@@ -685,6 +714,7 @@ def serve_command(
             trusted_hosts=trusted_hosts,
             connection_limit=connection_limit,
             channel_timeout=channel_timeout,
+            page_cache_mb=page_cache_mb,
         ),
     )
     _open_index(settings).close()
@@ -907,12 +937,7 @@ def _print_results(results: SearchPage, filters: Mapping[str, Sequence[str]]) ->
     query = display_text(results.query)
     click.echo(f'{results.total} articles match "{query}" (showing {first}-{last})\n')
     for rank, hit in enumerate(results.results, start=first):
-        edition = hit.edition
-        where = [
-            f"Edition {edition['number']}" if edition.get("number") else edition.get("title") or ""
-        ]
-        if edition.get("date"):
-            where.append(str(edition["date"]))
+        where = [display_text(str(hit.edition.get("label") or ""), TITLE_CHARS)]
         if hit.section:
             where.append(display_text(hit.section, TITLE_CHARS))
         pages = hit.pages
@@ -929,7 +954,7 @@ def _print_results(results: SearchPage, filters: Mapping[str, Sequence[str]]) ->
         ]
         if tagged:
             click.echo(click.style("   " + " | ".join(tagged), dim=True))
-        click.echo(f"   {escape_text(hit.source)}#page={pages[0]}\n")
+        click.echo(f"   {escape_text(hit.source)}#page={hit.page}\n")
     offered = [r for r in results.recognised if r.id not in filters.get(r.type, ())]
     if offered:
         offers = ", ".join(

@@ -27,6 +27,7 @@ class ServeSettings:
     connection_limit: int = 1000  # open connections each process accepts at once
     channel_timeout: int = 30  # seconds a connection may stay idle
     max_request_bytes: int = 64 * 1024  # a request body larger than this is refused
+    page_cache_mb: int = 64  # drawn page images each process keeps (about 150 KB a page)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,15 @@ The manifest is ``editions.toml`` in the corpus directory::
     publisher = "Home Office"
     source = "https://..."                            # where it was published
     licence = "Open Government Licence v3.0"
+    publication = "SOC Local Partnerships Bulletin"  # else its title, else the PDF's masthead
+
+    [[publication]]                                   # any number; each edition names one
+    name = "SOC Local Partnerships Bulletin"          # required
+    id = "soc-local-partnerships-bulletin"            # a slug; default: made from the name
+    attribution = "Crown copyright"
+    licence = "Open Government Licence v3.0"
+    licence_url = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+    publisher = "Home Office"
 """
 
 from __future__ import annotations
@@ -22,17 +31,32 @@ from pathlib import Path
 from typing import Any
 
 from indexer.errors import ManifestError
-from indexer.models import Edition, ExtractedPdf
+from indexer.models import Edition, ExtractedPdf, Publication
+from indexer.publications import SLUG, find, publication_id
 from indexer.roles import is_all_caps
 from indexer.statements import find_date, find_number, states_edition
 
 MANIFEST_NAME = "editions.toml"
 _DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
-_ALLOWED = {"file", "number", "title", "date", "publisher", "source", "licence"}
+_ALLOWED = {"file", "number", "title", "date", "publisher", "source", "licence", "publication"}
+_PUBLICATION_KEYS = {"name", "id", "licence", "licence_url", "attribution", "publisher"}
 
 
-def load_manifest(corpus_dir: Path) -> dict[str, dict[str, Any]]:
-    """Manifest entries keyed by file path relative to the corpus directory (may be empty).
+class Manifest(dict[str, dict[str, Any]]):
+    """The manifest's edition entries keyed by file path relative to the corpus directory,
+    and the publications its ``[[publication]]`` tables describe (``publications``)."""
+
+    publications: tuple[Publication, ...] = ()
+
+
+def publications_of(manifest: dict[str, dict[str, Any]]) -> tuple[Publication, ...]:
+    """The publications a manifest describes (none for a plain dict of entries)."""
+    return manifest.publications if isinstance(manifest, Manifest) else ()
+
+
+def load_manifest(corpus_dir: Path) -> Manifest:
+    """Manifest entries keyed by file path relative to the corpus directory (may be empty),
+    with the publications it describes.
 
     :raise ManifestError: if the manifest exists but is not valid.
     """
@@ -40,12 +64,13 @@ def load_manifest(corpus_dir: Path) -> dict[str, dict[str, Any]]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (FileNotFoundError, NotADirectoryError):
-        return {}
+        return Manifest()
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ManifestError(f"{path}: not valid TOML: {exc}") from exc
     except OSError as exc:
         raise ManifestError(f"{path}: cannot be read: {exc.strerror or exc}") from exc
-    entries: dict[str, dict[str, Any]] = {}
+    entries = Manifest()
+    entries.publications = _publications(data.get("publication", []), path)
     for i, entry in enumerate(data.get("edition", []), start=1):
         where = f"{path}, edition #{i}"
         if not isinstance(entry, dict) or not isinstance(entry.get("file"), str):
@@ -59,8 +84,82 @@ def load_manifest(corpus_dir: Path) -> dict[str, dict[str, Any]]:
             raise ManifestError(f"{where}: number must be a whole number")
         if "date" in entry and not (isinstance(entry["date"], str) and _DATE.match(entry["date"])):
             raise ManifestError(f'{where}: date must be "YYYY", "YYYY-MM" or "YYYY-MM-DD"')
+        _check_publication(entry, entries.publications, where)
         entries[Path(entry["file"]).as_posix()] = entry
     return entries
+
+
+def _publications(tables: Any, path: Path) -> tuple[Publication, ...]:
+    """The ``[[publication]]`` tables, checked: a name each, known keys, text values, an id
+    that is a slug, no id or name twice.
+
+    :raise ManifestError: naming the table and what is wrong.
+    """
+    if not isinstance(tables, list):
+        raise ManifestError(f"{path}: publication must be [[publication]] tables")
+    out: list[Publication] = []
+    for i, table in enumerate(tables, start=1):
+        where = f"{path}, publication #{i}"
+        if not isinstance(table, dict) or not _text(table.get("name")):
+            raise ManifestError(f'{where}: each [[publication]] needs a name = "..."')
+        unknown = set(table) - _PUBLICATION_KEYS
+        if unknown:
+            raise ManifestError(
+                f"{where}: unknown keys {sorted(unknown)}; allowed: {sorted(_PUBLICATION_KEYS)}"
+            )
+        for key, value in table.items():
+            if not _text(value):
+                raise ManifestError(f"{where}: {key} must be text, not empty")
+        name = " ".join(table["name"].split())
+        id_ = table.get("id") or publication_id(name)
+        if not SLUG.match(id_):
+            raise ManifestError(
+                f"{where}: id {id_!r} must be lower-case letters and digits joined by dashes "
+                '("soc-bulletin")'
+            )
+        url = table.get("licence_url")
+        if url is not None and not re.match(r"^https?://\S+$", url):
+            raise ManifestError(f"{where}: licence_url must be an http:// or https:// address")
+        for other in out:
+            if other.id == id_ or other.name.casefold() == name.casefold():
+                raise ManifestError(
+                    f"{where}: publication {name!r} ({id_}) is described twice; "
+                    "give each [[publication]] its own name and id"
+                )
+        out.append(
+            Publication(
+                id=id_,
+                name=name,
+                licence=table.get("licence"),
+                licence_url=url,
+                attribution=table.get("attribution"),
+                publisher=table.get("publisher"),
+            )
+        )
+    return tuple(out)
+
+
+def _text(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _check_publication(entry: dict[str, Any], known: tuple[Publication, ...], where: str) -> None:
+    """An edition's ``publication``: text, naming one of the ``[[publication]]`` tables when
+    the manifest has any.
+
+    :raise ManifestError: if it does not.
+    """
+    if "publication" not in entry:
+        return
+    name = entry["publication"]
+    if not _text(name):
+        raise ManifestError(f'{where}: publication must be a name, e.g. publication = "..."')
+    if known and find(name, known) is None:
+        names = ", ".join(repr(p.name) for p in known)
+        raise ManifestError(
+            f"{where}: publication {name!r} names no [[publication]] of the manifest "
+            f"(it describes {names}); correct it or add a [[publication]] for it"
+        )
 
 
 def edition_id(relative: str) -> str:
@@ -96,6 +195,7 @@ def describe_edition(
         licence=entry.get("licence"),
         origin=entry.get("source"),
         metadata_from=source,
+        publication=entry.get("publication") or entry.get("title") or guessed.get("publication"),
     )
 
 
@@ -112,18 +212,20 @@ def apply_manifest(edition: Edition, entry: Mapping[str, Any] | None) -> Edition
         licence=entry.get("licence") or edition.licence,
         origin=entry.get("source") or edition.origin,
         metadata_from="manifest",
+        publication=entry.get("publication") or entry.get("title") or edition.publication,
     )
 
 
 def infer_from_pdf(pdf: ExtractedPdf, front_matter: str) -> dict[str, Any]:
-    """Title, number, date and publisher as the PDF states them, where it does."""
+    """Title, number, date and publisher as the PDF states them, where it does; and its
+    masthead, the publication it names."""
     first_page = pdf.pages[0].text if pdf.pages else ""
     info_title = pdf.info.get("Title", "")
     text = "\n".join([front_matter, first_page, info_title])
     found: dict[str, Any] = {}
     masthead = _masthead(pdf)
     if masthead:
-        found["title"] = masthead
+        found["title"] = found["publication"] = masthead
     elif info_title:
         found["title"] = info_title
     statement = _cover_statement(pdf)

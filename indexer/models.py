@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 # the structure types of a tagged PDF that mark a heading (see ``Line.tag``)
@@ -107,6 +107,21 @@ class Edition:
     origin: str | None = None  # where the edition was published (URL or description)
     metadata_from: str = "manifest"  # manifest | pdf | filename
     sha256: str = ""  # of the PDF's bytes: an unchanged file is not read again
+    # the name of the publication it is an edition of: the manifest's, else the masthead's
+    publication: str | None = None
+
+
+@dataclass(frozen=True)
+class Publication:
+    """A publication an archive holds editions of, as the manifest's ``[[publication]]``
+    describes it (or only its name, from an edition's masthead)."""
+
+    id: str  # stable slug: the manifest's, else made from the name
+    name: str
+    licence: str | None = None
+    licence_url: str | None = None
+    attribution: str | None = None  # "Crown copyright"
+    publisher: str | None = None
 
 
 @dataclass(frozen=True)
@@ -121,7 +136,44 @@ class Article:
     section: str | None
     pages: tuple[int, ...]
     body: str  # paragraphs separated by blank lines
+    # where in ``body`` each page's text begins, in body order: (character offset, page), the
+    # first at offset 0; () when unknown (written by an earlier version)
+    page_at: tuple[tuple[int, int], ...] = ()
 
     @property
     def first_page(self) -> int:
         return self.pages[0]
+
+    def page_of(self, offset: int) -> int:
+        """The page the body's text at ``offset`` is printed on."""
+        return page_at_offset(self.page_at, offset, self.first_page)
+
+
+def page_at_offset(page_at: Sequence[tuple[int, int]], offset: int, default: int) -> int:
+    """The page of the text at ``offset`` by an article's ``page_at``; ``default`` if unknown."""
+    page = default
+    for start, number in page_at:
+        if start > offset:
+            break
+        page = number
+    return page
+
+
+@dataclass(frozen=True)
+class PageLayout:
+    """Where the text of one page is printed, for showing the page with words marked: each
+    line's text and box (x0, top, x1, bottom) in points from the page's top-left corner."""
+
+    number: int
+    width: float
+    height: float
+    lines: tuple[tuple[str, float, float, float, float], ...]
+
+    @classmethod
+    def of(cls, page: Page) -> PageLayout:
+        return cls(
+            page.number,
+            page.width,
+            page.height,
+            tuple((ln.text, ln.x0, ln.top, ln.x1, ln.bottom) for ln in page.lines),
+        )

@@ -15,8 +15,8 @@ FILE_STATUSES = {
     "ok": "indexed",
     "repaired": "damaged, but its text was recovered (qpdf rebuilt it) and indexed",
     "failed": "not indexed this run: its reason says why; what was indexed for it before stays",
-    "duplicate": "the same bytes as another file of the corpus: indexed once, under that file "
-    "(its message names it)",
+    "duplicate": "the same bytes, or the same text, as another file of the corpus: indexed "
+    "once, under that file (its message names it)",
 }
 
 # FileOutcome.change: how the file differs from the last run

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from indexer.models import Article, Edition
+from indexer.models import Article, Edition, Publication
 
 
 @dataclass(frozen=True)
@@ -19,13 +19,14 @@ class SearchHit:
     id: str
     title: str
     section: str | None
-    edition: dict[str, Any]  # id, number, title, date
+    edition: dict[str, Any]  # id, number, title, date, label, publication ({id, name} or None)
     pages: list[int]
     snippet: str  # HTML: escaped text with <mark> around matches
     entities: dict[str, list[dict[str, str]]]
     score: float
     source: str  # the PDF's path as the corpus folder was given (for the terminal)
     file: str = ""  # the PDF's path inside the corpus folder
+    page: int = 1  # the page its best match is on (its first page when nothing matched)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -34,6 +35,7 @@ class SearchHit:
             "section": self.section,
             "edition": self.edition,
             "pages": self.pages,
+            "page": self.page,
             "snippet": self.snippet,
             "entities": self.entities,
             "score": round(self.score, 4),
@@ -143,6 +145,35 @@ class SearchPage:
 
 
 @dataclass(frozen=True)
+class PageView:
+    """One page of an edition as printed, for showing its image with a search's words marked:
+    ``marks`` are where they are printed, (x0, top, x1, bottom) as shares of the page's width
+    and height; ``lines`` the page's text, escaped, the same words in <mark>."""
+
+    edition: dict[str, Any]  # id, label, file, sha256
+    number: int
+    count: int  # pages in the edition
+    width: float  # in points
+    height: float
+    marks: list[tuple[float, float, float, float]]
+    lines: list[str]
+    articles: list[SearchHit]  # the articles printed on the page, in order
+    layout_known: bool = True  # False: the index kept no layout for the PDF (nothing marked)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "edition": self.edition,
+            "page": self.number,
+            "pages": self.count,
+            "width": self.width,
+            "height": self.height,
+            "marks": [[round(v, 5) for v in box] for box in self.marks],
+            "lines": self.lines,
+            "articles": [{"id": h.id, "title": h.title} for h in self.articles],
+        }
+
+
+@dataclass(frozen=True)
 class ArticleView:
     """One article for reading: its stored fields, its text highlighted, and its neighbours."""
 
@@ -197,8 +228,9 @@ class EditionSummary:
     """An indexed edition: its record, how it is labelled, and its articles in order."""
 
     record: dict[str, Any]  # the Edition's fields as indexed (only ``id`` for an old index)
-    label: str  # "No. 7, October 2017"
+    label: str  # "SOC Local Partnerships Bulletin, Issue 7, October 2017"
     articles: list[SearchHit]
+    publication: Publication | None = None  # the publication it is an edition of, if known
 
     @property
     def id(self) -> str:
@@ -224,14 +256,39 @@ class EditionSummary:
     def to_json(self) -> dict[str, Any]:
         """The API's edition (``/api/editions``, which adds the link to its PDF): the record
         without the server's paths, the label and each article's id, title, section, pages."""
+        publication = self.publication
         return {
             **{k: v for k, v in self.record.items() if k not in ("source", "file")},
+            "publication": {"id": publication.id, "name": publication.name}
+            if publication
+            else None,
             "label": self.label,
             "articles": [
                 {"id": a.id, "title": a.title, "section": a.section, "pages": a.pages}
                 for a in self.articles
             ],
         }
+
+
+@dataclass(frozen=True)
+class PublicationSummary:
+    """A publication the index holds editions of: its record, and how many editions and
+    articles of it are indexed."""
+
+    publication: Publication
+    editions: int
+    articles: int
+
+    @property
+    def id(self) -> str:
+        return self.publication.id
+
+    @property
+    def name(self) -> str:
+        return self.publication.name
+
+    def to_json(self) -> dict[str, Any]:
+        return {**asdict(self.publication), "editions": self.editions, "articles": self.articles}
 
 
 @dataclass(frozen=True)

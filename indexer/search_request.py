@@ -18,6 +18,7 @@ from indexer.backend import FACET_TYPES, SORTS, ArchiveReader
 from indexer.config import SearchSettings
 from indexer.entity_types import IDS as ENTITY_TYPES
 from indexer.errors import SearchQueryError
+from indexer.publications import publication_id
 from indexer.results import SearchHit, SearchPage
 from indexer.textnorm import CONTROL
 
@@ -185,8 +186,9 @@ def resolve(
 ) -> SearchRequest:
     """The request with its filter values as the ids the index holds: a value the index knows
     is kept; an entity's name, alias or acronym becomes its id (``gazetteer`` is called only
-    then); a section matches whatever its case; other values (edition ids, years) are kept
-    and simply match nothing when the index lacks them.
+    then); a section matches whatever its case, a publication its id or name whatever the
+    case; other values (edition ids, years) are kept and simply match nothing when the index
+    lacks them.
 
     :raise SearchQueryError, UnknownEntityError: for an entity value nothing matches.
     """
@@ -202,6 +204,8 @@ def resolve(
                 out.append(resolve_filter(gazetteer(), type_, value))
             elif type_ == "section":
                 out.append(_section(reader, value))
+            elif type_ == "publication":
+                out.append(_publication(reader, value))
             else:
                 out.append(value)
     return request.with_filters(resolved)
@@ -243,6 +247,15 @@ def every_match(
         date_from=request.date_from,
         date_to=request.date_to,
     )
+
+
+def _publication(reader: ArchiveReader, value: str) -> str:
+    """The id of the publication ``value`` names: its id or name, in any case."""
+    wanted = " ".join(value.split()).casefold()
+    for id_, name in reader.values("publication").items():
+        if wanted in (id_, name.casefold()) or publication_id(value) == id_:
+            return id_
+    return value
 
 
 def _section(reader: ArchiveReader, value: str) -> str:

@@ -105,9 +105,11 @@ class _Assembler:
         self.started = False  # has any article begun?
         self.articles: list[Article] = []
         self.jumps: list[int | None] = []  # per article: the page its story jumps to
+        self.page_of: dict[int, int] = {}  # the page of each line fed, by the line's id
 
     def feed(self, item: Styled) -> None:
         role, line = item.role, item.line
+        self.page_of[id(line)] = item.page
         if self._jump(line, item.page):  # (a jump line repeated in margins is still one)
             return
         if role is Role.MASTHEAD:
@@ -288,11 +290,12 @@ class _Assembler:
             return
         paragraphs = [join_lines([ln.text for ln in para], self.vocab) for para in draft.paragraphs]
         body = "\n\n".join(p for p in paragraphs if p)
+        page_at = self._page_at(draft.paragraphs, paragraphs)
         title = join_lines([ln.text for ln in draft.title_lines], self.vocab)
         resumed = CONTINUED_TITLE.match(title) if title else None
         if resumed:  # "Its title (continued)": the rest of that story
             title, draft.continues = resumed.group(1), resumed.group(1)
-        if draft.continues is not None and self._resume(draft, body):
+        if draft.continues is not None and self._resume(draft, body, page_at):
             return
         if draft.title_lines:
             title_from = "heading"
@@ -310,11 +313,33 @@ class _Assembler:
                 section=draft.section,
                 pages=tuple(sorted(draft.pages)),
                 body=body,
+                page_at=page_at,
             )
         )
 
-    def _resume(self, draft: _Draft, body: str) -> bool:
-        """Add the rest of a jumped story to the article it began; False if none is found."""
+    def _page_at(
+        self, paragraphs: list[list[Line]], texts: list[str]
+    ) -> tuple[tuple[int, int], ...]:
+        """Where each page's text begins in the body the paragraphs make: (offset, page) at
+        every change of page. Within a paragraph that runs over a page, the offset is counted
+        from its lines' lengths (a rejoined hyphen moves it by a character at most)."""
+        out: list[tuple[int, int]] = []
+        offset = 0
+        for lines, text in zip(paragraphs, texts, strict=True):
+            if not text:
+                continue
+            within = 0
+            for line in lines:
+                page = self.page_of.get(id(line))
+                if page is not None and (not out or out[-1][1] != page):
+                    out.append((offset + min(within, len(text) - 1), page))
+                within += len(line.text.strip()) + 1
+            offset += len(text) + 2
+        return tuple(out)
+
+    def _resume(self, draft: _Draft, body: str, rest: tuple[tuple[int, int], ...]) -> bool:
+        """Add the rest of a jumped story (``body``, its pages at ``rest``) to the article it
+        began; False if none is found."""
         wanted = _norm_title(draft.continues or "")
         first = min(draft.pages)
         candidates = [
@@ -329,10 +354,16 @@ class _Assembler:
             return False
         i = candidates[-1]
         article = self.articles[i]
+        shift = len(article.body) + 2 if article.body else 0
+        page_at = list(article.page_at)
+        for offset, page in rest:
+            if not page_at or page_at[-1][1] != page:
+                page_at.append((offset + shift, page))
         self.articles[i] = replace(
             article,
             body="\n\n".join(p for p in (article.body, body) if p),
             pages=tuple(sorted(set(article.pages) | draft.pages)),
+            page_at=tuple(page_at),
         )
         self.jumps[i] = draft.jumps_to
         return True

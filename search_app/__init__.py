@@ -36,10 +36,12 @@ def create_app(
     app.extensions["bulletins"] = Archive(settings, index)
 
     from search_app.api import api
+    from search_app.page_view import page_view
     from search_app.views import pages
 
     app.register_blueprint(pages)
     app.register_blueprint(api)
+    app.register_blueprint(page_view)
     errors.register(app)
     security.register(app)
     register_filters(app)

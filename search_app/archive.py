@@ -14,7 +14,8 @@ from indexer.entity_types import internal_name
 from indexer.errors import BulletinsError, IndexNotFoundError
 from indexer.index import ENTITY_TYPES, ArticleIndex, index_health, read_state
 from indexer.pipeline import copies, index_status
-from indexer.results import SearchHit, SearchPage
+from indexer.render import PageImages
+from indexer.results import PublicationSummary, SearchHit, SearchPage
 from indexer.tagging.gazetteer import Gazetteer, resolve_filter
 from indexer.tagging.query import searching_with
 from search_app.params import SearchParams
@@ -42,7 +43,9 @@ class Archive:
         self._index = index
         self._gazetteer: Gazetteer | None = None
         self._suggestions: tuple[str, list[Suggestion]] = ("", [])
+        self._publications: tuple[str, list[PublicationSummary]] = ("", [])
         self._lock = threading.RLock()  # (opening the index loads the gazetteer under it)
+        self.page_images = PageImages(settings.serve.page_cache_mb * 1024 * 1024)
 
     @property
     def index(self) -> ArticleIndex:
@@ -125,6 +128,23 @@ class Archive:
             self._suggestions = (key, out)
         return out
 
+    def publications(self) -> list[PublicationSummary]:
+        """The publications the archive holds, most editions first, each with what the
+        manifest said of it when it was indexed (its licence and attribution, for the footer
+        of every page): from the index, worked out once per generation served.
+
+        :raise IndexUnavailableError: if there is no index to open (yet).
+        """
+        index = self.index
+        key = str(index.serving)
+        with self._lock:
+            if self._publications[0] == key:
+                return self._publications[1]
+        found = index.publications()
+        with self._lock:
+            self._publications = (key, found)
+        return found
+
     def copies(self) -> dict[str, list[str]]:
         """The corpus's copies of each indexed file ({file: [its copies]}), from the state the
         last indexing run stored."""
@@ -158,6 +178,20 @@ class Archive:
         status = index_status(root, index)
         status.update(index.health() if index is not None else index_health(root))
         return status
+
+    def page_image(self, edition_id: str, number: int) -> tuple[str, bytes] | None:
+        """Page ``number`` of an edition drawn as a PNG, with the hash of the bytes it was
+        indexed from (what the image is cached by); None if there is no such page or its PDF
+        is no longer in the corpus folder.
+
+        :raise RenderError: if the PDF cannot be drawn.
+        """
+        view = self.index.page(edition_id, number)
+        path = self.pdf_path(edition_id)
+        if view is None or path is None:
+            return None
+        sha256 = str(view.edition["sha256"])
+        return sha256, self.page_images.png(path, sha256, number)
 
     def pdf_path(self, edition_id: str) -> Path | None:
         """The PDF of an indexed edition, if it is still in the corpus folder."""

@@ -16,7 +16,7 @@ from typing import Any
 
 from indexer.corpus import SKIP_REASONS, Skipped
 from indexer.index import ENTITY_TYPES, FACET_TYPES, SORTS
-from indexer.models import Edition
+from indexer.models import Edition, Publication
 from indexer.outcomes import FILE_CHANGES, FILE_STATUSES, RUN_ERRORS
 from indexer.pipeline import FAILURE_REASONS, BuildReport, FileOutcome
 from search_app.errors import ERROR_CODES, ErrorCode
@@ -35,6 +35,7 @@ def _path_param(name: str, schema: Schema | None = None) -> Schema:
 
 def _filter_param(type_: str) -> Schema:
     what = {
+        "publication": "a publication id or name (any case)",
         "edition": "an edition id",
         "year": "a year (YYYY)",
         "section": "a section heading as printed (any case)",
@@ -136,6 +137,13 @@ def _fields_schema(
 
 def _schemas() -> Schema:
     entity = _object({"id": {"type": "string"}, "label": {"type": "string"}})
+    publication_ref = {
+        "oneOf": [
+            _object({"id": {"type": "string"}, "name": {"type": "string"}}),
+            {"type": "null"},
+        ],
+        "description": "The publication it is an edition of (its id and name), if known.",
+    }
     facet_value = _object(
         {"id": {"type": "string"}, "label": {"type": "string"}, "count": {"type": "integer"}}
     )
@@ -149,9 +157,20 @@ def _schemas() -> Schema:
                 "number": {"type": ["integer", "null"]},
                 "title": {"type": ["string", "null"]},
                 "date": {"type": ["string", "null"], "description": "YYYY, YYYY-MM or YYYY-MM-DD"},
+                "label": {
+                    "type": "string",
+                    "examples": ["SOC Local Partnerships Bulletin, Issue 7, October 2017"],
+                },
+                "publication": publication_ref,
             }
         ),
         "pages": _array({"type": "integer", "minimum": 1}),
+        "page": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "The page its best match is printed on (its first page when no "
+            "word matched); /editions/{id}/pages/{page} shows it.",
+        },
         "snippet": {
             "type": "string",
             "description": "HTML: escaped text with <mark> around the matched words.",
@@ -241,6 +260,17 @@ def _schemas() -> Schema:
             "exists": {"type": "boolean"},
             "editions": {"type": "integer", "minimum": 0},
             "articles": {"type": "integer", "minimum": 0},
+            "publications": _array(
+                _fields_schema(
+                    Publication,
+                    overrides={
+                        "editions": {"type": "integer", "minimum": 1},
+                        "articles": {"type": "integer", "minimum": 1},
+                    },
+                ),
+                "The publications the index holds editions of, most editions first, with what "
+                "the manifest says of them ([[publication]] in editions.toml).",
+            ),
             "files": {"type": "integer", "minimum": 0},
             "failed": _array(
                 _object(
@@ -252,9 +282,15 @@ def _schemas() -> Schema:
                 )
             ),
             "duplicates": _array(
-                _object({"file": {"type": "string"}, "of": {"type": "string"}}),
-                "Files with the same bytes as another file of the corpus, indexed once, under "
-                "that file (of).",
+                _object(
+                    {
+                        "file": {"type": "string"},
+                        "of": {"type": "string"},
+                        "same": {"type": "string", "enum": ["bytes", "text"]},
+                    }
+                ),
+                "Files with the same bytes, or the same text (a copy saved again), as another "
+                "file of the corpus, indexed once, under that file (of).",
             ),
             "last_run": {"oneOf": [last_run, {"type": "null"}]},
             "generation": {"type": ["string", "null"], "description": "The generation served."},
@@ -268,6 +304,7 @@ def _schemas() -> Schema:
         Edition,
         left_out=("source", "file"),
         overrides={
+            "publication": publication_ref,
             "label": {"type": "string"},
             "pdf": {"type": "string", "description": "The edition's PDF (/editions/{id}/pdf)."},
             "articles": _array(
@@ -290,7 +327,12 @@ def _schemas() -> Schema:
             {
                 **hit_properties,
                 "url": {"type": "string", "description": "The article's page."},
-                "pdf_url": {"type": "string", "description": "The PDF at its first page."},
+                "page_url": {
+                    "type": "string",
+                    "description": "The page its best match is printed on, as printed, the "
+                    "search's words outlined.",
+                },
+                "pdf_url": {"type": "string", "description": "The PDF at that page."},
             }
         ),
         "Recognised": _object(
@@ -623,6 +665,12 @@ def _paths() -> Schema:
             extra=_TO_CANONICAL,
         ),
         "/editions": _page("Every edition with its articles.", errors=INDEX_ERRORS),
+        "/publications/{id}": _page(
+            "One publication: what the manifest says of it (publisher, attribution, licence) "
+            "and its editions, newest first.",
+            errors=LOOKUP_ERRORS,
+            parameters=[_path_param("id")],
+        ),
         "/editions/{id}/pdf": _get(
             "An edition's original PDF, by edition id (the `pdf` links of the API).",
             _ok("The PDF.", "application/pdf", {"type": "string", "format": "binary"}),
@@ -630,6 +678,31 @@ def _paths() -> Schema:
             machine=False,
             parameters=[_path_param("id")],
             extra=_file_responses("application/pdf"),
+        ),
+        "/editions/{id}/pages/{number}": _page(
+            "One page of an edition as printed (its image), the words of the search q "
+            "outlined where they are printed; links to the pages before and after and to "
+            "the PDF there; the articles printed on it; its text.",
+            errors=LOOKUP_ERRORS,
+            parameters=[
+                _path_param("id"),
+                _path_param("number", {"type": "integer", "minimum": 1}),
+                _param("q", "The search whose words are marked.", {"type": "string"}),
+                _param("article", "The article the reader came from (an id).", {"type": "string"}),
+            ],
+        ),
+        "/editions/{id}/pages/{number}.png": _get(
+            "The page drawn as a PNG, named by the hash of the PDF it is drawn from (cached, "
+            "with an ETag). 404 also when the PDF is no longer in the corpus folder or "
+            "cannot be drawn (the page says why).",
+            _ok("The image.", "image/png", {"type": "string", "format": "binary"}),
+            errors=LOOKUP_ERRORS,
+            machine=False,
+            parameters=[
+                _path_param("id"),
+                _path_param("number", {"type": "integer", "minimum": 1}),
+            ],
+            extra={"304": _file_responses("image/png")["304"]},
         ),
         "/status": _page("The index's status, for people. Answers without an index."),
         "/chips.css": _get(

@@ -12,7 +12,9 @@ from markupsafe import Markup
 
 from indexer.entity_types import BY_ID, CHIP_TYPES
 from indexer.entity_types import FACET_ORDER as ENTITY_FACET_ORDER
+from indexer.errors import BulletinsError
 from indexer.index import month_name
+from indexer.models import Publication
 from indexer.pipeline import FAILURE_REASONS
 from indexer.results import Recognised, SearchHit, SearchPage
 from indexer.textnorm import LABEL_CHARS, MESSAGE_CHARS, TITLE_CHARS, display_text, safe_text
@@ -23,6 +25,7 @@ from search_app.params import SearchParams
 
 FACET_NAMES = {
     **{t: BY_ID[t].label for t in ENTITY_FACET_ORDER},
+    "publication": "Publication",
     "edition": "Edition",
     "year": "Year",
     "section": "Section",
@@ -124,13 +127,33 @@ def filter_label(type_: str, value: str) -> str:
 
 
 def edition_text(hit: SearchHit) -> str:
-    """ "Edition 7 · October 2017" """
+    """The label of a hit's edition, as the index makes it: "SOC Local Partnerships Bulletin,
+    Issue 7, October 2017" (see ``indexer.index.edition_label``)."""
     edition = hit.edition
-    title = display_text(str(edition.get("title") or ""), LABEL_CHARS)
-    parts = [f"Edition {edition['number']}" if edition.get("number") else title]
-    if edition.get("date"):
-        parts.append(month_name(edition["date"]))
-    return " · ".join(p for p in parts if p)
+    label = edition.get("label") or edition.get("title") or edition["id"]
+    return display_text(str(label), LABEL_CHARS)
+
+
+def edition_link(hit: SearchHit) -> Markup:
+    """The label of a hit's edition, its publication's name a link to the publication's
+    page (when it is known)."""
+    label = edition_text(hit)
+    publication = hit.edition.get("publication") or {}
+    name = display_text(str(publication.get("name") or ""), LABEL_CHARS)
+    if not name or not label.startswith(name):
+        return Markup("{}").format(label)
+    href = url_for("pages.publication", publication_id=publication["id"])
+    return Markup('<a href="{}">{}</a>{}').format(href, name, label[len(name) :])
+
+
+def site_licences() -> list[Publication]:
+    """The publications of the archive whose attribution or licence the manifest states, for
+    the footer (most editions first; none when the index cannot be read)."""
+    try:
+        held = current_app.extensions["bulletins"].publications()
+    except (BulletinsError, OSError):
+        return []
+    return [p.publication for p in held if p.publication.licence or p.publication.attribution]
 
 
 def display(value: Any, limit: int | None = None) -> str:
@@ -166,7 +189,7 @@ def pages_text(pages: list[int]) -> str:
 
 
 def register_filters(app: Flask) -> None:
-    from search_app.views import article_url, pdf_url
+    from search_app.views import article_url, page_url, pdf_url
 
     app.jinja_env.globals.update(
         search_url=search_url,
@@ -175,10 +198,13 @@ def register_filters(app: Flask) -> None:
         results_chart=results_chart,
         filter_label=filter_label,
         edition_text=edition_text,
+        edition_link=edition_link,
+        site_licences=site_licences,
         pages_text=pages_text,
         atom_date=atom_date,
         FAILURE_REASONS=FAILURE_REASONS,
         pdf_url=pdf_url,
+        page_url=page_url,
         article_url=article_url,
         FACET_NAMES=FACET_NAMES,
         CHIP_TYPES=CHIP_TYPES,

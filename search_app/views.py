@@ -41,10 +41,24 @@ def archive() -> Archive:
 
 
 def pdf_url(hit: SearchHit, page: int | None = None, *, external: bool = False) -> str:
-    """The original PDF, opened at ``page`` (the article's first page by default)."""
-    page = page or (hit.pages[0] if hit.pages else 1)
+    """The original PDF, opened at ``page`` (by default the page of the hit's best match)."""
     url = url_for("pages.edition_pdf", edition_id=hit.edition["id"], _external=external)
-    return f"{url}#page={page}"
+    return f"{url}#page={page or hit.page}"
+
+
+def page_url(
+    hit: SearchHit, q: str = "", page: int | None = None, *, external: bool = False
+) -> str:
+    """The page view of ``page`` (by default the page of the hit's best match), the words of
+    the search ``q`` marked."""
+    return url_for(
+        "page_view.page",
+        edition_id=hit.edition["id"],
+        number=page or hit.page,
+        q=q or None,
+        article=hit.id,
+        _external=external,
+    )
 
 
 def article_url(hit: SearchHit, *, external: bool = False) -> str:
@@ -116,9 +130,27 @@ def entity(type_: str, entity_id: str) -> Any:
 
 @pages.get("/editions")
 def editions() -> str:
+    editions = archive().index.editions()
     return render_template(
-        "editions.html", editions=archive().index.editions(), copies=archive().copies()
+        "editions.html",
+        editions=editions,
+        copies=archive().copies(),
+        publications=archive().publications(),
     )
+
+
+@pages.get("/publications/<publication_id>")
+def publication(publication_id: str) -> str:
+    """A publication: what the manifest says of it, and its editions, newest first."""
+    editions = [
+        edition
+        for edition in archive().index.editions()
+        if edition.publication is not None and edition.publication.id == publication_id
+    ]
+    found = next((p for p in archive().publications() if p.id == publication_id), None)
+    if found is None:
+        abort(404)
+    return render_template("publication.html", publication=found, editions=editions)
 
 
 @pages.get("/editions/<edition_id>/pdf")
@@ -193,8 +225,11 @@ def _export(rows: Callable[..., Iterator[str]], mimetype: str, extension: str) -
     hits = archive().every_match(params)  # raises on a bad query before anything is sent
     body = rows(
         hits,
-        lambda hit: article_url(hit, external=True),
-        lambda hit: pdf_url(hit, external=True),
+        lambda hit: {
+            "url": article_url(hit, external=True),
+            "page_url": page_url(hit, params.q, external=True),
+            "pdf_url": pdf_url(hit, external=True),
+        },
     )
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     name = f"bulletins-search-{stamp}.{extension}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -53,9 +54,20 @@ def shipped_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ArticleI
 
 
 def distinct_copy(source: Path, target: Path) -> None:
-    """A copy of a PDF as another edition: the same text, other bytes (a comment after its
-    end), so it is not taken for the same file dropped in twice."""
+    """A copy of a PDF as another edition: other bytes (a comment after its end) and another
+    edition number in the folder's manifest, so it is not taken for the same edition dropped
+    in twice (the same bytes, or the same text with no other number or date stated)."""
     target.write_bytes(source.read_bytes() + f"\n% a copy as {target.name}\n".encode())
+    declare_edition(target)
+
+
+def declare_edition(target: Path) -> None:
+    """Give the PDF ``target`` an edition number of its own in its folder's manifest."""
+    number = 1000 + zlib.crc32(target.name.encode()) % 9000
+    manifest = target.parent / "editions.toml"
+    before = manifest.read_text(encoding="utf-8") if manifest.exists() else ""
+    entry = f'\n[[edition]]\nfile = "{target.name}"\nnumber = {number}\n'
+    manifest.write_text(before + entry, encoding="utf-8")
 
 
 def corpus_of_copies(folder: Path, copies: int) -> Path:

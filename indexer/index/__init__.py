@@ -8,6 +8,7 @@ read with Whoosh's own search only (the reference the contract tests hold both t
 from indexer.index._backend import ArticleIndex, Batch, bare_whoosh_top
 from indexer.index._documents import article_document
 from indexer.index._facets import month_name
+from indexer.index._pages import prune_layouts, write_layout
 from indexer.index._plain import PlainIndex
 from indexer.index._schema import ENTITY_TYPES, FACET_TYPES, QUERY_FIELDS, SCHEMA_VERSION, SORTS
 from indexer.index._store import (
@@ -45,10 +46,12 @@ __all__ = [
     "live_dir",
     "month_name",
     "new_generation",
+    "prune_layouts",
     "publish",
     "read_last_run",
     "read_state",
     "resolve_live",
     "write_last_run",
+    "write_layout",
     "writer_lock",
 ]

@@ -39,11 +39,18 @@ from indexer.index._documents import (
     hit_from_stored,
     restored,
     stored_edition,
+    stored_pages,
 )
 from indexer.index._entity import entity_view
-from indexer.index._facets import FacetTable, edition_label
+from indexer.index._facets import (
+    FacetTable,
+    edition_label,
+    publication_summaries,
+    stored_publication,
+)
 from indexer.index._filters import restriction, wanted_leaves
-from indexer.index._highlight import highlight_whole, lead, snippet
+from indexer.index._highlight import highlight_whole, lead, passages
+from indexer.index._pages import marked_lines, read_layout
 from indexer.index._query import Reading, parse_query
 from indexer.index._question import Plan, plan_query
 from indexer.index._rank import Ranker
@@ -59,11 +66,14 @@ from indexer.index._sets import DocSets, Mask, without_positions
 from indexer.index._spelling import Speller, spelling_words, write_vocabulary
 from indexer.index._store import index_health, live_dir, read_pointer, read_toc
 from indexer.index.pickled_v1 import Codec
-from indexer.models import Article, Edition
+from indexer.models import Article, Edition, Publication
+from indexer.publications import resolve
 from indexer.results import (
     ArticleView,
     EditionSummary,
     EntityView,
+    PageView,
+    PublicationSummary,
     Recogniser,
     SearchHit,
     SearchPage,
@@ -180,6 +190,7 @@ class _Generation:
     ranker: Ranker | None = None
     orders: dict[str, NDArray[np.int64]] = field(default_factory=dict)
     speller: Speller | None = None  # "did you mean"
+    publications: list[PublicationSummary] | None = None  # with their records and counts
     users: int = 0  # requests (and export streams) reading it now
     closing: bool = False  # replaced twice since: closed when its last user is done
 
@@ -232,7 +243,8 @@ class _Rows:
         self._count += 1
         if self._count > EXPORT_SNIPPETS:  # a snippet costs about a millisecond: the opening
             return hit_from_stored(stored, lead(body), score)
-        return hit_from_stored(stored, snippet(body, self._terms, self._analyzer), score)
+        shown, offset = passages(body, self._terms, self._analyzer)
+        return hit_from_stored(stored, shown, score, offset)
 
     def close(self) -> None:
         index, self._index = self._index, None
@@ -302,13 +314,15 @@ class ArticleIndex:
 
     # -- writing ------------------------------------------------------------------------------
     @contextmanager
-    def batch(self, *, optimize: bool = True) -> Iterator[Batch]:
+    def batch(
+        self, *, optimize: bool = True, publications: Sequence[Publication] = ()
+    ) -> Iterator[Batch]:
         """One writer; commits only if the block finishes without an exception. ``optimize``
         merges everything into one segment (for a new index; an updated copy merges as
-        Whoosh sees fit)."""
+        Whoosh sees fit). ``publications``: the manifest's, that editions are filed under."""
         writer = self._ix.writer(limitmb=256, codec=Codec())
         try:
-            batch = Batch(writer)
+            batch = Batch(writer, publications)
             yield batch
             # named after the generation the commit makes, so it is there before the commit
             write_vocabulary(self._ix.storage, writer.generation, batch.words)
@@ -533,7 +547,8 @@ class ArticleIndex:
         relax: bool = True,
     ) -> SearchPage:
         """Run a user's query within ``filters``: {type: values}, any value of a type, every
-        type; types are the entity types, ``edition`` (ids), ``year`` and ``section``.
+        type; types are the entity types, ``publication`` and ``edition`` (ids), ``year`` and
+        ``section``.
 
         ``date_from``/``date_to`` ("YYYY" or "YYYY-MM", inclusive) bound the edition date.
         ``sort`` is relevance, newest or oldest; an empty query lists newest first. A plain
@@ -553,9 +568,8 @@ class ArticleIndex:
         hits = []
         for docnum, score in self._ranked(match, (page - 1) * per_page, page * per_page):
             stored = searcher.stored_fields(docnum)
-            hits.append(
-                hit_from_stored(stored, snippet(stored.get("body", ""), terms, analyzer), score)
-            )
+            shown, offset = passages(stored.get("body", ""), terms, analyzer)
+            hits.append(hit_from_stored(stored, shown, score, offset))
         total = match.total
         facets = self._facets_for(match, filters, date_from, date_to, facet_limit)
         did_you_mean = None
@@ -800,9 +814,9 @@ class ArticleIndex:
             field: [(m[3], m[4]) for m in mentions if (m[0], m[1]) in wanted and m[2] == field]
             for field in ("title", "body")
         }
-        body_html = highlight_whole(
-            stored.get("body", ""), terms["body"], schema["body"].analyzer, spans["body"]
-        )
+        body = stored.get("body", "")
+        body_html = highlight_whole(body, terms["body"], schema["body"].analyzer, spans["body"])
+        offset = passages(body, terms["body"], schema["body"].analyzer)[1] if terms["body"] else 0
         title_html = highlight_whole(
             stored["title"], terms["title"], schema["title"].analyzer, spans["title"]
         )
@@ -813,13 +827,52 @@ class ArticleIndex:
             if d["id"] != article_id
         ]
         return ArticleView(
-            hit=hit_from_stored(stored, lead(stored.get("body", "")), 0.0),
+            hit=hit_from_stored(stored, lead(body), 0.0, offset),
             body_html=body_html,
             title_html=title_html,
             mentions=mentions,
             named_at=len(spans["title"]) + len(spans["body"]),
             related=[hit_from_stored(h.fields(), lead(h["body"]), _score(h)) for h in similar],
             same_edition=neighbours,
+        )
+
+    @_consistent
+    def page(self, edition_id: str, number: int, text: str = "") -> PageView | None:
+        """Page ``number`` of an edition as printed, with the words of the query ``text``
+        marked where they are; None if there is no such edition or page. A malformed ``text``
+        marks nothing."""
+        docs = self._edition_docs(edition_id)
+        if not docs:
+            return None
+        record = dict(docs[0].get("edition_record") or {})
+        sha256 = str(record.get("sha256") or "")
+        layout = read_layout(self.path, sha256) if self.path is not None else ()
+        count = len(layout) or max((max(stored_pages(d), default=1) for d in docs), default=1)
+        if not 1 <= number <= count:
+            return None
+        terms: set[str] = set()
+        if text.strip():
+            with suppress(SearchQueryError):  # a malformed query marks nothing
+                found = self._terms(self._plan(text).query(1))
+                terms = found["body"] | found["title"]
+        analyzer = self._ix.schema["body"].analyzer
+        printed = next((p for p in layout if p.number == number), None)
+        lines, marks = marked_lines(printed, terms, analyzer) if printed else ([], [])
+        return PageView(
+            edition={
+                "id": edition_id,
+                "label": edition_label(docs[0]),
+                "file": docs[0].get("file", ""),
+                "sha256": sha256,
+            },
+            number=number,
+            count=count,
+            width=printed.width if printed else 0.0,
+            height=printed.height if printed else 0.0,
+            marks=marks,
+            lines=lines,
+            articles=[hit_from_stored(d, "", 0.0) for d in docs if number in stored_pages(d)],
+            layout_known=printed is not None,
         )
 
     def _terms(self, parsed: query.Query) -> dict[str, set[str]]:
@@ -852,10 +905,23 @@ class ArticleIndex:
                     dict(first.get("edition_record") or {"id": edition_id}),
                     edition_label(first),
                     [hit_from_stored(d, "", 0.0) for d in docs],
+                    stored_publication(first),
                 )
             )
         out.sort(key=lambda e: (e.date or "", e.number or 0), reverse=True)
         return out
+
+    @_consistent
+    def publications(self) -> list[PublicationSummary]:
+        """Every publication with editions indexed, most editions first, with its record and
+        counts (worked out once per generation)."""
+        with self._pinned() as generation:
+            sets = self._doc_sets()
+            with self._lock:
+                if generation.publications is None:
+                    stored = generation.searcher.stored_fields
+                    generation.publications = publication_summaries(sets, stored)
+                return list(generation.publications)
 
     @_consistent
     def edition_file(self, edition_id: str) -> str | None:
@@ -909,9 +975,10 @@ class ArticleIndex:
 class Batch:
     """The changes of one writer (see ArticleIndex.batch)."""
 
-    def __init__(self, writer: Any) -> None:
+    def __init__(self, writer: Any, publications: Sequence[Publication] = ()) -> None:
         self._writer = writer
         self.words: set[str] = set()  # the spelling vocabulary of what was added
+        self.publications = tuple(publications)  # the manifest's, editions are filed under
 
     def add_edition(
         self,
@@ -921,12 +988,18 @@ class Batch:
         tagger_version: str = "",
         pipeline_version: str = "",
     ) -> int:
-        """Add ``articles`` of ``edition`` (with their entity tags, keyed by article id)."""
+        """Add ``articles`` of ``edition`` (with their entity tags, keyed by article id),
+        filed under the publication it names (the manifest's record of it, if any)."""
+        publication = resolve(edition.publication, self.publications)
+        if publication is not None:
+            edition = replace(edition, publication=publication.name)
         count = 0
         for article in articles:
             tagged = tags.get(article.id) if tags else None
             self.add_document(
-                article_document(article, edition, tagged, tagger_version, pipeline_version)
+                article_document(
+                    article, edition, tagged, tagger_version, pipeline_version, publication
+                )
             )
             count += 1
         return count

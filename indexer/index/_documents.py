@@ -10,8 +10,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from typing import Any
 
+from indexer.index._facets import edition_label, stored_publication
 from indexer.index._schema import ENTITY_TYPES
-from indexer.models import Article, Edition
+from indexer.models import Article, Edition, Publication, page_at_offset
 from indexer.results import SearchHit, StoredEdition
 from indexer.tagging.tagger import Tagged
 
@@ -22,8 +23,9 @@ def article_document(
     tags: Tagged | None = None,
     tagger_version: str = "",
     pipeline_version: str = "",
+    publication: Publication | None = None,
 ) -> dict[str, Any]:
-    """The stored and indexed fields for one article."""
+    """The stored and indexed fields for one article (of ``publication``, if known)."""
     doc: dict[str, Any] = {
         "id": article.id,
         "edition_id": edition.id,
@@ -36,6 +38,7 @@ def article_document(
         "body": article.body,
         "section_key": article.section or "",
         "pages": ",".join(str(p) for p in article.pages),
+        "page_at": [list(start) for start in article.page_at],
         "source": edition.source,
         "file": edition.file,
         "edition_record": asdict(edition),
@@ -43,6 +46,9 @@ def article_document(
     }
     if tags is not None:
         doc.update(tag_fields(tags, tagger_version))
+    if publication is not None:
+        doc["publication"] = publication.id
+        doc["publication_record"] = asdict(publication)
     if edition.number is not None:
         doc["edition"] = edition.number
     if edition.date:
@@ -65,7 +71,16 @@ def stored_pages(stored: Mapping[str, Any]) -> tuple[int, ...]:
     return tuple(int(p) for p in str(stored.get("pages", "")).split(",") if p)
 
 
-def hit_from_stored(stored: Mapping[str, Any], snippet: str, score: float) -> SearchHit:
+def stored_page_at(stored: Mapping[str, Any]) -> tuple[tuple[int, int], ...]:
+    return tuple((int(offset), int(page)) for offset, page in stored.get("page_at") or ())
+
+
+def hit_from_stored(
+    stored: Mapping[str, Any], snippet: str, score: float, offset: int = 0
+) -> SearchHit:
+    """A result from an article's stored fields; ``offset``: where in its body its best
+    match is, which gives the page it is on."""
+    pages = stored_pages(stored)
     return SearchHit(
         id=stored["id"],
         title=stored["title"],
@@ -75,8 +90,10 @@ def hit_from_stored(stored: Mapping[str, Any], snippet: str, score: float) -> Se
             "number": stored.get("edition"),
             "title": stored.get("edition_title"),
             "date": stored.get("date") or None,
+            "label": edition_label(stored),
+            "publication": publication_ref(stored),
         },
-        pages=list(stored_pages(stored)),
+        pages=list(pages),
         snippet=snippet,
         entities={
             type_: [{"id": id_, "label": label} for id_, label in items]
@@ -85,7 +102,14 @@ def hit_from_stored(stored: Mapping[str, Any], snippet: str, score: float) -> Se
         score=score,
         source=stored.get("source", ""),
         file=stored.get("file", ""),
+        page=page_at_offset(stored_page_at(stored), offset, pages[0] if pages else 1),
     )
+
+
+def publication_ref(stored: Mapping[str, Any]) -> dict[str, str] | None:
+    """``{id, name}`` of an article's publication, for results; None if none is known."""
+    publication = stored_publication(stored)
+    return {"id": publication.id, "name": publication.name} if publication else None
 
 
 def stored_edition(docs: Sequence[Mapping[str, Any]]) -> StoredEdition | None:
@@ -105,6 +129,7 @@ def stored_edition(docs: Sequence[Mapping[str, Any]]) -> StoredEdition | None:
                 section=d.get("section") or None,
                 pages=stored_pages(d),
                 body=d["body"],
+                page_at=stored_page_at(d),
             )
             for d in docs
         )

@@ -15,11 +15,18 @@ from numpy.typing import NDArray
 
 from indexer.index._schema import ENTITY_TYPES, FACET_TYPES
 from indexer.index._sets import DocSets, Mask
+from indexer.models import Publication
+from indexer.results import PublicationSummary
 
 # Facets listed newest first rather than by count.
 _BY_VALUE = ("edition", "year")
 # The index field each facet type is read from.
-_FIELD = {**{t: t for t in ENTITY_TYPES}, "edition": "edition_id", "section": "section_key"}
+_FIELD = {
+    **{t: t for t in ENTITY_TYPES},
+    "publication": "publication",
+    "edition": "edition_id",
+    "section": "section_key",
+}
 
 
 @dataclass(frozen=True)
@@ -103,19 +110,62 @@ class FacetTable:
         return out
 
 
+def publication_summaries(sets: DocSets, stored: Any) -> list[PublicationSummary]:
+    """Each publication's record (from one of its articles' stored fields, ``stored(docnum)``)
+    and how many editions and articles it has, most editions first: from the publication and
+    edition terms alone (what every page's footer needs, without the whole facet table)."""
+    out = []
+    edition_of = np.full(sets.size, -1, dtype=np.int64)  # each document's edition, by code
+    for code, text in enumerate(sets.terms("edition_id")):
+        edition_of[sets.term("edition_id", text)] = code
+    for value in sets.terms("publication"):
+        ids = np.flatnonzero(sets.term("publication", value) & sets.live)
+        if not value or not len(ids):
+            continue
+        publication = stored_publication(stored(int(ids[0]))) or Publication(value, value)
+        editions = int(np.count_nonzero(np.unique(edition_of[ids]) >= 0))
+        out.append(PublicationSummary(publication, editions, len(ids)))
+    return sorted(out, key=lambda p: (-p.editions, p.publication.name.casefold()))
+
+
 def _label(type_: str, value: str, stored: dict[str, Any]) -> str:
     if type_ == "edition":
         return edition_label(stored)
+    if type_ == "publication":
+        return publication_name(stored) or value
     if type_ in ENTITY_TYPES:
         return str((stored.get("filter_labels") or {}).get(type_, {}).get(value, value))
     return value
 
 
+def stored_publication(stored: Mapping[str, Any]) -> Publication | None:
+    """The publication an article was written with; None if none (or an older version's)."""
+    record = stored.get("publication_record")
+    if not isinstance(record, Mapping):
+        return None
+    try:
+        return Publication(**record)
+    except TypeError:
+        return None
+
+
+def publication_name(stored: Mapping[str, Any]) -> str | None:
+    """The name of the publication an article's stored fields say it is of, if any."""
+    publication = stored_publication(stored)
+    return publication.name if publication else None
+
+
 def edition_label(stored: Mapping[str, Any]) -> str:
-    """ "Edition 7 (October 2017)", or the edition's title when it has no number."""
+    """An edition's label, from one of its articles' stored fields: "SOC Local Partnerships
+    Bulletin, Issue 7, October 2017" when its publication is known (the parts it lacks left
+    out); else "Edition 7 (October 2017)", or its title when it has no number."""
     number = stored.get("edition")
-    name = f"Edition {number}" if number else stored.get("edition_title") or stored["edition_id"]
     date = stored.get("date")
+    publication = publication_name(stored)
+    if publication:
+        parts = [publication, f"Issue {number}" if number else "", month_name(date or "")]
+        return ", ".join(part for part in parts if part)
+    name = f"Edition {number}" if number else stored.get("edition_title") or stored["edition_id"]
     return f"{name} ({month_name(date)})" if date else str(name)
 
 

@@ -37,6 +37,8 @@ def restriction(
 def _filter_term(type_: str, value: str) -> query.Query:
     if type_ == "edition":
         return query.Term("edition_id", value)
+    if type_ == "publication":
+        return query.Term("publication", value)
     if type_ == "section":
         return query.Term("section_key", value)
     if type_ == "year":

@@ -9,6 +9,7 @@ scorer and formatter then work on those tokens as on its own.
 
 from __future__ import annotations
 
+import heapq
 import html
 import re
 import threading
@@ -57,21 +58,26 @@ class _WholeFormatter(MarkFormatter):
 def snippet(text: str, terms: Iterable[str], analyzer: Any, top: int = 2) -> str:
     """The best ``top`` passages of ``text`` for ``terms`` (analysed forms), in text order,
     escaped with the terms marked; the text's opening words when no term occurs."""
+    return passages(text, terms, analyzer, top)[0]
+
+
+def passages(text: str, terms: Iterable[str], analyzer: Any, top: int = 2) -> tuple[str, int]:
+    """``snippet``, and where in ``text`` the best passage's first marked word is (0 when no
+    term occurs): what the page of a hit is found by. Whoosh's ``highlight``, step by step."""
     wanted = frozenset(terms)
-    out = ""
     if wanted:
-        out = highlight.highlight(
-            text,
-            wanted,
-            _for_terms(analyzer, wanted),
-            highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=70),
-            MarkFormatter(),
-            top=top,
-            scorer=_PassageScorer(),
-        )
-    if not out:
-        return lead(text)
-    return _ELLIPSES.sub("…", _ADJACENT_MARKS.sub(r"\1", str(out)))
+        scorer = _PassageScorer()
+        tokens = _for_terms(analyzer, wanted)(text, chars=True, mode="query", removestops=False)
+        fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=70)
+        fragments = fragmenter.fragment_tokens(text, highlight.set_matched_filter(tokens, wanted))
+        scored = heapq.nlargest(top, ((scorer(f), f) for f in fragments), key=lambda sf: sf[0])
+        best = [fragment for score, fragment in scored if score >= 1]
+        if best:
+            offset = min((t.startchar for t in best[0].matches), default=best[0].startchar)
+            best.sort(key=highlight.FIRST)
+            out = str(MarkFormatter()(text, best))
+            return _ELLIPSES.sub("…", _ADJACENT_MARKS.sub(r"\1", out)), offset
+    return lead(text), 0
 
 
 class _PassageScorer(highlight.BasicFragmentScorer):  # type: ignore[misc]

@@ -19,9 +19,11 @@ import numpy as np
 from whoosh import query, sorting
 
 from indexer.index._backend import ArticleIndex, _consistent, _Match
-from indexer.index._facets import edition_label
+from indexer.index._facets import edition_label, publication_name, stored_publication
 from indexer.index._filters import restriction
 from indexer.index._schema import ENTITY_TYPES, FACET_TYPES
+from indexer.models import Publication
+from indexer.results import PublicationSummary
 
 _BY_VALUE = ("edition", "year")  # listed newest first rather than by count
 
@@ -100,6 +102,24 @@ class PlainIndex(ArticleIndex):
     def label(self, type_: str, id_: str) -> str | None:
         return self.values(type_).get(id_) if type_ in FACET_TYPES else None
 
+    @_consistent
+    def publications(self) -> list[PublicationSummary]:
+        """Counted over every article's stored fields."""
+        records: dict[str, Publication] = {}
+        editions: dict[str, set[str]] = {}
+        articles: dict[str, int] = {}
+        for doc in self._everything():
+            id_ = doc.get("publication")
+            if not id_:
+                continue
+            records.setdefault(id_, stored_publication(doc) or Publication(id_, id_))
+            editions.setdefault(id_, set()).add(doc["edition_id"])
+            articles[id_] = articles.get(id_, 0) + 1
+        summaries = [
+            PublicationSummary(p, len(editions[i]), articles[i]) for i, p in records.items()
+        ]
+        return sorted(summaries, key=lambda p: (-p.editions, p.publication.name.casefold()))
+
     def _edition_list(self) -> list[tuple[str, str, str]]:
         editions = {doc["edition_id"]: doc for doc in self._everything()}
         return [
@@ -127,6 +147,8 @@ def _values(doc: Mapping[str, Any], type_: str) -> Iterable[tuple[str, str]]:
     """The (id, label) of each value of ``type_`` a document is filed under."""
     if type_ in ENTITY_TYPES:
         yield from ((doc.get("filter_labels") or {}).get(type_) or {}).items()
+    elif type_ == "publication" and doc.get("publication"):
+        yield doc["publication"], publication_name(doc) or doc["publication"]
     elif type_ == "edition":
         yield doc["edition_id"], edition_label(doc)
     elif type_ == "year" and doc.get("date"):

@@ -18,8 +18,9 @@ TEXT_ANALYZER = StemmedText(
     analysis.CharsetFilter(accent_map),
 )
 # 4: the spelling words are a vocabulary file, not postings; 5: one term per number;
-# 6: word positions as packed gaps; 7: segments written with ``pickled_v1.Codec``
-SCHEMA_VERSION = 7
+# 6: word positions as packed gaps; 7: segments written with ``pickled_v1.Codec``; 8: where
+# each page's text begins (page_at), publications, boilerplate left out of the indexed body
+SCHEMA_VERSION = 8
 
 # Fields a user may name in a query ("title:guardian"), mapped to schema fields.
 QUERY_FIELDS = {
@@ -59,6 +60,7 @@ def build_schema() -> fields.Schema:
         title_from=fields.STORED,
         body=text_field(analyzer=TEXT_ANALYZER, stored=True),
         pages=keyword_field(stored=True),
+        page_at=fields.STORED,  # [[offset, page], ...]: where each page's text begins in body
         entity_names=text_field(
             analyzer=TEXT_ANALYZER, field_boost=0.5, stored=True
         ),  # labels and aliases
@@ -68,6 +70,8 @@ def build_schema() -> fields.Schema:
         tagger_version=fields.STORED,
         pipeline_version=fields.STORED,
         edition_record=fields.STORED,  # the Edition, so an unchanged PDF need not be read again
+        publication=fields.ID(stored=True),  # the publication's id, for filters ("" = none)
+        publication_record=fields.STORED,  # the Publication: name, licence, attribution...
         source=fields.STORED,  # the PDF's path as the corpus was given (corpus/x.pdf)
         file=fields.STORED,  # the PDF's path relative to the corpus folder
     )

@@ -8,13 +8,15 @@ report. A generation that is not published is deleted; the live index is never w
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import re
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from indexer.editions import apply_manifest, edition_id
+from indexer.editions import apply_manifest, edition_id, publications_of
 from indexer.index import (
     CACHE_DIR,
     ArticleIndex,
@@ -22,8 +24,11 @@ from indexer.index import (
     clean_up,
     live_dir,
     new_generation,
+    prune_layouts,
     publish,
+    write_layout,
 )
+from indexer.models import Article
 from indexer.pipeline.cache import prune_cache
 from indexer.pipeline.plan import Job, Plan
 from indexer.pipeline.report import (
@@ -39,9 +44,10 @@ from indexer.processes import check_stop, defer_stops
 from indexer.results import StoredEdition
 from indexer.tagging.gazetteer import Gazetteer
 from indexer.tagging.tagger import Tagged
-from indexer.workers import JobFailure
+from indexer.workers import Done, JobFailure
 
 OnFile = Callable[[FileOutcome], None] | None
+Finished = Done[Job, Ingested]
 
 
 def left_as_is(plan: Plan, on_file: OnFile) -> BuildReport:
@@ -51,7 +57,7 @@ def left_as_is(plan: Plan, on_file: OnFile) -> BuildReport:
     assert live is not None  # (there is nothing to do only when there is a live index)
     outcomes = [unchanged_outcome(relative, record) for relative, record in plan.unchanged]
     outcomes += [
-        unchanged_outcome(job.relative, plan.records[job.relative]) for job, _ in plan.duplicates
+        unchanged_outcome(job.relative, plan.records[job.relative]) for job, _, _ in plan.duplicates
     ]
     for outcome in outcomes:
         if on_file:
@@ -78,7 +84,9 @@ def write_generation(
     writing = _Writing(None if plan.copy_live else plan.live, plan, gazetteer, on_file)
     count = _write_and_publish(root, generation, writing, results)
     with contextlib.suppress(OSError):  # published: a cache left as it was is no fault
-        prune_cache(root / CACHE_DIR, {r["sha256"] for r in writing.records.values()})
+        kept = {r["sha256"] for r in writing.records.values()}
+        prune_cache(root / CACHE_DIR, kept)
+        prune_layouts(root, kept)
     return BuildReport(
         tuple(sorted(writing.outcomes, key=lambda o: o.file)),
         count,
@@ -108,7 +116,8 @@ def _write_and_publish(root: Path, generation: Path, writing: _Writing, results:
     new: ArticleIndex | None = None
     try:
         new = ArticleIndex(generation) if plan.copy_live else ArticleIndex.create(generation)
-        with new.batch(optimize=not plan.copy_live) as batch:
+        publications = publications_of(plan.survey.manifest)  # editions are filed under them
+        with new.batch(optimize=not plan.copy_live, publications=publications) as batch:
             _write(batch, writing, results)
         count = new.count()
         new.close()
@@ -140,15 +149,42 @@ def _write(batch: Batch, writing: _Writing, results: Results) -> None:
         writing.unchanged(batch, relative, record)
     for job, error in plan.vanished:
         writing.failed(batch, job, JobFailure(error.reason, str(error)), 0.0)
-    for job, primary in plan.duplicates:
-        writing.duplicate(batch, job, primary)
+    for job, primary, same in plan.duplicates:
+        writing.duplicate(batch, job, primary, same)
     with contextlib.closing(results):  # its workers stop even if indexing fails
-        for finished in results:
+        for finished in in_job_order(results, plan.jobs):
             if isinstance(finished.result, JobFailure):
                 writing.failed(batch, finished.job, finished.result, finished.seconds)
             else:
                 writing.indexed(batch, finished.job, finished.result, finished.seconds)
             check_stop()  # a stop whose exception Python had to drop
+
+
+REORDER_WINDOW = 64  # results held back at most, waiting for an earlier file's
+
+
+def in_job_order(results: Iterable[Finished], jobs: Sequence[Job]) -> Iterator[Finished]:
+    """The workers' ``results`` in the order of ``jobs`` (the plan's: files indexed before
+    first, then by path), so that of two files with the same text the same one is indexed
+    whichever worker finished first. A file that holds up more than ``REORDER_WINDOW`` later
+    results (a slow one) lets them go ahead."""
+    position = {job.relative: i for i, job in enumerate(jobs)}
+    waiting: dict[int, Finished] = {}
+    given: set[int] = set()
+    next_ = 0
+    for finished in results:
+        waiting[position.get(finished.job.relative, len(jobs))] = finished
+        if len(waiting) > REORDER_WINDOW:
+            for key in sorted(waiting):
+                given.add(key)
+                yield waiting.pop(key)
+        while next_ in waiting or next_ in given:
+            if next_ in waiting:
+                given.add(next_)
+                yield waiting.pop(next_)
+            next_ += 1
+    for key in sorted(waiting):
+        yield waiting.pop(key)
 
 
 def _is_live(root: Path, generation: Path) -> bool:
@@ -171,6 +207,16 @@ class _Writing:
     outcomes: list[FileOutcome] = field(default_factory=list)
     records: dict[str, dict[str, Any]] = field(default_factory=dict)
     changes: list[EntityChange] = field(default_factory=list)
+    # the files indexed by the text of their articles (see ``text_fingerprint``): {text:
+    # [(file, its number and date)]}, those left as they are first
+    texts: dict[str, list[tuple[str, list[Any]]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for relative, record in self.plan.unchanged:
+            if record.get("text") and record.get("status") in ("ok", "repaired"):
+                self.texts.setdefault(str(record["text"]), []).append(
+                    (relative, list(record.get("stated") or [None, None]))
+                )
 
     def record(self, relative: str, record: dict[str, Any], outcome: FileOutcome) -> None:
         self.records[relative] = record
@@ -203,18 +249,35 @@ class _Writing:
         written = batch.retag(rewritten, tags, self.plan.tagger_version)
         return replace(outcome, articles=written)
 
-    def duplicate(self, batch: Batch, job: Job, primary: str) -> None:
-        """A file with the same bytes as ``primary``: indexed once, under that file."""
+    def duplicate(self, batch: Batch, job: Job, primary: str, same: str = "bytes") -> None:
+        """A file with the same bytes, or the same text, as ``primary``: indexed once, under
+        that file."""
         batch.delete_edition(edition_id(job.relative))  # (if it was indexed on its own before)
         outcome = FileOutcome(
             job.relative,
             "duplicate",
-            message=f"the same bytes as {primary}, indexed under that file",
-            extracted=False,
+            message=f"the same {same} as {primary}, indexed under that file",
+            extracted=same == "text" and job.change != "unchanged",
             change=job.change,
         )
         identity = {"size": job.size, "mtime_ns": job.mtime_ns, "sha256": job.sha256}
-        self.record(job.relative, {**identity, **record_of(outcome), "of": primary}, outcome)
+        copy = {**identity, **record_of(outcome), "of": primary, "same": same}
+        self.record(job.relative, copy, outcome)
+
+    def _same_text(self, relative: str, ingested: Ingested) -> tuple[str, str | None]:
+        """The text fingerprint of what ``relative`` holds, and the file already indexed with
+        the same text, if any: a re-saved or re-exported copy of it. Files that state other
+        numbers or dates (in the manifest or on their covers) are other editions whatever
+        their text."""
+        text = text_fingerprint(ingested.articles)
+        stated = [ingested.edition.number, ingested.edition.date]
+        for other, other_stated in self.texts.get(text, []):
+            if other != relative and all(
+                a is None or b is None or a == b for a, b in zip(stated, other_stated, strict=True)
+            ):
+                return text, other
+        self.texts.setdefault(text, []).append((relative, stated))
+        return text, None
 
     def failed(self, batch: Batch, job: Job, failure: JobFailure, seconds: float) -> None:
         """A file that could not be indexed keeps what was indexed for it before."""
@@ -242,6 +305,12 @@ class _Writing:
         )
 
     def indexed(self, batch: Batch, job: Job, ingested: Ingested, seconds: float) -> None:
+        text, primary = self._same_text(job.relative, ingested)
+        if primary is not None:
+            self.duplicate(batch, replace(job, sha256=ingested.edition.sha256), primary, "text")
+            return
+        with contextlib.suppress(OSError):  # (a page is then shown without marks)
+            write_layout(self.plan.survey.index_dir, ingested.edition.sha256, ingested.layout)
         batch.delete_edition(ingested.edition.id)
         batch.add_edition(
             ingested.edition,
@@ -264,11 +333,33 @@ class _Writing:
             "mtime_ns": ingested.mtime_ns,
             "sha256": ingested.edition.sha256,
         }
+        stated = [ingested.edition.number, ingested.edition.date]
         self.record(
             job.relative,
-            {**identity, "edition_id": edition_id(job.relative), **record_of(outcome)},
+            {
+                **identity,
+                "edition_id": edition_id(job.relative),
+                **record_of(outcome),
+                "text": text,
+                "stated": stated,
+            },
             outcome,
         )
+
+
+def text_fingerprint(articles: Iterable[Article]) -> str:
+    """What an edition's articles say, word for word in reading order, as a hash: the same
+    for a PDF saved again (by another program, with other metadata, fonts, line breaks or
+    paragraphs) with the same text."""
+    digest = hashlib.sha256()
+    for article in articles:
+        for text in (article.title, article.body):
+            for word in _WORDS.findall(text.casefold()):
+                digest.update(word.encode() + b" ")
+    return digest.hexdigest()
+
+
+_WORDS = re.compile(r"\w+")
 
 
 def _entity_changes(stored: StoredEdition, tags: dict[str, Tagged]) -> Iterator[EntityChange]:

@@ -20,7 +20,7 @@ from indexer.extract import file_identity, read_error
 from indexer.index import SCHEMA_VERSION, ArticleIndex, read_state
 from indexer.pipeline.report import OCR_REASONS, RETRY_REASONS, kept
 
-PIPELINE_VERSION = "4"  # bump when extraction or splitting changes: every PDF is read again
+PIPELINE_VERSION = "5"  # bump when extraction or splitting changes: every PDF is read again
 STATE_VERSION = 1
 
 
@@ -67,8 +67,9 @@ class Plan:
     unchanged: tuple[tuple[str, dict[str, Any]], ...] = ()  # (file, record with its identity)
     vanished: tuple[tuple[Job, ExtractionError], ...] = ()  # not readable
     removed: tuple[str, ...] = ()  # indexed before, gone from the corpus
-    # files with the same bytes as another file of the corpus: (the copy, the file indexed)
-    duplicates: tuple[tuple[Job, str], ...] = ()
+    # files with the same bytes, or found before to have the same text, as another file of
+    # the corpus: (the copy, the file indexed, "bytes" or "text")
+    duplicates: tuple[tuple[Job, str, str], ...] = ()
 
     @property
     def nothing_to_do(self) -> bool:
@@ -82,7 +83,7 @@ class Plan:
         """A copy not recorded as a copy of the same file at the last run."""
         return any(
             self.records.get(job.relative, {}).get("of") != primary
-            for job, primary in self.duplicates
+            for job, primary, _ in self.duplicates
         )
 
     @property
@@ -153,10 +154,19 @@ def _copies(
     records: dict[str, dict[str, Any]],
     jobs: list[Job],
     unchanged: list[tuple[str, dict[str, Any]]],
-) -> tuple[list[Job], list[tuple[str, dict[str, Any]]], list[tuple[Job, str]]]:
+) -> tuple[list[Job], list[tuple[str, dict[str, Any]]], list[tuple[Job, str, str]]]:
     """Files with the same bytes (the same edition dropped in twice, renamed or in another
-    folder) are indexed once: under the one indexed before, else the first by path; the
-    others are copies of it. A copy whose file was removed is read and indexed in its place."""
+    folder) are indexed once: under the one indexed before, else one the manifest describes,
+    else the first by path; the others are copies of it. A file found at the last run to have
+    the same text as another (a re-saved copy: see ``apply``) stays its copy while that file
+    is left as it is. A copy whose file was removed or changed is read and indexed in its
+    place."""
+
+    def preferred(relative: str) -> tuple[bool, bool, str]:
+        """Which of several copies is indexed: the one indexed before, else one the manifest
+        describes, else the first by path."""
+        return (not _indexed(records.get(relative)), relative not in survey.manifest, relative)
+
     hashes = {j.relative: j.sha256 for j in jobs}
     hashes.update((relative, str(record["sha256"])) for relative, record in unchanged)
     by_hash: dict[str, list[str]] = {}
@@ -165,10 +175,15 @@ def _copies(
     primary: dict[str, str] = {}  # copy → the file indexed
     for files in by_hash.values():
         if len(files) > 1:
-            first = min(files, key=lambda f: (not _indexed(records.get(f)), f))
+            first = min(files, key=preferred)
             primary.update({f: first for f in files if f != first})
     kept_jobs = [j for j in jobs if j.relative not in primary]
-    duplicates = [(j, primary[j.relative]) for j in jobs if j.relative in primary]
+    duplicates = [(j, primary[j.relative], "bytes") for j in jobs if j.relative in primary]
+    indexed_as_is = {
+        relative
+        for relative, record in unchanged
+        if relative not in primary and _indexed(record) and record.get("status") != "failed"
+    }
     kept_unchanged = []
     for relative, record in unchanged:
         job = Job(
@@ -180,11 +195,15 @@ def _copies(
             int(record.get("mtime_ns") or 0),
         )
         if relative in primary:
-            duplicates.append((job, primary[relative]))
+            duplicates.append((job, primary[relative], "bytes"))
+        elif record.get("same") == "text" and record.get("of") in indexed_as_is:
+            duplicates.append((job, str(record["of"]), "text"))
         elif record.get("status") == "duplicate":  # the file it copied is gone: read it now
             kept_jobs.append(replace(job, change="added"))
         else:
             kept_unchanged.append((relative, record))
+    # in that order too: of two files with the same text, the first written is indexed
+    kept_jobs.sort(key=lambda j: preferred(j.relative))
     return kept_jobs, kept_unchanged, duplicates
 
 

@@ -18,7 +18,7 @@ from indexer.editions import describe_edition, edition_id
 from indexer.errors import ExtractionError
 from indexer.extract import extract_pdf, read_source
 from indexer.index import CACHE_DIR
-from indexer.models import Article, Edition, ExtractedPdf, SourceFile
+from indexer.models import Article, Edition, ExtractedPdf, PageLayout, SourceFile
 from indexer.ocr import INSTALL_HINT, ocr_pdf
 from indexer.pipeline.cache import cache_entry, cached
 from indexer.pipeline.plan import Job, Plan
@@ -37,6 +37,7 @@ class Ingested:
     repaired: bool = False
     size: int = 0  # the file's size and modification time when its bytes were read
     mtime_ns: int = 0
+    layout: tuple[PageLayout, ...] = ()  # where each page's lines are printed
 
 
 Results = Generator[Done[Job, Ingested], None, None]
@@ -135,7 +136,13 @@ def _ingest_extracted(
         relative, pdf, split.front_matter, manifest.get(relative), corpus_dir
     )
     edition = replace(edition, sha256=sha256)
-    return Ingested(edition, split.articles, tag_articles(split.articles, gazetteer), pdf.repaired)
+    return Ingested(
+        edition,
+        split.articles,
+        tag_articles(split.articles, gazetteer),
+        pdf.repaired,
+        layout=tuple(PageLayout.of(page) for page in pdf.pages),
+    )
 
 
 _DIGITS = re.compile(r"\d+")

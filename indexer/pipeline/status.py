@@ -15,18 +15,19 @@ from indexer.pipeline.report import edition_count
 
 def copies(files: dict[str, dict[str, Any]]) -> list[dict[str, str]]:
     """The files indexed as copies of another, by the state's per-file records:
-    ``[{file, of}]``, by file."""
+    ``[{file, of, same}]`` (same: "bytes" or "text"), by file."""
     return [
-        {"file": name, "of": str(record.get("of"))}
+        {"file": name, "of": str(record.get("of")), "same": str(record.get("same") or "bytes")}
         for name, record in sorted(files.items())
         if record.get("status") == "duplicate"
     ]
 
 
 def index_status(root: Path, index: ArticleIndex | None = None) -> dict[str, Any]:
-    """What ``bulletins status`` and the web status page show: the live index's editions and
-    articles, the last run's report, the files that currently fail, the generation served and
-    what is wrong with the index folder (``generation``, ``problem``: see ``index_health``).
+    """What ``bulletins status`` and the web status page show: the live index's editions,
+    articles and publications (``[{id, name, licence, ..., editions, articles}]``), the last
+    run's report, the files that currently fail, the generation served and what is wrong
+    with the index folder (``generation``, ``problem``: see ``index_health``).
     ``index``: one already open on ``root`` (the web app's), so its cached searcher and facet
     table are reused, and the generation it serves is the one reported."""
     state = read_state(root)
@@ -41,6 +42,7 @@ def index_status(root: Path, index: ArticleIndex | None = None) -> dict[str, Any
         "exists": index is not None or ArticleIndex.exists(root),
         "editions": edition_count(files),
         "articles": 0,
+        "publications": [],
         "files": len(files),
         "failed": failed,
         "duplicates": copies(files),
@@ -53,6 +55,7 @@ def index_status(root: Path, index: ArticleIndex | None = None) -> dict[str, Any
             opened = opened or ArticleIndex(root)
             status["articles"] = opened.count()
             status["editions"] = len(opened.values("edition"))
+            status["publications"] = [p.to_json() for p in opened.publications()]
             status.update(opened.health())
         except (IndexDamagedError, IndexNotFoundError) as exc:
             status["problem"] = str(exc)

@@ -164,6 +164,8 @@ def test_result_json_contract(index: ArchiveIndex) -> None:
         "number": 3,
         "title": "Test Bulletin",
         "date": "2019-04",
+        "label": "Edition 3 (April 2019)",  # of no known publication
+        "publication": None,
     }
     assert hit["pages"] == [1, 2] and hit["file"] == "ed-1.pdf"
 

@@ -38,7 +38,8 @@ def test_search_prints_ranked_articles(runner: CliRunner, built: Path) -> None:
     assert result.exit_code == 0
     lines = result.output.splitlines()
     assert lines[2] == "1. Op GUARDIAN"
-    assert "Edition 7 · 2017-10 · PARTNERSHIPS IN ACTION · pages 19-20" in lines[3]
+    where = "SOC Local Partnerships Bulletin, Issue 7, October 2017 · PARTNERSHIPS IN ACTION"
+    assert f"{where} · pages 19-20" in lines[3]
     assert "county lines" in lines[4] and "<mark>" not in lines[4]
     assert "agency: South Wales Police, St Giles Trust" in lines[5]
     assert lines[6].strip().endswith("soc-local-partnerships-bulletin-07.pdf#page=19")
@@ -158,3 +159,76 @@ def test_search_sort_dates_and_plain_filters(runner: CliRunner, built: Path) -> 
 def test_search_offers_a_spelling_correction(runner: CliRunner, built: Path) -> None:
     result = runner.invoke(cli, ["search", "exploitaton", "--index", str(built)])
     assert 'Did you mean "exploitation"?' in result.output
+
+
+# --- publications ----------------------------------------------------------------------------
+
+
+def test_status_lists_the_publications(runner: CliRunner, built: Path) -> None:
+    result = runner.invoke(cli, ["status", "--index", str(built)])
+    assert result.exit_code == 0, result.output
+    assert (
+        "Publication: SOC Local Partnerships Bulletin [soc-local-partnerships-bulletin]: "
+        "1 edition, 15 articles; Open Government Licence v3.0"
+    ) in result.output.splitlines()
+
+
+def test_search_filters_by_publication(runner: CliRunner, tmp_path: Path) -> None:
+    """On a FICTIONAL archive of two publications (tests/contract/test_publications.py)."""
+    from indexer.index import ArticleIndex
+    from indexer.tagging.gazetteer import Gazetteer
+    from tests.contract.test_publications import NORTHSHIRE, write_publications
+
+    index = ArticleIndex.create(tmp_path / "index")
+    write_publications(index, Gazetteer.load())
+    index.close()
+    where = ["--index", str(tmp_path / "index")]
+    for value in (NORTHSHIRE, "Northshire Gazette"):
+        result = runner.invoke(cli, ["search", "", "--publication", value, "--json", *where])
+        assert result.exit_code == 0, result.output
+        data = json.loads(result.output)
+        assert data["total"] == 2
+        assert {r["edition"]["publication"]["id"] for r in data["results"]} == {NORTHSHIRE}
+    shown = runner.invoke(cli, ["search", "", "--publication", "riverside", *where]).output
+    assert "5 articles match" in shown
+    assert "Riverside Partnerships Bulletin, Issue 2, July 2019 · NEWS · page 1" in shown
+    status = runner.invoke(cli, ["status", *where]).output
+    assert "Publication: Riverside Partnerships Bulletin [riverside]: 2 editions, 5 articles" in (
+        status
+    )
+    assert f"Publication: Northshire Gazette [{NORTHSHIRE}]: 1 edition, 2 articles\n" in status
+
+
+def test_the_masthead_names_the_publication_the_manifest_describes(
+    runner: CliRunner, corpus_copy: Path, tmp_path: Path
+) -> None:
+    """No [[edition]] entry: the PDF's masthead names its publication, filed under the
+    manifest's [[publication]] (its id and licence); a new licence is taken at the next run."""
+    table = (
+        '[[publication]]\nname = "SOC Local Partnerships Bulletin"\nid = "soc-bulletin"\n'
+        'attribution = "Crown copyright"\nlicence = "{}"\n'
+    )
+    manifest = corpus_copy / "editions.toml"
+    manifest.write_text(table.format("Open Government Licence v3.0"))
+    where = ["--corpus", str(corpus_copy), "--index", str(tmp_path / "index")]
+    assert runner.invoke(cli, ["index", *where]).exit_code == 0
+
+    def publications() -> list[dict[str, object]]:
+        result = runner.invoke(cli, ["status", "--json", "--index", str(tmp_path / "index")])
+        found: list[dict[str, object]] = json.loads(result.output)["publications"]
+        return found
+
+    (found,) = publications()
+    assert (found["id"], found["name"], found["editions"]) == (
+        "soc-bulletin",
+        "SOC Local Partnerships Bulletin",
+        1,
+    )
+    assert (found["attribution"], found["licence"]) == (
+        "Crown copyright",
+        "Open Government Licence v3.0",
+    )
+    manifest.write_text(table.format("Open Government Licence v2.0"))
+    result = runner.invoke(cli, ["index", *where])
+    assert result.exit_code == 0 and "1 unchanged" in result.output
+    assert publications()[0]["licence"] == "Open Government Licence v2.0"

@@ -33,7 +33,7 @@ from indexer.index import (
 )
 from indexer.pipeline import BuildOptions, build_index
 from search_app import create_app
-from tests.conftest import SHIPPED_PDF
+from tests.conftest import SHIPPED_PDF, distinct_copy
 
 FIRST = SHIPPED_PDF.name  # 15 articles
 SECOND = "second.pdf"  # the same text as another edition: 15 more
@@ -48,7 +48,7 @@ def two_generations(base: Path) -> Settings:
     shutil.copy(SHIPPED_PDF, corpus / FIRST)
     settings = Settings(corpus_dir=corpus, index_dir=base / "index")
     assert not build_index(settings).failed
-    (corpus / SECOND).write_bytes(SHIPPED_PDF.read_bytes() + b"\n% another edition\n")
+    distinct_copy(SHIPPED_PDF, corpus / SECOND)  # (another edition, by the manifest)
     assert not build_index(settings).failed
     return settings
 

@@ -22,7 +22,7 @@ from indexer.index import ArticleIndex, writer_lock
 from indexer.pipeline import BuildOptions, BuildReport, build_index, index_status, plan, run
 from indexer.workers import Limits
 from search_app import create_app
-from tests.conftest import SHIPPED_PDF, distinct_copy
+from tests.conftest import SHIPPED_PDF, declare_edition, distinct_copy
 
 SHIPPED = SHIPPED_PDF.name
 
@@ -118,7 +118,8 @@ def test_every_bad_input_gets_its_outcome_and_the_batch_goes_on(
         "bomb.pdf": "out-of-memory",
         "cut-short.pdf": "corrupt",
         "good.pdf": "ok",
-        "owner-password-only.pdf": "ok",  # opens without a password: permissions only
+        # opens without a password (permissions only), and is good.pdf saved again: its text
+        "owner-password-only.pdf": "duplicate",
         "scan.pdf": "no-text-layer",
         "truncated.pdf": "repaired",  # rebuilt by qpdf
         "user-password.pdf": "needs-password",
@@ -126,8 +127,10 @@ def test_every_bad_input_gets_its_outcome_and_the_batch_goes_on(
         "zero-bytes.pdf": "not-a-pdf",
     }
     assert all(o.message for o in report.failed)
-    # good and owner-only in full, and what the truncated copy still holds
-    assert 30 < ArticleIndex(settings.index_dir).count() < 45
+    (copy,) = report.duplicates
+    assert copy.message == "the same text as good.pdf, indexed under that file"
+    # good in full (once), and what the truncated copy still holds
+    assert 15 < ArticleIndex(settings.index_dir).count() < 30
 
 
 # -- incremental ----------------------------------------------------------------------------
@@ -182,6 +185,7 @@ def test_modified_added_removed_and_renamed_files(settings: Settings) -> None:
     assert build_index(settings).counts()["updated"] == 1
 
     (corpus / "second.pdf").rename(corpus / "renamed.pdf")
+    declare_edition(corpus / "renamed.pdf")  # (else it is the shipped edition's text again)
     report = build_index(settings)
     assert report.removed == ("second.pdf",) and report.counts()["added"] == 1
     index = ArticleIndex(settings.index_dir)
@@ -264,7 +268,8 @@ def test_a_second_copy_adds_nothing_and_removing_either_keeps_the_edition(
     assert sorted(hit.title for hit in index.matches("")) == before  # no result added
     index.close()
     status = index_status(settings.index_dir)
-    assert status["duplicates"] == [{"file": "downloads/bulletin (1).pdf", "of": SHIPPED}]
+    copied = {"file": "downloads/bulletin (1).pdf", "of": SHIPPED, "same": "bytes"}
+    assert status["duplicates"] == [copied]
     client = create_app(settings).test_client()
     for path in ("/editions", "/status"):  # the edition and the status page name the copy
         assert "downloads/bulletin (1).pdf" in client.get(path).get_data(as_text=True), path
@@ -278,3 +283,79 @@ def test_a_second_copy_adds_nothing_and_removing_either_keeps_the_edition(
     assert sorted(hit.title for hit in index.matches("")) == before  # the edition is kept
     index.close()
     assert report.editions == 1 and not report.duplicates
+
+
+def resaved(source: Path, target: Path) -> None:
+    """``source`` saved again by another program (qpdf, through pikepdf): other bytes, other
+    metadata, object streams; the same pages."""
+    with pikepdf.open(source) as pdf:
+        pdf.docinfo["/Producer"] = "A re-saving tool"
+        pdf.save(target, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+
+
+@pytest.mark.parametrize("removed", ["the first", "the copy"])
+def test_a_copy_saved_again_adds_nothing_and_removing_either_keeps_the_edition(
+    settings: Settings, removed: str
+) -> None:
+    index = ArticleIndex(settings.index_dir)
+    before = sorted(hit.title for hit in index.matches(""))
+    index.close()
+    copy = settings.corpus_dir / "a-copy-saved-again.pdf"  # (first by path: still not primary)
+    resaved(settings.corpus_dir / SHIPPED, copy)
+    assert copy.read_bytes() != (settings.corpus_dir / SHIPPED).read_bytes()
+
+    report = build_index(settings)
+    assert outcomes(report) == {SHIPPED: "ok", copy.name: "duplicate"}
+    assert report.duplicates[0].message == f"the same text as {SHIPPED}, indexed under that file"
+    index = ArticleIndex(settings.index_dir)
+    assert sorted(hit.title for hit in index.matches("")) == before  # no result added
+    index.close()
+    status = index_status(settings.index_dir)
+    assert status["duplicates"] == [{"file": copy.name, "of": SHIPPED, "same": "text"}]
+    page = create_app(settings).test_client().get("/status").get_data(as_text=True)
+    assert f"{copy.name}: the same text as {SHIPPED}" in page
+    rerun = build_index(settings)  # known to be a copy while the first is as it was
+    assert not rerun.published and outcomes(rerun)[copy.name] == "duplicate"
+
+    (settings.corpus_dir / SHIPPED if removed == "the first" else copy).unlink()
+    report = build_index(settings)
+    index = ArticleIndex(settings.index_dir)
+    assert sorted(hit.title for hit in index.matches("")) == before  # the edition is kept
+    index.close()
+    assert report.editions == 1 and not report.duplicates
+
+
+def test_editions_stating_other_numbers_are_kept_apart_whatever_their_text(
+    settings: Settings,
+) -> None:
+    """The manifest's word (or the cover's) that two files are different editions stands:
+    a reprint with the same text as another issue is still its own edition."""
+    resaved(settings.corpus_dir / SHIPPED, settings.corpus_dir / "reprint.pdf")
+    declare_edition(settings.corpus_dir / "reprint.pdf")
+    report = build_index(settings)
+    assert outcomes(report)["reprint.pdf"] == "ok" and report.editions == 2
+
+
+def test_the_same_text_found_in_a_full_run_keeps_the_file_indexed_before(
+    settings: Settings,
+) -> None:
+    """Both files read again (--full): the one indexed before stays the edition, whichever
+    worker finishes first and whatever their names."""
+    resaved(settings.corpus_dir / SHIPPED, settings.corpus_dir / "0-first-by-name.pdf")
+    build_index(settings)
+    report = build_index(settings, options=BuildOptions(full=True, workers=2))
+    assert outcomes(report) == {SHIPPED: "ok", "0-first-by-name.pdf": "duplicate"}
+
+
+@pytest.mark.parametrize("how", ["bytes", "text"])
+def test_of_copies_new_to_the_index_the_one_the_manifest_describes_is_indexed(
+    corpus_copy: Path, tmp_path: Path, how: str
+) -> None:
+    first_by_name = corpus_copy / "0-download.pdf"
+    if how == "bytes":
+        shutil.copy(corpus_copy / SHIPPED, first_by_name)
+    else:
+        resaved(corpus_copy / SHIPPED, first_by_name)
+    report = build_index(Settings(corpus_dir=corpus_copy, index_dir=tmp_path / "ix"))
+    assert outcomes(report) == {SHIPPED: "ok", first_by_name.name: "duplicate"}
+    assert report.duplicates[0].message == f"the same {how} as {SHIPPED}, indexed under that file"

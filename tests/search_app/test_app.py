@@ -94,7 +94,8 @@ def test_several_values_of_one_filter_mean_any(client: FlaskClient) -> None:
 def test_edition_year_and_section_facets_and_filters(client: FlaskClient) -> None:
     data = client.get("/api/search").get_json()
     facets = data["facets"]
-    assert facets["edition"] == [{"id": EDITION, "label": "Edition 7 (October 2017)", "count": 15}]
+    label = "SOC Local Partnerships Bulletin, Issue 7, October 2017"
+    assert facets["edition"] == [{"id": EDITION, "label": label, "count": 15}]
     assert facets["year"] == [{"id": "2017", "label": "2017", "count": 15}]
     section = facets["section"][0]
     only = client.get(f"/api/search?section={section['label'].lower()}").get_json()
@@ -202,13 +203,16 @@ def test_article_page(client: FlaskClient) -> None:
     assert "<mark>county lines</mark>" in html
     assert f'/editions/{EDITION}/pdf#page=19"' in html
     assert 'href="/entities/agency/south-wales-police"' in html
-    assert "Related articles" in html and "Also in Edition 7" in html
+    assert "Related articles" in html
+    assert "Also in SOC Local Partnerships Bulletin, Issue 7, October 2017" in html
     assert client.get("/articles/nope").status_code == 404
 
 
 def test_api_article(client: FlaskClient) -> None:
     data = client.get(f"/api/articles/{GUARDIAN}?q=guardian").get_json()
-    assert data["title"] == "Op GUARDIAN" and data["pdf"].endswith("#page=19")
+    # the article begins on page 19; the word is in its text on page 20, where the PDF opens
+    assert data["title"] == "Op GUARDIAN" and data["pages"] == [19, 20] and data["page"] == 20
+    assert data["pdf"].endswith("#page=20")
     assert "<mark>Guardian</mark>" in data["body"]
     assert len(data["same_edition"]) == 14 and GUARDIAN not in {a["id"] for a in data["related"]}
     assert data["related"]

@@ -160,6 +160,34 @@ def test_a_question_its_offered_filter_and_where_the_name_is(
     page.close()
 
 
+def test_a_result_opens_its_page_with_the_words_outlined(
+    browser: object, base_url: str, shots: Path
+) -> None:
+    """From a result to the page its words are printed on (not the article's first): the
+    page's image with the words outlined, then the next page, without JavaScript."""
+    context = browser.new_context(java_script_enabled=False)  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.set_viewport_size({"width": 1280, "height": 1100})
+    page.goto(base_url + "/?q=brothels+arrests")
+    hit = page.locator("li.hit", has_text="Metropolitan Police Service")
+    with page.expect_response(re.compile(r"/pages/15\.png$")) as image:
+        hit.get_by_role("link", name=re.compile("Matched on page 15")).click()
+    assert image.value.status == 200 and image.value.headers["content-type"] == "image/png"
+    assert page.locator("h1").inner_text().startswith("Page 15 of 20")
+    marks = page.locator("figure.printed-page svg rect.page-mark")
+    assert marks.count() >= 2
+    box = page.locator("figure.printed-page svg").bounding_box()
+    first = marks.first.bounding_box()
+    assert box and first and box["x"] <= first["x"] < box["x"] + box["width"]
+    page.locator(".page-text mark").first.scroll_into_view_if_needed()
+    page.locator("h1").scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / "page-view.png"))
+    page.get_by_role("link", name=re.compile("Next page")).click()
+    page.wait_for_url(re.compile(r"/pages/16\?"))
+    assert page.locator("h1").inner_text().startswith("Page 16 of 20")
+    context.close()
+
+
 REFLOW_PAGES = (
     "/",
     "/?q=what+has+been+done+on+county+lines+in+wales%3F",
@@ -167,7 +195,10 @@ REFLOW_PAGES = (
     "/entities",
     "/entities/region/wales",
     "/editions",
+    "/publications/soc-local-partnerships-bulletin",
     "/status",
+    "/editions/soc-local-partnerships-bulletin-07/pages/19?q=county+lines"
+    "&article=soc-local-partnerships-bulletin-07:14",
 )
 
 
@@ -211,8 +242,16 @@ def test_the_results_chart_over_editions(browser: object, riverside_url: str, sh
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
+@pytest.fixture(scope="module")
+def publications_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A (fictional) archive of two publications, each with its licence."""
+    from tests.search_app.test_publications import TWO_TABLES, publications_app
+
+    yield from _served(publications_app(tmp_path_factory.mktemp("publications"), TWO_TABLES))
+
+
 def test_no_accessibility_violations_on_any_page(
-    browser: object, base_url: str, riverside_url: str
+    browser: object, base_url: str, riverside_url: str, publications_url: str
 ) -> None:
     """axe-core (WCAG 2.2 A and AA rules) finds nothing on any page, at desktop and phone
     widths: the shipped edition's pages and a multi-edition archive's results chart."""
@@ -221,6 +260,8 @@ def test_no_accessibility_violations_on_any_page(
     options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
     found: dict[str, list[str]] = {}
     urls = [base_url + path for path in REFLOW_PAGES] + [riverside_url + "/?q=cardiff+OR+slavery"]
+    several = ("/?q=fraud", "/editions", "/publications/riverside")  # of several publications
+    urls += [publications_url + path for path in several]
     for width in (1280, 390):
         page = browser.new_page(viewport={"width": width, "height": 900})  # type: ignore[attr-defined]
         for url in urls:

@@ -33,7 +33,10 @@ SAMPLES = {
     "/entities": "/entities",
     "/entities/<type_>/<entity_id>": "/entities/agency/hmrc",
     "/editions": "/editions",
+    "/publications/<publication_id>": "/publications/soc-local-partnerships-bulletin",
     "/editions/<edition_id>/pdf": f"/editions/{EDITION}/pdf",
+    "/editions/<edition_id>/pages/<int:number>": f"/editions/{EDITION}/pages/19?q=county",
+    "/editions/<edition_id>/pages/<int:number>.png": f"/editions/{EDITION}/pages/19.png",
     "/chips.css": "/chips.css",
     "/status": "/status",
     "/feed.atom": "/feed.atom?q=fraud",
@@ -50,6 +53,7 @@ SAMPLES = {
 }
 # Each route's own errors: (rule, URL, request headers, the status it must answer).
 PDF, STYLE = SAMPLES["/editions/<edition_id>/pdf"], SAMPLES["/static/<path:filename>"]
+PAGE = SAMPLES["/editions/<edition_id>/pages/<int:number>.png"]
 ERRORS: list[tuple[str, str, dict[str, str], int]] = [
     ("/", "/?q=county+AND", {}, 400),
     ("/", "/?agency=no-such-agency-at-all", {}, 400),
@@ -68,6 +72,10 @@ ERRORS: list[tuple[str, str, dict[str, str], int]] = [
     ("/api/entities/<type_>/<entity_id>", "/api/entities/person/x", {}, 404),
     ("/api/entities/<type_>/<entity_id>", "/api/entities/agency/no-such-agency", {}, 404),
     ("/editions/<edition_id>/pdf", "/editions/no-such-edition/pdf", {}, 404),
+    ("/publications/<publication_id>", "/publications/no-such-publication", {}, 404),
+    ("/editions/<edition_id>/pages/<int:number>", f"/editions/{EDITION}/pages/99", {}, 404),
+    ("/editions/<edition_id>/pages/<int:number>.png", "/editions/none/pages/1.png", {}, 404),
+    ("/editions/<edition_id>/pages/<int:number>.png", PAGE, {"If-None-Match": "*"}, 304),
     ("/static/<path:filename>", "/static/no-such-file.css", {}, 404),
     ("/editions/<edition_id>/pdf", PDF, {"Range": "bytes=0-99"}, 206),
     ("/editions/<edition_id>/pdf", PDF, {"Range": "bytes=99999999-"}, 416),
