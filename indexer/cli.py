@@ -420,6 +420,15 @@ def status_command(as_json: bool, index_dir: Path | None) -> None:
         copy, primary = escape_text(item["file"]), escape_text(str(item["of"]))
         same = item["same"]
         click.echo(f"Copy:      {copy}: the same {same} as {primary}, indexed under that file")
+    recurring = status.get("boilerplate") or []
+    if recurring:
+        click.echo(
+            f"Boilerplate: {len(recurring)} paragraph{'s' if len(recurring) != 1 else ''} recur "
+            "in 3 or more editions of a publication, left out of search (docs/boilerplate.md)"
+        )
+    for item in recurring:
+        text = display_text(str(item["text"]), TITLE_CHARS)
+        click.echo(f"  {item['editions']:3} editions  {item['publication'] or '-'}: {text}")
 
 
 def _print_last_run(run: dict[str, Any]) -> None:

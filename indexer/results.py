@@ -8,9 +8,10 @@ pipeline, the command line, the web app, its API and exports) reads only these. 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from indexer.boilerplate import mask
 from indexer.models import Article, Edition, Publication
 
 
@@ -184,6 +185,8 @@ class ArticleView:
     related: list[SearchHit]  # more like this
     same_edition: list[SearchHit]  # the edition's other articles, in order
     named_at: int = 0  # places marked where an entity asked for (a filter) is named
+    # the paragraphs (0-based, in body order) that are boilerplate: recurring in other editions
+    boilerplate: list[int] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -191,6 +194,7 @@ class ArticleView:
             "body": self.body_html,
             "mentions": self.mentions,
             "named_at": self.named_at,
+            "boilerplate": self.boilerplate,
             "related": [h.to_json() for h in self.related],
             "same_edition": [h.to_json() for h in self.same_edition],
         }
@@ -292,6 +296,17 @@ class PublicationSummary:
 
 
 @dataclass(frozen=True)
+class ArticleBody:
+    """An article's body as stored, where it belongs, and its spans left out as boilerplate."""
+
+    publication: str  # id; "" when not known
+    edition_id: str
+    article_id: str
+    body: str
+    boilerplate: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True)
 class StoredEdition:
     """An edition as an index holds it: enough to write it again without reading its PDF."""
 
@@ -301,7 +316,18 @@ class StoredEdition:
     entities: dict[str, dict[str, list[tuple[str, str]]]]
     tagger_version: str
     pipeline_version: str
+    # by article id, the spans of its body that are boilerplate (see indexer.boilerplate)
+    boilerplate: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
 
     @property
     def record(self) -> dict[str, Any]:
         return asdict(self.edition)
+
+    def searched_articles(self) -> tuple[Article, ...]:
+        """Its articles as they are searched and tagged: boilerplate paragraphs blanked."""
+        return tuple(
+            replace(a, body=mask(a.body, self.boilerplate[a.id]))
+            if self.boilerplate.get(a.id)
+            else a
+            for a in self.articles
+        )

@@ -281,6 +281,17 @@ def _schemas() -> Schema:
                     }
                 )
             ),
+            "boilerplate": _array(
+                _object(
+                    {
+                        "publication": {"type": "string"},
+                        "text": {"type": "string"},
+                        "editions": {"type": "integer", "minimum": 3},
+                    }
+                ),
+                "Paragraphs recurring in three or more editions of a publication, left out of "
+                "search (the most widespread first, at most 100).",
+            ),
             "duplicates": _array(
                 _object(
                     {
@@ -419,6 +430,11 @@ def _schemas() -> Schema:
                     "description": "Places marked in the title and body (<mark "
                     'class="named">) where an entity of the search\'s filters is named.',
                 },
+                "boilerplate": _array(
+                    {"type": "integer", "minimum": 0},
+                    "The paragraphs of the body (0-based) that recur, nearly word for word, in "
+                    "three or more editions of its publication: left out of search.",
+                ),
                 "related": _array(_ref("Hit")),
                 "same_edition": _array(_ref("Hit")),
                 "pdf": {

@@ -38,6 +38,8 @@ from indexer.index._documents import (
     article_document,
     hit_from_stored,
     restored,
+    searched_body,
+    stored_boilerplate,
     stored_edition,
     stored_pages,
 )
@@ -69,6 +71,7 @@ from indexer.index.pickled_v1 import Codec
 from indexer.models import Article, Edition, Publication
 from indexer.publications import resolve
 from indexer.results import (
+    ArticleBody,
     ArticleView,
     EditionSummary,
     EntityView,
@@ -239,7 +242,7 @@ class _Rows:
             self.close()
             raise
         stored = self._generation.searcher.stored_fields(docnum)
-        body = stored.get("body", "")
+        body = searched_body(stored)
         self._count += 1
         if self._count > EXPORT_SNIPPETS:  # a snippet costs about a millisecond: the opening
             return hit_from_stored(stored, lead(body), score)
@@ -568,7 +571,7 @@ class ArticleIndex:
         hits = []
         for docnum, score in self._ranked(match, (page - 1) * per_page, page * per_page):
             stored = searcher.stored_fields(docnum)
-            shown, offset = passages(stored.get("body", ""), terms, analyzer)
+            shown, offset = passages(searched_body(stored), terms, analyzer)
             hits.append(hit_from_stored(stored, shown, score, offset))
         total = match.total
         facets = self._facets_for(match, filters, date_from, date_to, facet_limit)
@@ -814,26 +817,34 @@ class ArticleIndex:
             field: [(m[3], m[4]) for m in mentions if (m[0], m[1]) in wanted and m[2] == field]
             for field in ("title", "body")
         }
-        body = stored.get("body", "")
+        body, searched = stored.get("body", ""), searched_body(stored)
         body_html = highlight_whole(body, terms["body"], schema["body"].analyzer, spans["body"])
-        offset = passages(body, terms["body"], schema["body"].analyzer)[1] if terms["body"] else 0
+        analyzer = schema["body"].analyzer
+        offset = passages(searched, terms["body"], analyzer)[1] if terms["body"] else 0
         title_html = highlight_whole(
             stored["title"], terms["title"], schema["title"].analyzer, spans["title"]
         )
-        similar = searcher.more_like(docnum, "body", top=related, numterms=MORE_LIKE_TERMS)
+        similar = searcher.more_like(
+            docnum, "body", text=searched, top=related, numterms=MORE_LIKE_TERMS
+        )
         neighbours = [
-            hit_from_stored(d, lead(d.get("body", "")), 0.0)
+            hit_from_stored(d, lead(searched_body(d)), 0.0)
             for d in self._edition_docs(stored["edition_id"])
             if d["id"] != article_id
         ]
+        boilerplate = stored_boilerplate(stored)
         return ArticleView(
-            hit=hit_from_stored(stored, lead(body), 0.0, offset),
+            hit=hit_from_stored(stored, lead(searched), 0.0, offset),
             body_html=body_html,
             title_html=title_html,
             mentions=mentions,
             named_at=len(spans["title"]) + len(spans["body"]),
-            related=[hit_from_stored(h.fields(), lead(h["body"]), _score(h)) for h in similar],
+            related=[
+                hit_from_stored(h.fields(), lead(searched_body(h.fields())), _score(h))
+                for h in similar
+            ],
             same_edition=neighbours,
+            boilerplate=[body.count("\n\n", 0, start) for start, _ in boilerplate],
         )
 
     @_consistent
@@ -944,7 +955,7 @@ class ArticleIndex:
         if not docs:
             return None
         label = self.label(type_, id_) or id_
-        hits = [hit_from_stored(d, lead(d.get("body", "")), 0.0) for d in docs]
+        hits = [hit_from_stored(d, lead(searched_body(d)), 0.0) for d in docs]
         return entity_view(type_, id_, label, docs, hits, self._edition_list())
 
     def _edition_list(self) -> list[tuple[str, str, str]]:
@@ -964,6 +975,19 @@ class ArticleIndex:
         if self._live is None:
             return 0.0
         return max((p.stat().st_mtime for p in self._live.glob("_MAIN_*.toc")), default=0.0)
+
+    @_consistent
+    def bodies(self) -> Iterator[ArticleBody]:
+        """Every article's body as stored, with its publication, edition and the spans of it
+        recorded as boilerplate (for finding boilerplate: see indexer.boilerplate)."""
+        for doc in self._searcher().documents():
+            yield ArticleBody(
+                str(doc.get("publication") or ""),
+                str(doc["edition_id"]),
+                str(doc["id"]),
+                str(doc.get("body", "")),
+                stored_boilerplate(doc),
+            )
 
     def _edition_docs(self, edition_id: str) -> list[dict[str, Any]]:
         return sorted(
@@ -987,18 +1011,22 @@ class Batch:
         tags: Mapping[str, Tagged] | None = None,
         tagger_version: str = "",
         pipeline_version: str = "",
+        boilerplate: Mapping[str, Sequence[tuple[int, int]]] | None = None,
     ) -> int:
         """Add ``articles`` of ``edition`` (with their entity tags, keyed by article id),
-        filed under the publication it names (the manifest's record of it, if any)."""
+        filed under the publication it names (the manifest's record of it, if any);
+        ``boilerplate``: by article id, the spans of its body left out of ranking, snippets
+        and more-like-this (kept for reading)."""
         publication = resolve(edition.publication, self.publications)
         if publication is not None:
             edition = replace(edition, publication=publication.name)
         count = 0
         for article in articles:
             tagged = tags.get(article.id) if tags else None
+            spans = (boilerplate or {}).get(article.id, ())
             self.add_document(
                 article_document(
-                    article, edition, tagged, tagger_version, pipeline_version, publication
+                    article, edition, tagged, tagger_version, pipeline_version, publication, spans
                 )
             )
             count += 1
@@ -1022,7 +1050,12 @@ class Batch:
         """Write a stored edition again with new entity tags."""
         self.delete_edition(stored.edition.id)
         return self.add_edition(
-            stored.edition, stored.articles, tags, tagger_version, stored.pipeline_version
+            stored.edition,
+            stored.articles,
+            tags,
+            tagger_version,
+            stored.pipeline_version,
+            stored.boilerplate,
         )
 
     def add_document(self, doc: dict[str, Any]) -> None:

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from typing import Any
 
+from indexer.boilerplate import mask
 from indexer.index._facets import edition_label, stored_publication
 from indexer.index._schema import ENTITY_TYPES
 from indexer.models import Article, Edition, Publication, page_at_offset
@@ -24,8 +25,10 @@ def article_document(
     tagger_version: str = "",
     pipeline_version: str = "",
     publication: Publication | None = None,
+    boilerplate: Sequence[tuple[int, int]] = (),
 ) -> dict[str, Any]:
-    """The stored and indexed fields for one article (of ``publication``, if known)."""
+    """The stored and indexed fields for one article (of ``publication``, if known), its
+    ``boilerplate`` paragraphs (spans of its body) stored but not indexed."""
     doc: dict[str, Any] = {
         "id": article.id,
         "edition_id": edition.id,
@@ -46,6 +49,9 @@ def article_document(
     }
     if tags is not None:
         doc.update(tag_fields(tags, tagger_version))
+    if boilerplate:
+        doc["boilerplate"] = [list(span) for span in boilerplate]
+        _leave_out_boilerplate(doc)
     if publication is not None:
         doc["publication"] = publication.id
         doc["publication_record"] = asdict(publication)
@@ -149,13 +155,31 @@ def stored_edition(docs: Sequence[Mapping[str, Any]]) -> StoredEdition | None:
         entities,
         str(first.get("tagger_version") or ""),
         str(first.get("pipeline_version") or ""),
+        {d["id"]: stored_boilerplate(d) for d in docs if d.get("boilerplate")},
     )
+
+
+def stored_boilerplate(stored: Mapping[str, Any]) -> tuple[tuple[int, int], ...]:
+    return tuple((int(start), int(end)) for start, end in stored.get("boilerplate") or ())
+
+
+def searched_body(stored: Mapping[str, Any]) -> str:
+    """The body as it is searched: its boilerplate paragraphs blanked (same offsets)."""
+    return mask(str(stored.get("body", "")), stored_boilerplate(stored))
+
+
+def _leave_out_boilerplate(doc: dict[str, Any]) -> None:
+    """Index the body without its boilerplate paragraphs; store it whole."""
+    doc["_stored_body"] = doc["body"]
+    doc["body"] = searched_body(doc)
 
 
 def restored(stored: Mapping[str, Any]) -> dict[str, Any]:
     """A document to index again from its stored fields (the fields that are indexed but not
     stored recomputed), whatever version wrote it."""
     doc = dict(stored)
+    if doc.get("boilerplate"):
+        _leave_out_boilerplate(doc)
     if doc.get("date"):
         doc["year"] = int(doc["date"][:4])
     doc["section_key"] = doc.get("section") or ""

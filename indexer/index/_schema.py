@@ -61,6 +61,9 @@ def build_schema() -> fields.Schema:
         body=text_field(analyzer=TEXT_ANALYZER, stored=True),
         pages=keyword_field(stored=True),
         page_at=fields.STORED,  # [[offset, page], ...]: where each page's text begins in body
+        # [[start, end], ...]: the body's boilerplate paragraphs (in the stored body, blanked in
+        # the indexed one: kept for reading, left out of ranking, snippets and more-like-this)
+        boilerplate=fields.STORED,
         entity_names=text_field(
             analyzer=TEXT_ANALYZER, field_boost=0.5, stored=True
         ),  # labels and aliases

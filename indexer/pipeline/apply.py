@@ -31,6 +31,7 @@ from indexer.index import (
 from indexer.models import Article
 from indexer.pipeline.cache import prune_cache
 from indexer.pipeline.plan import Job, Plan
+from indexer.pipeline.recurring import leave_out_boilerplate
 from indexer.pipeline.report import (
     BuildReport,
     EntityChange,
@@ -117,15 +118,23 @@ def _write_and_publish(root: Path, generation: Path, writing: _Writing, results:
     try:
         new = ArticleIndex(generation) if plan.copy_live else ArticleIndex.create(generation)
         publications = publications_of(plan.survey.manifest)  # editions are filed under them
-        with new.batch(optimize=not plan.copy_live, publications=publications) as batch:
+        with new.batch(optimize=False, publications=publications) as batch:
             _write(batch, writing, results)
+        check_stop()
+        with new.batch(optimize=not plan.copy_live, publications=publications) as batch:
+            writing.boilerplate = leave_out_boilerplate(
+                new, batch, writing.gazetteer, plan.tagger_version
+            )
         count = new.count()
         new.close()
         if old is not None:
             old.close()
         check_stop()
         defer_stops()  # from here on, finishing is the clean way to stop
-        publish(root, generation, {**plan.config, "files": dict(sorted(writing.records.items()))})
+        files = dict(sorted(writing.records.items()))
+        publish(
+            root, generation, {**plan.config, "files": files, "boilerplate": writing.boilerplate}
+        )
     except BaseException as exc:
         if new is not None:
             new.close()
@@ -210,6 +219,7 @@ class _Writing:
     # the files indexed by the text of their articles (see ``text_fingerprint``): {text:
     # [(file, its number and date)]}, those left as they are first
     texts: dict[str, list[tuple[str, list[Any]]]] = field(default_factory=dict)
+    boilerplate: list[dict[str, Any]] = field(default_factory=list)  # what was found
 
     def __post_init__(self) -> None:
         for relative, record in self.plan.unchanged:
@@ -242,7 +252,7 @@ class _Writing:
             batch.carry_over(old, edition_id(outcome.file))
             return outcome
 
-        tags = tag_articles(stored.articles, self.gazetteer)
+        tags = tag_articles(stored.searched_articles(), self.gazetteer)
         self.changes.extend(_entity_changes(stored, tags))
         edition = apply_manifest(stored.edition, self.plan.survey.manifest.get(outcome.file))
         rewritten = replace(stored, edition=edition, pipeline_version=self.plan.pipeline_version)

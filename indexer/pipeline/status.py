@@ -46,6 +46,8 @@ def index_status(root: Path, index: ArticleIndex | None = None) -> dict[str, Any
         "files": len(files),
         "failed": failed,
         "duplicates": copies(files),
+        # paragraphs recurring in 3+ editions of a publication, left out of search
+        "boilerplate": list(state.get("boilerplate") or []),
         "last_run": read_last_run(root),
         **index_health(root),
     }

@@ -52,8 +52,15 @@ def test_ocr_reads_a_scanned_edition(tmp_path: Path) -> None:
     assert "--ocr" in (plain.outcomes[0].message or "")
     read = build_index(settings, options=BuildOptions(ocr=True))  # retried though unchanged
     assert [o.outcome for o in read.outcomes] == ["ok"]
-    hits = ArticleIndex(settings.index_dir).search("county lines").results
+    index = ArticleIndex(settings.index_dir)
+    hits = index.search("county lines").results
     assert hits and "<mark>" in hits[0].snippet
+    # the page view marks the words where Tesseract read them: "County Lines" is near the top
+    # of the page's left column (the same place as in the PDF it was scanned from)
+    view = index.page("scanned", 1, "county lines")
+    assert view is not None and view.layout_known and len(view.marks) >= 2
+    x0, top, x1, bottom = view.marks[0]
+    assert x0 < 0.5 and top < 0.3 and 0 < x1 - x0 < 0.2 and 0 < bottom - top < 0.05
 
 
 def test_without_the_tools_the_message_says_what_to_install(
