@@ -10,7 +10,9 @@ own, with no licence known.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import unicodedata
 from collections.abc import Iterable
 
 from indexer.models import Publication
@@ -21,8 +23,15 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 def publication_id(name: str) -> str:
     """A stable id from a publication's name: "SOC Local Partnerships Bulletin" →
-    "soc-local-partnerships-bulletin"."""
-    return _NOT_SLUG.sub("-", name.casefold()).strip("-") or "publication"
+    "soc-local-partnerships-bulletin"; accents dropped ("Sécurité" → "securite"); a name
+    with no Latin letter or digit gets a short hash of itself ("publication-3f2a9c1d")."""
+    folded = unicodedata.normalize("NFKD", name.casefold())
+    ascii_name = folded.encode("ascii", "ignore").decode()
+    slug = _NOT_SLUG.sub("-", ascii_name).strip("-")
+    if slug:
+        return slug
+    digest = hashlib.blake2b(_key(name).encode(), digest_size=4).hexdigest()
+    return f"publication-{digest}"
 
 
 def _key(text: str) -> str:

@@ -19,6 +19,7 @@ from indexer.errors import BulletinsError
 
 RENDER_WIDTH = 1100  # pixels across: legible at a laptop's width, about 150 KB a page as PNG
 CACHE_BYTES = 64 * 1024 * 1024  # about 400 pages at that width
+MAX_PIXELS = 4000  # down a page at most: a strip of a page 3 m long is drawn narrower
 
 # PDFium is not thread-safe: one page is drawn at a time in a process
 _PDFIUM = threading.Lock()
@@ -116,8 +117,12 @@ def render_png(data: bytes, number: int, width: int = RENDER_WIDTH) -> bytes:
                 raise RenderError(f"the PDF has no page {number} (it has {len(document)})")
             page = document[number - 1]
             try:
-                page_width = page.get_width() or 1.0
-                bitmap = page.render(scale=width / page_width)
+                # the whole MediaBox, as extraction lays the page out (a CropBox that trims a
+                # printer's bleed would move the words away from where their marks are drawn)
+                page.set_cropbox(*page.get_mediabox())
+                page_width, page_height = page.get_size()
+                scale = min(width / max(page_width, 1.0), MAX_PIXELS / max(page_height, 1.0))
+                bitmap = page.render(scale=scale)
                 image = bitmap.to_pil()
             finally:
                 page.close()

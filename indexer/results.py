@@ -13,6 +13,7 @@ from typing import Any
 
 from indexer.boilerplate import mask
 from indexer.models import Article, Edition, Publication
+from indexer.tagging.tagger import Mention
 
 
 @dataclass(frozen=True)
@@ -318,6 +319,8 @@ class StoredEdition:
     pipeline_version: str
     # by article id, the spans of its body that are boilerplate (see indexer.boilerplate)
     boilerplate: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
+    # by article id, the mentions its entities were found by (as written)
+    mentions: dict[str, tuple[Mention, ...]] = field(default_factory=dict)
 
     @property
     def record(self) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from indexer.render import RenderError
 from search_app.archive import Archive
 
 page_view = Blueprint("page_view", __name__)
-IMAGE_MAX_AGE = 24 * 3600  # an image is named by the hash of the PDF it was drawn from
+IMAGE_MAX_AGE = 365 * 24 * 3600  # an image whose URL names the hash of the PDF it is drawn from
 
 
 def _archive() -> Archive:
@@ -44,7 +44,11 @@ def page_image(edition_id: str, number: int) -> Response:
     sha256, png = found
     response = Response(png, mimetype="image/png")
     response.set_etag(f"{sha256[:32]}-{number}")
-    response.cache_control.max_age = IMAGE_MAX_AGE
-    response.cache_control.public = True
+    if request.args.get("v") == sha256[:16]:  # the page view's link: this image for good
+        response.cache_control.max_age = IMAGE_MAX_AGE
+        response.cache_control.public = True
+        response.cache_control.immutable = True
+    else:  # the PDF at this path may be replaced: ask again each time (304 if the same)
+        response.cache_control.no_cache = True
     response.make_conditional(request)
     return response

@@ -14,7 +14,7 @@ import pickle
 import struct
 import threading
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -820,7 +820,7 @@ class ArticleIndex:
         body, searched = stored.get("body", ""), searched_body(stored)
         body_html = highlight_whole(body, terms["body"], schema["body"].analyzer, spans["body"])
         analyzer = schema["body"].analyzer
-        offset = passages(searched, terms["body"], analyzer)[1] if terms["body"] else 0
+        offset = passages(searched, terms["body"], analyzer)[1] if terms["body"] else None
         title_html = highlight_whole(
             stored["title"], terms["title"], schema["title"].analyzer, spans["title"]
         )
@@ -1045,6 +1045,35 @@ class Batch:
         for doc in docs:
             self.add_document(restored(doc))
         return len(docs)
+
+    def rewrite(
+        self,
+        stored: StoredEdition,
+        ids: Collection[str],
+        tags: Mapping[str, Tagged],
+        tagger_version: str,
+    ) -> int:
+        """Write the articles ``ids`` of a stored edition again, in place, with ``tags`` and
+        the edition's boilerplate as ``stored`` has it (the others are left as they are)."""
+        publication = resolve(stored.edition.publication, self.publications)
+        edition = stored.edition
+        if publication is not None:
+            edition = replace(edition, publication=publication.name)
+        count = 0
+        for article in stored.articles:
+            if article.id in ids:
+                doc = article_document(
+                    article,
+                    edition,
+                    tags[article.id],
+                    tagger_version,
+                    stored.pipeline_version,
+                    publication,
+                    stored.boilerplate.get(article.id, ()),
+                )
+                self.add_document(doc)  # (replacing the one with its id)
+                count += 1
+        return count
 
     def retag(self, stored: StoredEdition, tags: Mapping[str, Tagged], tagger_version: str) -> int:
         """Write a stored edition again with new entity tags."""

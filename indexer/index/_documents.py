@@ -15,7 +15,7 @@ from indexer.index._facets import edition_label, stored_publication
 from indexer.index._schema import ENTITY_TYPES
 from indexer.models import Article, Edition, Publication, page_at_offset
 from indexer.results import SearchHit, StoredEdition
-from indexer.tagging.tagger import Tagged
+from indexer.tagging.tagger import Mention, Tagged
 
 
 def article_document(
@@ -82,11 +82,12 @@ def stored_page_at(stored: Mapping[str, Any]) -> tuple[tuple[int, int], ...]:
 
 
 def hit_from_stored(
-    stored: Mapping[str, Any], snippet: str, score: float, offset: int = 0
+    stored: Mapping[str, Any], snippet: str, score: float, offset: int | None = None
 ) -> SearchHit:
     """A result from an article's stored fields; ``offset``: where in its body its best
-    match is, which gives the page it is on."""
+    match is, which gives the page it is on (None: its first page, where its title is)."""
     pages = stored_pages(stored)
+    first = pages[0] if pages else 1
     return SearchHit(
         id=stored["id"],
         title=stored["title"],
@@ -108,7 +109,7 @@ def hit_from_stored(
         score=score,
         source=stored.get("source", ""),
         file=stored.get("file", ""),
-        page=page_at_offset(stored_page_at(stored), offset, pages[0] if pages else 1),
+        page=first if offset is None else page_at_offset(stored_page_at(stored), offset, first),
     )
 
 
@@ -156,7 +157,25 @@ def stored_edition(docs: Sequence[Mapping[str, Any]]) -> StoredEdition | None:
         str(first.get("tagger_version") or ""),
         str(first.get("pipeline_version") or ""),
         {d["id"]: stored_boilerplate(d) for d in docs if d.get("boilerplate")},
+        {d["id"]: stored_mentions(d) for d in docs},
     )
+
+
+def stored_mentions(stored: Mapping[str, Any]) -> tuple[Mention, ...]:
+    """The mentions an article was tagged with, from its stored fields."""
+    labels = {
+        (type_, str(id_)): str(label)
+        for type_, items in (stored.get("entities") or {}).items()
+        for id_, label in items
+    }
+    texts = {"title": str(stored.get("title", "")), "body": str(stored.get("body", ""))}
+    out = []
+    for type_, id_, field, start, end, how in stored.get("mentions") or ():
+        text = texts.get(field, "")[start:end]
+        out.append(
+            Mention(type_, id_, labels.get((type_, id_), text), field, start, end, text, how)
+        )
+    return tuple(out)
 
 
 def stored_boilerplate(stored: Mapping[str, Any]) -> tuple[tuple[int, int], ...]:

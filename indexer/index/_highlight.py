@@ -61,9 +61,12 @@ def snippet(text: str, terms: Iterable[str], analyzer: Any, top: int = 2) -> str
     return passages(text, terms, analyzer, top)[0]
 
 
-def passages(text: str, terms: Iterable[str], analyzer: Any, top: int = 2) -> tuple[str, int]:
-    """``snippet``, and where in ``text`` the best passage's first marked word is (0 when no
-    term occurs): what the page of a hit is found by. Whoosh's ``highlight``, step by step."""
+def passages(
+    text: str, terms: Iterable[str], analyzer: Any, top: int = 2
+) -> tuple[str, int | None]:
+    """``snippet``, and where in ``text`` the best passage's first marked word is (None when
+    no term occurs): what the page of a hit is found by. Whoosh's ``highlight``, step by
+    step."""
     wanted = frozenset(terms)
     if wanted:
         scorer = _PassageScorer()
@@ -77,7 +80,7 @@ def passages(text: str, terms: Iterable[str], analyzer: Any, top: int = 2) -> tu
             best.sort(key=highlight.FIRST)
             out = str(MarkFormatter()(text, best))
             return _ELLIPSES.sub("…", _ADJACENT_MARKS.sub(r"\1", out)), offset
-    return lead(text), 0
+    return lead(text), None
 
 
 class _PassageScorer(highlight.BasicFragmentScorer):  # type: ignore[misc]

@@ -28,7 +28,7 @@ from indexer.index import (
     publish,
     write_layout,
 )
-from indexer.models import Article
+from indexer.models import Article, Edition
 from indexer.pipeline.cache import prune_cache
 from indexer.pipeline.plan import Job, Plan
 from indexer.pipeline.recurring import leave_out_boilerplate
@@ -85,7 +85,9 @@ def write_generation(
     writing = _Writing(None if plan.copy_live else plan.live, plan, gazetteer, on_file)
     count = _write_and_publish(root, generation, writing, results)
     with contextlib.suppress(OSError):  # published: a cache left as it was is no fault
-        kept = {r["sha256"] for r in writing.records.values()}
+        kept = {
+            r[k] for r in writing.records.values() for k in ("sha256", "kept_sha256") if r.get(k)
+        }
         prune_cache(root / CACHE_DIR, kept)
         prune_layouts(root, kept)
     return BuildReport(
@@ -169,7 +171,7 @@ def _write(batch: Batch, writing: _Writing, results: Results) -> None:
             check_stop()  # a stop whose exception Python had to drop
 
 
-REORDER_WINDOW = 64  # results held back at most, waiting for an earlier file's
+REORDER_WINDOW = 256  # results held back at most, waiting for an earlier file's
 
 
 def in_job_order(results: Iterable[Finished], jobs: Sequence[Job]) -> Iterator[Finished]:
@@ -221,13 +223,6 @@ class _Writing:
     texts: dict[str, list[tuple[str, list[Any]]]] = field(default_factory=dict)
     boilerplate: list[dict[str, Any]] = field(default_factory=list)  # what was found
 
-    def __post_init__(self) -> None:
-        for relative, record in self.plan.unchanged:
-            if record.get("text") and record.get("status") in ("ok", "repaired"):
-                self.texts.setdefault(str(record["text"]), []).append(
-                    (relative, list(record.get("stated") or [None, None]))
-                )
-
     def record(self, relative: str, record: dict[str, Any], outcome: FileOutcome) -> None:
         self.records[relative] = record
         self.outcomes.append(outcome)
@@ -235,29 +230,39 @@ class _Writing:
             self.on_file(outcome)
 
     def unchanged(self, batch: Batch, relative: str, record: dict[str, Any]) -> None:
+        """A file left as it is (written again from what is stored when the generation starts
+        empty); its text is known, for the files read after it (see ``_same_text``)."""
         outcome = unchanged_outcome(relative, record)
+        stated = list(record.get("stated") or [None, None])
         if self.old is not None:
-            outcome = self._rewrite_unchanged(batch, self.old, outcome, record)
-        self.record(relative, {**record, **record_of(outcome)}, outcome)
+            outcome, edition = self._rewrite_unchanged(batch, self.old, outcome, record)
+            if edition is not None:  # described again: the manifest may say otherwise now
+                stated = [edition.number, edition.date]
+        written = {**record, **record_of(outcome)}
+        if record.get("text"):
+            written["stated"] = stated
+            if outcome.status in ("ok", "repaired"):
+                self.texts.setdefault(str(record["text"]), []).append((relative, stated))
+        self.record(relative, written, outcome)
 
     def _rewrite_unchanged(
         self, batch: Batch, old: ArticleIndex, outcome: FileOutcome, record: dict[str, Any]
-    ) -> FileOutcome:
+    ) -> tuple[FileOutcome, Edition | None]:
         """Write an unchanged file's articles again, re-tagged and re-described from stored
-        text."""
+        text; the edition as described now (None: kept as it was)."""
         stored = old.stored_edition(edition_id(outcome.file))
         if stored is None or record.get("status") == "failed":
             # written by a version that did not store the edition whole, or failing now but
             # indexed from an earlier version: what was indexed for it is kept as it was
             batch.carry_over(old, edition_id(outcome.file))
-            return outcome
+            return outcome, None
 
         tags = tag_articles(stored.searched_articles(), self.gazetteer)
         self.changes.extend(_entity_changes(stored, tags))
         edition = apply_manifest(stored.edition, self.plan.survey.manifest.get(outcome.file))
         rewritten = replace(stored, edition=edition, pipeline_version=self.plan.pipeline_version)
         written = batch.retag(rewritten, tags, self.plan.tagger_version)
-        return replace(outcome, articles=written)
+        return replace(outcome, articles=written), edition
 
     def duplicate(self, batch: Batch, job: Job, primary: str, same: str = "bytes") -> None:
         """A file with the same bytes, or the same text, as ``primary``: indexed once, under
@@ -303,16 +308,14 @@ class _Writing:
         if self.old is not None:
             kept = batch.carry_over(self.old, edition_id(job.relative))
         identity = {"size": job.size, "mtime_ns": job.mtime_ns, "sha256": job.sha256}
-        self.record(
-            job.relative,
-            {
-                **identity,
-                "edition_id": edition_id(job.relative),
-                **record_of(outcome),
-                "kept": kept,
-            },
-            outcome,
-        )
+        before = self.plan.records.get(job.relative) or {}
+        # the bytes what is kept was read from: their page layouts and cache stay
+        kept_sha256 = before.get("kept_sha256") or before.get("sha256") if kept else None
+        record = {**identity, "edition_id": edition_id(job.relative), **record_of(outcome)}
+        record["kept"] = kept
+        if kept_sha256:
+            record["kept_sha256"] = kept_sha256
+        self.record(job.relative, record, outcome)
 
     def indexed(self, batch: Batch, job: Job, ingested: Ingested, seconds: float) -> None:
         text, primary = self._same_text(job.relative, ingested)

@@ -132,7 +132,7 @@ def plan_run(survey: Survey, tagger_version: str, *, full: bool, ocr: bool) -> P
     if live is None and ArticleIndex.exists(survey.index_dir):  # damaged: rebuilt from the PDFs
         same_config, records = False, {}
     jobs, unchanged, vanished = _compare_files(survey, records, full=full, ocr=ocr)
-    jobs, unchanged, duplicates = _copies(survey, records, jobs, unchanged)
+    jobs, unchanged, duplicates = _copies(survey, records, jobs, unchanged, same_config)
     removed, unseen = _missing_files(survey, records)
     return Plan(
         survey,
@@ -154,13 +154,14 @@ def _copies(
     records: dict[str, dict[str, Any]],
     jobs: list[Job],
     unchanged: list[tuple[str, dict[str, Any]]],
+    same_config: bool = True,
 ) -> tuple[list[Job], list[tuple[str, dict[str, Any]]], list[tuple[Job, str, str]]]:
     """Files with the same bytes (the same edition dropped in twice, renamed or in another
     folder) are indexed once: under the one indexed before, else one the manifest describes,
     else the first by path; the others are copies of it. A file found at the last run to have
     the same text as another (a re-saved copy: see ``apply``) stays its copy while that file
-    is left as it is. A copy whose file was removed or changed is read and indexed in its
-    place."""
+    is left as it is and the configuration (the manifest's numbers and dates among it) has
+    not changed. A copy whose file was removed or changed is read and indexed in its place."""
 
     def preferred(relative: str) -> tuple[bool, bool, str]:
         """Which of several copies is indexed: the one indexed before, else one the manifest
@@ -196,7 +197,7 @@ def _copies(
         )
         if relative in primary:
             duplicates.append((job, primary[relative], "bytes"))
-        elif record.get("same") == "text" and record.get("of") in indexed_as_is:
+        elif same_config and record.get("same") == "text" and record.get("of") in indexed_as_is:
             duplicates.append((job, str(record["of"]), "text"))
         elif record.get("status") == "duplicate":  # the file it copied is gone: read it now
             kept_jobs.append(replace(job, change="added"))

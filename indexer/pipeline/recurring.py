@@ -4,20 +4,21 @@ in the articles' text and are left out of ranking, snippets, more-like-this and 
 
 It runs over the whole generation once its files are written, since a paragraph becomes
 boilerplate when the third edition carrying it arrives (and stops being when one leaves): the
-editions whose boilerplate changed are written again, re-tagged without it.
+editions whose boilerplate changed are written again, their entities counted without the
+mentions in it (the tagger is not run again).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Any
 
 from indexer.boilerplate import find_boilerplate
 from indexer.index import ArticleIndex, Batch
-from indexer.pipeline.run import tag_articles
 from indexer.results import ArticleBody
 from indexer.tagging.gazetteer import Gazetteer
+from indexer.tagging.tagger import Mention, tagged_from
 
 LISTED = 100  # recurring paragraphs kept in the state, for `bulletins status`
 LISTED_CHARS = 300
@@ -36,13 +37,20 @@ def leave_out_boilerplate(
         )
         for edition_id, items in sorted(editions.items()):
             spans = {a.article_id: boilerplate.spans(a.body) for a in items}
-            if all(spans[a.article_id] == a.boilerplate for a in items):
+            changed = {a.article_id for a in items if spans[a.article_id] != a.boilerplate}
+            if not changed:
                 continue
             stored = index.stored_edition(edition_id)
             if stored is None:  # written by a version that did not store it whole: as it was
                 continue
             stored = replace(stored, boilerplate={k: v for k, v in spans.items() if v})
-            batch.retag(stored, tag_articles(stored.searched_articles(), gazetteer), tagger_version)
+            tags = {
+                article_id: tagged_from(
+                    _outside(stored.mentions.get(article_id, ()), spans[article_id]), gazetteer
+                )
+                for article_id in changed
+            }
+            batch.rewrite(stored, changed, tags, stored.tagger_version or tagger_version)
         found += [
             {
                 "publication": publication,
@@ -53,6 +61,16 @@ def leave_out_boilerplate(
         ]
     found.sort(key=lambda item: -int(item["editions"]))
     return found[:LISTED]
+
+
+def _outside(mentions: Iterable[Mention], spans: Sequence[tuple[int, int]]) -> list[Mention]:
+    """The mentions not in the body's ``spans`` (its boilerplate): the entities the article
+    is filed under without tagging its text again."""
+    return [
+        m
+        for m in mentions
+        if m.field != "body" or not any(start <= m.start < end for start, end in spans)
+    ]
 
 
 def _by_publication(bodies: Iterable[ArticleBody]) -> dict[str, dict[str, list[ArticleBody]]]:

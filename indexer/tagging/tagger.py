@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -230,13 +230,20 @@ def tag_article(
     if running_text if running_text is not None else bool(title):
         texts = {name: (text, tokens) for text, name, tokens in fields}
         mentions = _in_context(texts, mentions, gazetteer, article)
-    entities = _entities(mentions, gazetteer)
+    return tagged_from(mentions, gazetteer)
+
+
+def tagged_from(mentions: Sequence[Mention], gazetteer: Gazetteer) -> Tagged:
+    """What ``mentions`` (of one article, in its order) add up to: its entities, filters and
+    names (so mentions can be left out, boilerplate's, without tagging the text again)."""
+    kept = list(mentions)
+    entities = _entities(kept, gazetteer)
     filters = _filters(entities, gazetteer)
     labels = {
         type_: {id_: _label(gazetteer, type_, id_, entities) for id_ in ids}
         for type_, ids in filters.items()
     }
-    return Tagged(tuple(mentions), entities, filters, labels, _search_names(entities, gazetteer))
+    return Tagged(tuple(kept), entities, filters, labels, _search_names(entities, gazetteer))
 
 
 def _in_context(

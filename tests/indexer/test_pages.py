@@ -88,6 +88,9 @@ def test_a_hit_names_the_page_its_best_match_is_on() -> None:
     assert listed.page == listed.pages[0]
     view = index.article(hit.id, "brothels")
     assert view is not None and view.hit.page == 15
+    # matched by its title only: the page its title is printed on, not where its text begins
+    (titled,) = index.search("title:aware").results
+    assert titled.pages == [7, 8] and titled.page == 7
 
 
 def _layout() -> PageLayout:
@@ -192,3 +195,18 @@ def test_what_cannot_be_drawn_says_why(tmp_path: Path) -> None:
         render_png(b"%PDF-1.4 not really", 1)
     with pytest.raises(RenderError, match="no page 21"):
         render_png(SHIPPED_PDF.read_bytes(), 21)
+
+
+def test_a_file_that_fails_keeps_the_layout_of_the_edition_kept_for_it(
+    corpus_copy: Path, tmp_path: Path
+) -> None:
+    index_dir = tmp_path / "index"
+    args = ["index", "--corpus", str(corpus_copy), "--index", str(index_dir), "-q"]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    sha = hashlib.sha256(SHIPPED_PDF.read_bytes()).hexdigest()
+    (corpus_copy / SHIPPED_PDF.name).write_bytes(b"%PDF-1.4 damaged since")
+    for _ in range(2):  # (and still on the run after)
+        assert CliRunner().invoke(cli, args).exit_code == 1
+        assert layout_file(index_dir, sha).exists()
+    view = ArticleIndex(index_dir).page(EDITION, 19, "county lines")
+    assert view is not None and view.layout_known and view.marks

@@ -119,3 +119,18 @@ def test_the_api_says_which_paragraphs_are_boilerplate(indexed: Settings) -> Non
     contact = next(h for h in hits if h["title"].lower().startswith("contact"))
     data = client.get(f"/api/articles/{contact['id']}").get_json()
     assert data["boilerplate"] and json.dumps(data).count("Crimestoppers") >= 1
+
+
+def test_what_mentions_add_up_to_is_what_the_tagger_gives() -> None:
+    """Boilerplate's mentions are left out by counting the others again (``tagged_from``),
+    not by tagging the text again: the same mentions give the same entities and filters."""
+    from indexer.extract import extract_pdf, read_source
+    from indexer.split import split_articles
+    from indexer.tagging.gazetteer import Gazetteer
+    from indexer.tagging.tagger import tag_article, tagged_from
+    from tests.conftest import SHIPPED_PDF
+
+    gazetteer = Gazetteer.load()
+    for article in split_articles(extract_pdf(read_source(SHIPPED_PDF)), "e"):
+        tagged = tag_article(article.title, article.body, gazetteer)
+        assert tagged_from(tagged.mentions, gazetteer) == tagged

@@ -359,3 +359,14 @@ def test_of_copies_new_to_the_index_the_one_the_manifest_describes_is_indexed(
     report = build_index(Settings(corpus_dir=corpus_copy, index_dir=tmp_path / "ix"))
     assert outcomes(report) == {SHIPPED: "ok", first_by_name.name: "duplicate"}
     assert report.duplicates[0].message == f"the same {how} as {SHIPPED}, indexed under that file"
+
+
+def test_a_copy_by_text_given_its_own_number_later_becomes_an_edition(settings: Settings) -> None:
+    """The manifest's word stands on the next run too: a file kept as a copy of another's
+    text is read again when the manifest changes, and indexed as an edition of its own."""
+    copy = settings.corpus_dir / "reissue.pdf"
+    resaved(settings.corpus_dir / SHIPPED, copy)
+    assert outcomes(build_index(settings))[copy.name] == "duplicate"
+    declare_edition(copy)
+    report = build_index(settings)
+    assert outcomes(report)[copy.name] == "ok" and report.editions == 2

@@ -36,7 +36,7 @@ def test_the_page_view_outlines_the_words_on_the_page_image(client: FlaskClient)
     response = client.get(f"/editions/{EDITION}/pages/19?q=county+lines+workshop&article={article}")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert f'<image href="/editions/{EDITION}/pages/19.png"' in html
+    assert f'<image href="/editions/{EDITION}/pages/19.png?v=' in html
     marks = [(float(x), float(y)) for x, y in MARK.findall(html)]
     assert len(marks) == 4  # County, Lines, Workshop; workshop
     assert all(0 < x < 595 and 0 < y < 842 for x, y in marks)
@@ -73,6 +73,13 @@ def test_the_page_image_is_served_with_a_validator(client: FlaskClient) -> None:
     etag = response.headers["ETag"]
     again = client.get(f"/editions/{EDITION}/pages/19.png", headers={"If-None-Match": etag})
     assert again.status_code == 304
+    # without the PDF's hash in the URL, a cache asks again (the file may be replaced); the
+    # page view links the image by its hash, which may be kept for good
+    assert "no-cache" in response.headers["Cache-Control"]
+    html = client.get(f"/editions/{EDITION}/pages/19").get_data(as_text=True)
+    (linked,) = re.findall(r'<image href="([^"]+)"', html)
+    assert "?v=" in linked
+    assert "immutable" in client.get(linked.replace("&amp;", "&")).headers["Cache-Control"]
     assert client.get(f"/editions/{EDITION}/pages/21.png").status_code == 404
 
 
