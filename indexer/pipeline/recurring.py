@@ -21,6 +21,10 @@ from indexer.tagging.gazetteer import Gazetteer
 from indexer.tagging.tagger import Mention, tagged_from
 
 LISTED = 100  # recurring paragraphs kept in the state, for `bulletins status`
+# An edition whose text is more than half recurring paragraphs is a reprint of another (the
+# same stories again), not an edition with the usual contact list and disclaimer: it keeps
+# them all. Newsletters' boilerplate is a tenth of an edition's text or less.
+MOSTLY = 0.5
 LISTED_CHARS = 300
 
 
@@ -37,6 +41,8 @@ def leave_out_boilerplate(
         )
         for edition_id, items in sorted(editions.items()):
             spans = {a.article_id: boilerplate.spans(a.body) for a in items}
+            if _mostly(spans, items):  # a reprint, not an edition with the usual furniture
+                spans = {article_id: () for article_id in spans}
             changed = {a.article_id for a in items if spans[a.article_id] != a.boilerplate}
             if not changed:
                 continue
@@ -61,6 +67,12 @@ def leave_out_boilerplate(
         ]
     found.sort(key=lambda item: -int(item["editions"]))
     return found[:LISTED]
+
+
+def _mostly(spans: dict[str, tuple[tuple[int, int], ...]], items: list[ArticleBody]) -> bool:
+    """Do recurring paragraphs make up more than ``MOSTLY`` of an edition's text?"""
+    recurring = sum(end - start for found in spans.values() for start, end in found)
+    return recurring > MOSTLY * sum(len(item.body) for item in items)
 
 
 def _outside(mentions: Iterable[Mention], spans: Sequence[tuple[int, int]]) -> list[Mention]:

@@ -134,3 +134,16 @@ def test_what_mentions_add_up_to_is_what_the_tagger_gives() -> None:
     for article in split_articles(extract_pdf(read_source(SHIPPED_PDF)), "e"):
         tagged = tag_article(article.title, article.body, gazetteer)
         assert tagged_from(tagged.mentions, gazetteer) == tagged
+
+
+def test_editions_that_reprint_each_other_keep_their_text_searchable(tmp_path: Path) -> None:
+    """Four editions with the same stories (declared apart in the manifest): every paragraph
+    recurs, but an edition that is mostly recurring paragraphs is a reprint, not boilerplate."""
+    from tests.conftest import corpus_of_copies
+
+    settings = Settings(corpus_dir=corpus_of_copies(tmp_path, 4), index_dir=tmp_path / "ix")
+    build_index(settings)
+    assert index_status(settings.index_dir)["boilerplate"]  # found, and listed
+    index = ArticleIndex(settings.index_dir)
+    assert index.search("county lines").total == 4
+    index.close()
