@@ -6,10 +6,13 @@ client."""
 
 from __future__ import annotations
 
+import os
+import socket
 from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, redirect, request, url_for
 
+from indexer.errors import BulletinsError
 from indexer.index import ENTITY_TYPES
 from indexer.textnorm import safe_json
 from search_app.openapi import openapi_document
@@ -73,6 +76,29 @@ def editions() -> Any:
 @api.get("/status")
 def status() -> Any:
     return safe_jsonify(archive().status())
+
+
+@api.get("/health")
+def health() -> Any:
+    """For a load balancer in front of several servers: 200 while this one answers searches
+    from an index it can read (which generation, how many articles, which server), 503 while
+    it cannot (no index yet, or its files unreadable), so traffic goes to the others."""
+    server = f"{socket.gethostname()}:{os.getpid()}"
+    try:
+        index = archive().index
+        articles = index.count()
+        found = index.health()
+    except BulletinsError as exc:
+        return safe_jsonify({"status": "unavailable", "message": str(exc), "server": server}), 503
+    return safe_jsonify(
+        {
+            "status": "ok",
+            "generation": found["generation"],
+            "articles": articles,
+            "problem": found["problem"],
+            "server": server,
+        }
+    )
 
 
 @api.get("/openapi.json")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -177,6 +179,7 @@ class Archive:
         root = self.settings.index_dir
         status = index_status(root, index)
         status.update(index.health() if index is not None else index_health(root))
+        status["server"] = f"{socket.gethostname()}:{os.getpid()}"  # (behind a load balancer)
         return status
 
     def page_image(self, edition_id: str, number: int) -> tuple[str, bytes] | None:

@@ -305,6 +305,10 @@ def _schemas() -> Schema:
             ),
             "last_run": {"oneOf": [last_run, {"type": "null"}]},
             "generation": {"type": ["string", "null"], "description": "The generation served."},
+            "server": {
+                "type": "string",
+                "description": "host:pid of the process that answered (one of several replicas).",
+            },
             "problem": {
                 "type": ["string", "null"],
                 "description": "What is wrong with the index folder, for people.",
@@ -486,6 +490,19 @@ def _schemas() -> Schema:
         "Editions": _array(edition_listing),
         "FileOutcome": outcome,
         "Status": status,
+        "Health": {
+            "type": "object",
+            "required": ["status", "server"],
+            "additionalProperties": False,
+            "properties": {
+                "status": {"type": "string", "enum": ["ok", "unavailable"]},
+                "generation": {"type": ["string", "null"]},
+                "articles": {"type": "integer", "minimum": 0},
+                "problem": {"type": ["string", "null"]},
+                "message": {"type": "string"},
+                "server": {"type": "string", "description": "host:pid of the answering process"},
+            },
+        },
         "OpenAPI": {
             "type": "object",
             "required": ["openapi", "info", "paths", "components"],
@@ -657,6 +674,13 @@ def _paths() -> Schema:
             "The index: editions, articles, the last indexing run's report and the files that "
             "fail, with their reasons (as `bulletins status --json`). Answers without an index.",
             _json("Status", "The status."),
+        ),
+        "/api/health": _get(
+            "For a load balancer in front of several `bulletins serve`: 200 while this server "
+            "answers from an index it can read (the generation it serves, its articles, the "
+            "server's host:pid), 503 while it cannot (no index yet, or unreadable).",
+            _json("Health", "Serving."),
+            extra={"503": _json("Health", "Not serving: status unavailable, and why.")},
         ),
         "/api/openapi.json": _get(
             "This description.", _json("OpenAPI", "The OpenAPI 3.1 description.")

@@ -49,6 +49,7 @@ SAMPLES = {
     "/api/entities/<type_>/<entity_id>": "/api/entities/region/north-east",
     "/api/editions": "/api/editions",
     "/api/status": "/api/status",
+    "/api/health": "/api/health",
     "/api/openapi.json": "/api/openapi.json",
 }
 # Each route's own errors: (rule, URL, request headers, the status it must answer).
