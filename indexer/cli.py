@@ -27,7 +27,7 @@ from indexer.config import (
     Settings,
 )
 from indexer.entity_types import CHIP_TYPES, IDS
-from indexer.errors import BulletinsError, SearchQueryError, StorageError
+from indexer.errors import BrokerError, BulletinsError, SearchQueryError, StorageError
 from indexer.index import SORTS, ArticleIndex, IndexLockedError
 from indexer.ocr import INSTALL_HINT, missing_tools
 from indexer.pipeline import (
@@ -72,6 +72,7 @@ class ExitStatus(enum.IntEnum):
     USAGE = 2
     LOCKED = 3
     STORAGE = 4
+    BROKER = 5
 
 
 EXIT_DESCRIPTIONS = {
@@ -81,10 +82,12 @@ EXIT_DESCRIPTIONS = {
     ExitStatus.LOCKED: "another indexing job is running on this index (nothing was changed)",
     ExitStatus.STORAGE: "the index folder cannot be written (disk full, file-size limit, "
     "read-only); the live index was left as it was",
+    ExitStatus.BROKER: "the broker (--broker) cannot be reached, or was lost during the run; "
+    "the live index was left as it was",
 }
 EXIT_STOPPED = "128+N: stopped by signal N (130 Ctrl+C, 129 SIGHUP, 143 SIGTERM); nothing published"
 _NOTHING_PUBLISHED = "nothing was published, the live index is as it was"
-EXIT_OK, EXIT_FAILED_FILES, EXIT_USAGE, EXIT_LOCKED, EXIT_STORAGE = ExitStatus
+EXIT_OK, EXIT_FAILED_FILES, EXIT_USAGE, EXIT_LOCKED, EXIT_STORAGE, EXIT_BROKER = ExitStatus
 FILTER_TYPES = IDS
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
 
@@ -212,6 +215,15 @@ def _index_help() -> str:
     help="Also read PDFs that links in the corpus folder point to outside it, and folders "
     "reached through links (each once). Default: such links are listed as skipped.",
 )
+@click.option(
+    "--broker",
+    envvar="BULLETINS_BROKER",
+    default=None,
+    metavar="URL",
+    help="Read the PDFs on a cluster: the Celery broker (redis://HOST:PORT/N) that "
+    "`bulletins worker` processes take jobs from ($BULLETINS_BROKER). Splitting, tagging and "
+    "writing the index stay in this process (see docs/deployment.md).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress: only failures and the summary.")
 def index_command(
     corpus_dir: Path | None,
@@ -223,6 +235,7 @@ def index_command(
     report_file: Path | None,
     ocr: bool,
     follow_symlinks: bool,
+    broker: str | None,
     quiet: bool,
 ) -> None:
     settings = Settings.from_env(
@@ -236,6 +249,7 @@ def index_command(
         limits=Limits(settings.indexing.job_seconds, settings.indexing.job_memory_mb),
         ocr=ocr,
         follow_symlinks=follow_symlinks,
+        broker=broker or None,
     )
     if ocr and missing_tools():
         click.echo(
@@ -286,6 +300,8 @@ def _run_build(settings: Settings, *, quiet: bool, options: BuildOptions | None)
         _fail(str(exc), EXIT_LOCKED)
     except StorageError as exc:
         _fail(str(exc), EXIT_STORAGE)
+    except BrokerError as exc:
+        _fail(f"{exc}; {_NOTHING_PUBLISHED}", EXIT_BROKER)
     except BulletinsError as exc:
         _fail(str(exc))
 
@@ -625,6 +641,39 @@ def entities_command(
         for item in items:
             label = display_text(str(item["label"]), TITLE_CHARS)
             click.echo(f"  {item['count']:4}  {label}  [{item['id']}]")
+
+
+@cli.command("worker")
+@click.option(
+    "--broker",
+    envvar="BULLETINS_BROKER",
+    required=True,
+    metavar="URL",
+    help="The Celery broker to take jobs from (redis://HOST:PORT/N; $BULLETINS_BROKER).",
+)
+@click.option(
+    "--concurrency",
+    "-c",
+    type=click.IntRange(1, 256),
+    default=None,
+    help="How many PDFs this worker reads at once. Default: the number of cores.",
+)
+@click.option("--name", default=None, help="The worker's name in Celery (default: its host).")
+def worker_command(broker: str, concurrency: int | None, name: str | None) -> None:
+    """Read PDFs for `bulletins index --broker` runs, on this machine, until stopped.
+
+    \b
+    The machine must see the corpus folder at the path the coordinator gives
+    (shared storage). Each PDF is read in a process of its own under the run's
+    time and memory limits; a job this worker was reading when it was killed
+    goes to another worker. Stop with Ctrl+C or SIGTERM (it finishes its jobs).
+    """
+    from indexer.cluster import run_worker
+
+    try:
+        run_worker(broker, concurrency or default_workers(), name)
+    except BrokerError as exc:
+        _fail(str(exc), EXIT_BROKER)
 
 
 @cli.command("serve")

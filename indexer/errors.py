@@ -37,6 +37,10 @@ class StorageError(BulletinsError):
     folder): a fault of the environment, not of any PDF. Nothing was published."""
 
 
+class BrokerError(BulletinsError):
+    """The broker of a cluster run (``--broker``) cannot be reached, or was lost during it."""
+
+
 class IndexDamagedError(BulletinsError):
     """The index's files cannot be read (a damaged segment); ``bulletins index`` rebuilds it."""
 

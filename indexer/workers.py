@@ -127,14 +127,17 @@ def run_isolated(
     workers: int,
     limits: Limits,
     jobs_per_worker: int = JOBS_PER_WORKER,
+    start_method: str = "fork",
 ) -> Generator[Done[J, R], None, None]:
     """Run ``work(job)`` for every job in at most ``workers`` worker processes at a time; yield
     each as it finishes (not in order). Close the iterator (or use it to the end) to stop the
     workers. A reused worker that dies without a word (the kernel's out-of-memory killer picks
     the largest process, which may be a worker grown over many files) has its job run once
-    more by a fresh worker before the job is called failed."""
+    more by a fresh worker before the job is called failed. ``start_method``: "forkserver"
+    in a process with threads (a Celery worker's): a fork there may copy a lock another
+    thread holds, and the worker then hangs on it."""
     with _batch_collector():
-        yield from _run(list(jobs), work, max(1, workers), limits, jobs_per_worker)
+        yield from _run(list(jobs), work, max(1, workers), limits, jobs_per_worker, start_method)
 
 
 def _run(
@@ -143,8 +146,11 @@ def _run(
     workers: int,
     limits: Limits,
     jobs_per_worker: int,
+    start_method: str = "fork",
 ) -> Iterator[Done[Any, Any]]:
-    context = multiprocessing.get_context("fork")
+    context: Any = multiprocessing.get_context(start_method)
+    # a forked worker's parent is this process; a forkserver's child's, the server
+    parent = os.getpid() if start_method == "fork" else 0
     pending = [(index, job) for index, job in enumerate(jobs)]
     pending.reverse()
     retried: set[int] = set()
@@ -155,7 +161,7 @@ def _run(
     def spawn() -> _Worker:
         parent_end, child_end = context.Pipe(duplex=True)
         process = context.Process(
-            target=_serve, args=(work, child_end, limits.memory_mb, os.getpid()), daemon=True
+            target=_serve, args=(work, child_end, limits.memory_mb, parent), daemon=True
         )
         with stop_signals_blocked():  # the child unblocks them once it ignores them
             process.start()
@@ -284,7 +290,7 @@ def _serve(work: Callable[[Any], Any], channel: Connection, memory_mb: int, pare
     index's lock nor the caller's output stays open through it, and the parent closing its
     end of the pipe is an end of file here."""
     ignore_stop_signals()  # Ctrl+C is the parent's to handle
-    die_with_parent(parent)
+    die_with_parent(parent or os.getppid())
     _detach_output()
     close_inherited({channel.fileno()})
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)

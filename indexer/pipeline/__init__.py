@@ -108,6 +108,7 @@ class BuildOptions:
     limits: Limits = field(default_factory=Limits)
     ocr: bool = False  # read pages without usable text with Tesseract
     follow_symlinks: bool = False  # read PDFs that links point to outside the corpus folder
+    broker: str | None = None  # a Celery broker's URL: PDFs are read on its workers
 
 
 def build_index(
@@ -186,6 +187,7 @@ def _build(
         limits=options.limits,
         ocr=options.ocr,
         fresh=options.full,
+        broker=options.broker,
     )
     return apply.write_generation(todo, gazetteer, results, on_file)
 

@@ -44,12 +44,31 @@ Results = Generator[Done[Job, Ingested], None, None]
 
 
 def run_jobs(
-    plan: Plan, gazetteer: Gazetteer, *, workers: int, limits: Limits, ocr: bool, fresh: bool
+    plan: Plan,
+    gazetteer: Gazetteer,
+    *,
+    workers: int,
+    limits: Limits,
+    ocr: bool,
+    fresh: bool,
+    broker: str | None = None,
 ) -> Results:
     """The plan's jobs, run in at most ``workers`` worker processes; each result as it
     finishes. Nothing starts until the first result is asked for; closing the iterator (or
-    using it to the end) stops the workers."""
-    work = functools.partial(
+    using it to the end) stops the workers. With ``broker`` (a Celery broker's URL), the PDFs
+    are read on the cluster first (``indexer.cluster``), then split and tagged here from the
+    extraction cache."""
+    if broker is not None:
+        return _on_cluster(
+            plan, gazetteer, broker, workers=workers, limits=limits, ocr=ocr, fresh=fresh
+        )
+    return run_isolated(
+        plan.jobs, _work(plan, gazetteer, ocr, fresh), workers=workers, limits=limits
+    )
+
+
+def _work(plan: Plan, gazetteer: Gazetteer, ocr: bool, fresh: bool) -> functools.partial[Ingested]:
+    return functools.partial(
         ingest_job,
         corpus=plan.survey.corpus_dir,
         manifest=plan.survey.manifest,
@@ -58,7 +77,31 @@ def run_jobs(
         ocr=ocr,
         fresh=fresh,
     )
-    return run_isolated(plan.jobs, work, workers=workers, limits=limits)
+
+
+def _on_cluster(
+    plan: Plan,
+    gazetteer: Gazetteer,
+    broker: str,
+    *,
+    workers: int,
+    limits: Limits,
+    ocr: bool,
+    fresh: bool,
+) -> Results:
+    """The jobs' PDFs read by the cluster's workers into the extraction cache (those a worker
+    could not read given their outcome), then split and tagged here."""
+    from indexer.cluster import extract_on_cluster
+
+    cache = plan.survey.index_dir / CACHE_DIR
+    failed = set()
+    for done in extract_on_cluster(broker, plan.jobs, cache, ocr=ocr, limits=limits, fresh=fresh):
+        failed.add(done.job.relative)
+        yield done
+    rest = [job for job in plan.jobs if job.relative not in failed]
+    work = _work(plan, gazetteer, ocr, fresh=False)  # (read just now, by the cluster)
+    # not forked: the broker's client has threads of its own by now (see run_isolated)
+    yield from run_isolated(rest, work, workers=workers, limits=limits, start_method="forkserver")
 
 
 def ingest_job(
@@ -76,11 +119,16 @@ def ingest_job(
     pages without usable text are read by Tesseract first. Everything is keyed by the hash
     of the bytes read here, whatever the file holds by now."""
     source = read_source(job.path, follow=job.follow)
-    pdf = cached(cache_entry(cache, source.sha256), source, extract_pdf, fresh)
-    if ocr:
-        pdf = _with_ocr(pdf, source, cache, fresh)
+    pdf = extracted_for(source, cache, ocr=ocr, fresh=fresh)
     ingested = _ingest_extracted(job.relative, pdf, manifest, gazetteer, corpus, source.sha256)
     return replace(ingested, size=source.size, mtime_ns=source.mtime_ns)
+
+
+def extracted_for(source: SourceFile, cache: Path, *, ocr: bool, fresh: bool) -> ExtractedPdf:
+    """The extraction of ``source``'s bytes: from ``cache``, or read now and kept there (with
+    ``ocr``, by Tesseract when the text layer will not do, kept too)."""
+    pdf = cached(cache_entry(cache, source.sha256), source, extract_pdf, fresh)
+    return _with_ocr(pdf, source, cache, fresh) if ocr else pdf
 
 
 def _with_ocr(pdf: ExtractedPdf, source: SourceFile, cache: Path, fresh: bool) -> ExtractedPdf:
