@@ -11,8 +11,8 @@ every extraction in the cache. A file a worker could not read gets its outcome f
 On a worker each file is read as a local run reads it: in a process of its own under the
 time and memory limits the coordinator sends (``indexer.workers``), so a hostile PDF takes
 down that process, not the worker. A worker killed mid-file (its machine lost, ``kill -9``)
-leaves the job unacknowledged: the broker gives it to another worker (Celery's late
-acknowledgement); a job not back within its time limit and a margin is called ``timeout``.
+leaves the job unacknowledged (Celery's late acknowledgement); the coordinator calls a job
+that a worker started and did not return within its time limit and a margin ``timeout``.
 
 Jobs and results travel as JSON through Redis; a result carries the extraction as the cache
 keeps it (a pickle), which the coordinator loads: the broker must be one only the project's
