@@ -11,8 +11,9 @@ every extraction in the cache. A file a worker could not read gets its outcome f
 On a worker each file is read as a local run reads it: in a process of its own under the
 time and memory limits the coordinator sends (``indexer.workers``), so a hostile PDF takes
 down that process, not the worker. A worker killed mid-file (its machine lost, ``kill -9``)
-leaves the job unacknowledged (Celery's late acknowledgement); the coordinator calls a job
-that a worker started and did not return within its time limit and a margin ``timeout``.
+leaves the job unacknowledged (Celery's late acknowledgement): the coordinator, which asks the
+live workers what they are reading every few seconds, sends a job no live worker holds again,
+once; a job that a worker holds past its time limit and a margin is called ``timeout``.
 
 Jobs and results travel as JSON through Redis; a result carries the extraction as the cache
 keeps it (a pickle), which the coordinator loads: the broker must be one only the project's
@@ -39,6 +40,7 @@ from indexer.workers import Done, JobFailure, Limits, run_isolated
 QUEUE = "bulletins"
 TASK = "bulletins.extract"
 MARGIN_SECONDS = 60.0  # a job's time limit, plus this, before the coordinator gives up on it
+LOST_CHECK_SECONDS = 5.0  # how often the jobs being read are checked against the live workers
 POLL_SECONDS = 0.2
 
 
@@ -162,14 +164,14 @@ def extract_on_cluster(
     wanted = [j for j in jobs if fresh or not cache_entry(cache, j.sha256).exists()]
     sent: dict[str, tuple[Any, Any, float]] = {}
     try:
+        arguments = {
+            job.relative: (str(job.path), job.relative, ocr, limits.seconds, limits.memory_mb)
+            for job in wanted
+        }
         for job in wanted:
-            result = app.send_task(
-                TASK,
-                args=(str(job.path), job.relative, ocr, limits.seconds, limits.memory_mb),
-                queue=QUEUE,
-            )
+            result = app.send_task(TASK, args=arguments[job.relative], queue=QUEUE)
             sent[result.id] = (job, result, time.monotonic())
-        yield from _collect(sent, cache, limits)
+        yield from _collect(app, sent, cache, limits, arguments)
     except BrokerError:
         raise
     except (OSError, ConnectionError) as exc:
@@ -186,13 +188,19 @@ def extract_on_cluster(
 
 
 def _collect(
-    sent: dict[str, tuple[Any, Any, float]], cache: Path, limits: Limits
+    app: Any,
+    sent: dict[str, tuple[Any, Any, float]],
+    cache: Path,
+    limits: Limits,
+    arguments: dict[str, tuple[Any, ...]],
 ) -> Iterator[Done[Any, Any]]:
     from indexer.processes import check_stop
 
     waiting = dict(sent)
     patience = limits.seconds + MARGIN_SECONDS
     began: dict[str, float] = {}  # when each job was first seen being read
+    resent: set[str] = set()  # the jobs (by file) sent again after their worker was lost
+    checked = time.monotonic()
     while waiting:
         check_stop()
         for task_id, (job, result, since) in list(waiting.items()):
@@ -201,7 +209,41 @@ def _collect(
                 del waiting[task_id]
             if failure is not None:
                 yield Done(job, failure, time.monotonic() - since)
+        if time.monotonic() - checked > LOST_CHECK_SECONDS:
+            checked = time.monotonic()
+            yield from _send_again(app, waiting, began, resent, arguments)
         time.sleep(POLL_SECONDS)
+
+
+def _send_again(
+    app: Any,
+    waiting: dict[str, tuple[Any, Any, float]],
+    began: dict[str, float],
+    resent: set[str],
+    arguments: dict[str, tuple[Any, ...]],
+) -> Iterator[Done[Any, Any]]:
+    """The jobs being read by no live worker (their worker killed, its machine lost): each
+    sent again once, to another worker; a job whose second worker is lost too fails."""
+    started = [
+        t for t in waiting if t in began and time.monotonic() - began[t] > LOST_CHECK_SECONDS
+    ]
+    if not started:
+        return
+    replies = app.control.inspect(timeout=1.0).active() or {}
+    alive = {task["id"] for tasks in replies.values() for task in tasks}
+    for task_id in started:
+        if task_id in alive or waiting[task_id][1].ready():
+            continue
+        job, _, since = waiting.pop(task_id)
+        began.pop(task_id, None)
+        app.control.revoke(task_id)  # (its message, handed out again later, is dropped)
+        if job.relative in resent:
+            message = "the workers reading it were lost twice (killed, or their machines)"
+            yield Done(job, JobFailure("error", message), time.monotonic() - since)
+            continue
+        resent.add(job.relative)
+        again = app.send_task(TASK, args=arguments[job.relative], queue=QUEUE)
+        waiting[again.id] = (job, again, since)
 
 
 def _over(

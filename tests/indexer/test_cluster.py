@@ -3,6 +3,7 @@ port in a temporary folder) and real ``bulletins worker`` processes (Celery)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import socket
@@ -59,12 +60,15 @@ def broker(tmp_path: Path) -> Iterator[str]:
     server.wait(timeout=10)
 
 
-def start_worker(broker: str, cwd: Path, concurrency: int = 2) -> subprocess.Popen[bytes]:
-    """A ``bulletins worker`` process, once Celery answers a ping from it."""
+def start_worker(
+    broker: str, cwd: Path, concurrency: int = 2, name: str = "worker"
+) -> subprocess.Popen[bytes]:
+    """A ``bulletins worker`` process (Celery node ``name@host``), once it answers a ping."""
     from indexer.cluster import celery_app
 
     command = [sys.executable, "-c", "from indexer.cli import main; main()", "worker"]
     command += ["--broker", broker, "--concurrency", str(concurrency)]
+    command += ["--name", f"{name}@{socket.gethostname()}"]
     log = (cwd / "worker.log").open("ab")  # (kept with the test's folder, to look into)
     worker = subprocess.Popen(command, cwd=cwd, stdout=log, stderr=log)
     log.close()
@@ -184,3 +188,39 @@ def test_the_broker_lost_mid_run_leaves_the_live_index_serving(
     assert b"lost the broker" in output
     assert (settings.index_dir / "CURRENT").read_text() == live
     assert ArticleIndex(settings.index_dir).count() == 30
+
+
+def test_a_worker_killed_mid_run_loses_no_file(broker: str, tmp_path: Path) -> None:
+    """kill -9 to one of two workers while it reads: its job goes to the other worker, and
+    the run gives every file the outcome a local run gives."""
+    from indexer.cluster import celery_app
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("northshire-csp-newsletter-05", "eastmarsh-safer-homes-news-03", "soc-07"):
+        list(build(corpus, [f"{name}--word", f"{name}--publisher"]))
+    for truth in corpus.glob("*.json"):
+        truth.unlink()
+    local = build_index(Settings(corpus_dir=corpus, index_dir=tmp_path / "local"))
+    doomed = start_worker(broker, tmp_path, concurrency=1, name="doomed")
+    survivor_folder = tmp_path / "survivor"
+    survivor_folder.mkdir()
+    survivor = start_worker(broker, survivor_folder, concurrency=1, name="survivor")
+    command = [sys.executable, "-c", "from indexer.cli import main; main()", "index", "-q"]
+    command += ["--corpus", str(corpus), "--index", str(tmp_path / "cluster"), "--broker", broker]
+    run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    app = celery_app(broker)
+    deadline = time.monotonic() + 60
+    while True:  # until the doomed worker is reading a file
+        active = app.control.inspect(timeout=0.5).active() or {}
+        if active.get(f"doomed@{socket.gethostname()}"):
+            break
+        assert time.monotonic() < deadline and run.poll() is None
+    os.kill(doomed.pid, signal.SIGKILL)  # the worker's main process alone
+    doomed.wait()
+    output, _ = run.communicate(timeout=300)
+    stop(survivor)
+    assert run.returncode == 0, output
+    report = ArticleIndex(tmp_path / "cluster")
+    assert report.count() == local.articles
+    report.close()
