@@ -18,6 +18,7 @@ from bench.measure import (
     ROOT,
     SMALL,
     Row,
+    cluster_ingest,
     incremental,
     index_and_search,
     ingest,
@@ -25,7 +26,7 @@ from bench.measure import (
 )
 from bench.report import markdown, table
 
-SECTIONS = ("ingest", "incremental", "index", "pages")
+SECTIONS = ("ingest", "incremental", "index", "pages", "cluster")
 ANALYSIS = "## Analysis"
 
 
@@ -88,6 +89,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows += index_and_search(work, scale, args.seed, log, http_at=scale.articles[0])
     if "pages" in sections:
         rows += page_view(work, scale, args.seed, log)
+    if "cluster" in sections:
+        rows += cluster_ingest(work, scale, args.seed, log)
     print(table(rows))
     if out is not None:
         command = "python -m bench " + " ".join(argv if argv is not None else sys.argv[1:])

@@ -529,3 +529,97 @@ def page_view(work: Path, scale: Scale, seed: int, log: Callable[[str], None]) -
         Row("pages", f"{name}: first / cached (p95)", f"{first_p95 / max(cached_p95, 0.001):.1f}x"),
         Row("pages", f"{name}: image size, median", f"{statistics.median(sizes) / 1024:.0f} KB"),
     ]
+
+
+def cluster_ingest(work: Path, scale: Scale, seed: int, log: Callable[[str], None]) -> list[Row]:
+    """Reading the ingest corpus on a Celery cluster on this machine (a Redis server and 1 or
+    2 `bulletins worker` processes, one PDF at a time each) against local workers: pages/s of
+    the whole run, each fresh (no extraction cache)."""
+    redis = shutil.which("redis-server")
+    if redis is None:
+        log("cluster: redis-server is not installed (apt-get install redis-server); skipped")
+        return []
+    corpus = render_corpus(work / "ingest-corpus", scale.editions, seed, scale.pages)
+    pages = scale.editions * scale.pages
+    port = _free_port()
+    server = subprocess.Popen(
+        [redis, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    broker = f"redis://127.0.0.1:{port}/0"
+    seconds: dict[str, float] = {}
+    try:
+        time.sleep(0.5)
+        for label, workers in (("local, 1 worker", 0), ("local, 2 workers", -2)):
+            seconds[label] = _timed_build(work, corpus, None, -workers or 1)
+            log(f"cluster bench: {label}: {seconds[label]:.1f} s")
+        for count in (1, 2):
+            started = [_bench_worker(broker, work, n) for n in range(count)]
+            try:
+                label = f"Celery, {count} worker process{'es' if count > 1 else ''}"
+                seconds[label] = _timed_build(work, corpus, broker, 1)
+                log(f"cluster bench: {label}: {seconds[label]:.1f} s")
+            finally:
+                for worker in started:
+                    worker.terminate()
+                    worker.wait(timeout=60)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    rows = [
+        Row("cluster", f"ingest, {label}: pages/s ({pages} pages)", f"{pages / s:.1f}")
+        for label, s in seconds.items()
+    ]
+    one, two = seconds["Celery, 1 worker process"], seconds["Celery, 2 worker processes"]
+    rows.append(
+        Row(
+            "cluster",
+            "Celery, 2 workers / 1 worker",
+            f"{one / two:.2f}x",
+            "≥ 1.7x",
+            one / two >= 1.7,
+        )
+    )
+    overhead = seconds["Celery, 1 worker process"] / seconds["local, 1 worker"] - 1
+    rows.append(
+        Row(
+            "cluster",
+            "the queue's overhead: Celery 1 worker / local 1 worker - 1",
+            f"{overhead:.0%}",
+            "< 10%",
+            overhead < 0.1,
+        )
+    )
+    return rows
+
+
+def _timed_build(work: Path, corpus: Path, broker: str | None, workers: int) -> float:
+    root = work / "cluster-index"
+    shutil.rmtree(root, ignore_errors=True)
+    started = time.perf_counter()
+    build_index(
+        Settings(corpus_dir=corpus, index_dir=root),
+        options=BuildOptions(full=True, workers=workers, broker=broker),
+    )
+    return time.perf_counter() - started
+
+
+def _bench_worker(broker: str, work: Path, number: int) -> subprocess.Popen[bytes]:
+    from indexer.cluster import celery_app
+
+    command = [sys.executable, "-m", "indexer.cli", "worker", "--broker", broker]
+    command += ["--concurrency", "1", "--name", f"bench{number}@{socket.gethostname()}"]
+    log_file = (work / f"worker-{number}.log").open("ab")
+    worker = subprocess.Popen(command, stdout=log_file, stderr=log_file)
+    log_file.close()
+    app = celery_app(broker)
+    deadline = time.monotonic() + 60
+    while not any(
+        f"bench{number}@" in name
+        for reply in (app.control.ping(timeout=0.5) or [])
+        for name in reply
+    ):
+        if time.monotonic() > deadline or worker.poll() is not None:
+            raise RuntimeError(f"the bench worker {number} did not start (see {work})")
+    return worker

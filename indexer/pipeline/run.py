@@ -91,8 +91,9 @@ def _on_cluster(
 ) -> Results:
     """The jobs' PDFs read by the cluster's workers into the extraction cache (those a worker
     could not read given their outcome), then split and tagged here."""
-    from indexer.cluster import extract_on_cluster
+    from indexer.cluster import extract_on_cluster, preload
 
+    preload()
     cache = plan.survey.index_dir / CACHE_DIR
     failed = set()
     for done in extract_on_cluster(broker, plan.jobs, cache, ocr=ocr, limits=limits, fresh=fresh):
