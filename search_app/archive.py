@@ -189,11 +189,10 @@ class Archive:
 
         :raise RenderError: if the PDF cannot be drawn.
         """
-        view = self.index.page(edition_id, number)
+        sha256 = self.index.edition_sha256(edition_id)  # (not its layout: cached images are hot)
         path = self.pdf_path(edition_id)
-        if view is None or path is None:
+        if sha256 is None or path is None or number < 1:
             return None
-        sha256 = str(view.edition["sha256"])
         return sha256, self.page_images.png(path, sha256, number)
 
     def pdf_path(self, edition_id: str) -> Path | None:

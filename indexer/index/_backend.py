@@ -941,6 +941,13 @@ class ArticleIndex:
         return str(stored["file"]) if stored and stored.get("file") else None
 
     @_consistent
+    def edition_sha256(self, edition_id: str) -> str | None:
+        """The hash of the bytes an indexed edition was read from, or None."""
+        stored = self._searcher().document(edition_id=edition_id)
+        record = (stored or {}).get("edition_record") or {}
+        return str(record.get("sha256") or "") or None
+
+    @_consistent
     def entity(self, type_: str, id_: str) -> EntityView | None:
         """An entity's articles, mentions per edition and co-mentioned entities; None if no
         article is filed under it."""
