@@ -13,12 +13,12 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from bench.cluster import cluster_ingest
 from bench.measure import (
     FULL,
     ROOT,
     SMALL,
     Row,
-    cluster_ingest,
     incremental,
     index_and_search,
     ingest,

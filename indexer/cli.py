@@ -224,6 +224,15 @@ def _index_help() -> str:
     "`bulletins worker` processes take jobs from ($BULLETINS_BROKER). Splitting, tagging and "
     "writing the index stay in this process (see docs/deployment.md).",
 )
+@click.option(
+    "--worker-wait",
+    type=click.FloatRange(1, None),
+    default=IndexingSettings.worker_wait_seconds,
+    show_default=True,
+    metavar="SECONDS",
+    help="With --broker: stop (exit status 5, nothing published) when no worker has "
+    "answered for this long.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress: only failures and the summary.")
 def index_command(
     corpus_dir: Path | None,
@@ -236,12 +245,15 @@ def index_command(
     ocr: bool,
     follow_symlinks: bool,
     broker: str | None,
+    worker_wait: float,
     quiet: bool,
 ) -> None:
     settings = Settings.from_env(
         corpus_dir=corpus_dir,
         index_dir=index_dir,
-        indexing=IndexingSettings(job_seconds=timeout, job_memory_mb=memory),
+        indexing=IndexingSettings(
+            job_seconds=timeout, job_memory_mb=memory, worker_wait_seconds=worker_wait
+        ),
     )
     options = BuildOptions(
         full=full,
@@ -250,6 +262,7 @@ def index_command(
         ocr=ocr,
         follow_symlinks=follow_symlinks,
         broker=broker or None,
+        worker_wait=settings.indexing.worker_wait_seconds,
     )
     if ocr and missing_tools():
         click.echo(
@@ -674,6 +687,36 @@ def worker_command(broker: str, concurrency: int | None, name: str | None) -> No
         run_worker(broker, concurrency or default_workers(), name)
     except BrokerError as exc:
         _fail(str(exc), EXIT_BROKER)
+
+
+@cli.command("replicate")
+@click.argument("source", type=click.Path(path_type=Path, file_okay=False))
+@index_option
+def replicate_command(source: Path, index_dir: Path | None) -> None:
+    """Make this index a copy of SOURCE's: a web replica without the shared folder.
+
+    \b
+    SOURCE is an index folder this machine can read (a mount of the
+    coordinator's, or a folder rsync keeps filled: docs/deployment.md). The
+    generation SOURCE serves is copied beside this index's and published as
+    the indexer publishes, so `bulletins serve` on this index picks it up
+    within a request, never half-copied. Nothing is copied when this index
+    serves it already. Run it from a timer after each reindex.
+    """
+    from indexer.index import IndexLockedError, replicate
+
+    settings = Settings.from_env(index_dir=index_dir)
+    try:
+        done = replicate(source, settings.index_dir)
+    except IndexLockedError as exc:
+        _fail(str(exc), EXIT_LOCKED)
+    except OSError as exc:
+        _fail(f"cannot copy {source} to {settings.index_dir}: {exc}", EXIT_STORAGE)
+    if not done.copied:
+        click.echo(f"{settings.index_dir} serves {done.generation} already, as {source} does")
+        return
+    was = f" (it served {done.before})" if done.before else ""
+    click.echo(f"{settings.index_dir} now serves {done.generation}, copied from {source}{was}")
 
 
 @cli.command("serve")

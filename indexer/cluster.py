@@ -4,16 +4,20 @@
 coordinator sends; ``bulletins index --broker ...`` is that coordinator: it plans the run as
 always, sends the files that must be read (not in its extraction cache) to the queue, takes
 each extraction back into its cache (under the hash of the bytes the worker read, checked),
-then splits, tags and writes the generation in its one process as a local run does, finding
-every extraction in the cache. A file a worker could not read gets its outcome from the worker
-(the same reasons as a local run: timeout, out-of-memory, corrupt, ...).
+and hands that file at once to its own worker processes, which split and tag it from the cache
+while the cluster reads the rest (``indexer.pipeline.run``); it writes the generation in its
+one process as a local run does. A file a worker could not read gets its outcome from the
+worker (the same reasons as a local run: timeout, out-of-memory, corrupt, ...).
 
 On a worker each file is read as a local run reads it: in a process of its own under the
 time and memory limits the coordinator sends (``indexer.workers``), so a hostile PDF takes
-down that process, not the worker. A worker killed mid-file (its machine lost, ``kill -9``)
+down that process, not the worker; each slot keeps its process from one file to the next, as
+a local run keeps its workers. A worker killed mid-file (its machine lost, ``kill -9``)
 leaves the job unacknowledged (Celery's late acknowledgement): the coordinator, which asks the
 live workers what they are reading every few seconds, sends a job no live worker holds again,
-once; a job that a worker holds past its time limit and a margin is called ``timeout``.
+once; a job that a worker holds past its time limit and a margin is called ``timeout``. The
+coordinator learns of results by one read of all their states every 0.2 s (one round trip to
+Redis however many jobs are out), and deletes each result once taken.
 
 Jobs and results travel as JSON through Redis; a result carries the extraction as the cache
 keeps it (a pickle), which the coordinator loads: the broker must be one only the project's
@@ -25,24 +29,30 @@ from __future__ import annotations
 import base64
 import contextlib
 import multiprocessing
+import os
 import pickle
 import socket
 import tempfile
+import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from indexer.config import IndexingSettings
 from indexer.errors import BrokerError
 from indexer.extract import read_source
 from indexer.models import ExtractedPdf
-from indexer.workers import Done, JobFailure, Limits, run_isolated
+from indexer.workers import Done, JobFailure, JobFeed, Limits, run_isolated
 
 QUEUE = "bulletins"
 TASK = "bulletins.extract"
 MARGIN_SECONDS = 60.0  # a job's time limit, plus this, before the coordinator gives up on it
 LOST_CHECK_SECONDS = 5.0  # how often the jobs being read are checked against the live workers
 POLL_SECONDS = 0.2
+WORKER_WAIT_SECONDS = IndexingSettings.worker_wait_seconds
+_READY = frozenset({"SUCCESS", "FAILURE", "REVOKED"})  # (celery.states.READY_STATES)
 
 
 def celery_app(broker: str) -> Any:
@@ -65,8 +75,9 @@ def celery_app(broker: str) -> Any:
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,  # a worker holds one job at a time
         task_default_queue=QUEUE,
-        result_expires=24 * 3600,
+        result_expires=3600,  # (taken within a poll; one left by a killed coordinator goes)
         broker_connection_retry_on_startup=False,
+        broker_connection_max_retries=None,  # a worker waits for a lost broker to come back
         broker_transport_options={"visibility_timeout": 3600},
         worker_hijack_root_logger=False,
         task_track_started=True,  # (so a job being read is told from one still queued)
@@ -98,21 +109,49 @@ def _extract_task(
 ) -> dict[str, Any]:
     """Read one PDF as a local run does, in a process of its own under the limits; its
     extractions (the text layer's, and with ``ocr`` Tesseract's when needed) as cache
-    entries: ``{"sha256", "entries": {name: bytes}, "worker"}``, or ``{"failure": [reason,
-    message]}``."""
-    limits = Limits(seconds, memory_mb)
-    job = (path, ocr)
-    isolated = run_isolated(
-        [job], _extract_entries, workers=1, limits=limits, start_method="forkserver"
-    )
-    for done in isolated:
-        if isinstance(done.result, JobFailure):
-            reason, message = done.result.reason, done.result.message
-            if reason in ("removed", "unreadable"):  # (the shared folder not mounted there?)
-                message = f"the worker on {_name()} cannot open {path}: {message}"
-            return {"failure": [reason, message], "worker": _name()}
-        return {**done.result, "worker": _name()}
-    raise RuntimeError("no result")  # (run_isolated gives one per job)
+    entries: ``{"reader" (the pid of the process that read it), "sha256", "entries": {name:
+    bytes}, "worker"}``, or ``{"failure": [reason, message], "worker"}``."""
+    done = _read_isolated((path, ocr), Limits(seconds, memory_mb))
+    if isinstance(done.result, JobFailure):
+        reason, message = done.result.reason, done.result.message
+        if reason in ("removed", "unreadable"):  # (the shared folder not mounted there?)
+            message = f"the worker on {_name()} cannot open {path}: {message}"
+        return {"failure": [reason, message], "worker": _name()}
+    return {**done.result, "worker": _name()}
+
+
+@dataclass
+class _Slot:
+    """One of a worker's slots (a thread of its pool): the process that reads its jobs,
+    kept from one job to the next as a local run keeps its workers (replaced after a
+    failure, after 100 jobs, or when it has grown by the memory limit)."""
+
+    limits: Limits
+    feed: JobFeed[tuple[str, bool]]
+    results: Generator[Done[tuple[str, bool], Any], None, None]
+
+
+_slots = threading.local()
+
+
+def _read_isolated(job: tuple[str, bool], limits: Limits) -> Done[tuple[str, bool], Any]:
+    """``job`` read by this slot's process, under ``limits``."""
+    slot: _Slot | None = getattr(_slots, "slot", None)
+    if slot is None or slot.limits != limits:
+        if slot is not None:
+            slot.results.close()
+        feed: JobFeed[tuple[str, bool]] = JobFeed()
+        results = run_isolated(
+            feed, _extract_entries, workers=1, limits=limits, start_method="forkserver"
+        )
+        slot = _slots.slot = _Slot(limits, feed, results)
+    slot.feed.put(job)
+    try:
+        return next(slot.results)  # (one job at a time: this one's)
+    except BaseException:
+        _slots.slot = None
+        slot.results.close()
+        raise
 
 
 def _extract_entries(job: tuple[str, bool]) -> dict[str, Any]:
@@ -132,7 +171,8 @@ def _extract_entries(job: tuple[str, bool]) -> dict[str, Any]:
             for n in names
             if (cache / n).exists()
         }
-    return {"sha256": source.sha256, "entries": entries}
+    # (the process that read it first: the worker's log shows which read what)
+    return {"reader": os.getpid(), "sha256": source.sha256, "entries": entries}
 
 
 PRELOADED = ["indexer.extract", "indexer.ocr", "indexer.pipeline.run", "indexer.cluster"]
@@ -159,118 +199,153 @@ def extract_on_cluster(
     ocr: bool,
     limits: Limits,
     fresh: bool,
-) -> Iterator[Done[Any, Any]]:
+    worker_wait: float = WORKER_WAIT_SECONDS,
+    stop: threading.Event | None = None,
+) -> Iterator[Done[Any, JobFailure | None]]:
     """Send the jobs whose extraction is not in ``cache`` (every one with ``fresh``) to the
-    cluster and take each extraction back into ``cache``; yield a ``Done`` with a
-    ``JobFailure`` for each job a worker could not read or that never came back. Jobs are
-    ``indexer.pipeline.plan.Job``s.
+    cluster and take each extraction back into ``cache``; yield a ``Done`` for every job as
+    it is ready: ``None`` when its extraction is in the cache (there already, or taken back
+    now), a ``JobFailure`` when a worker could not read it or it never came back. Jobs are
+    ``indexer.pipeline.plan.Job``s. Setting ``stop`` ends the wait (the jobs not read yet are
+    withdrawn).
 
-    :raise BrokerError: if the broker cannot be reached, or is lost while waiting.
+    :raise BrokerError: if the broker cannot be reached, is lost while waiting, or no worker
+        has answered for ``worker_wait`` seconds.
     """
     from indexer.pipeline.cache import cache_entry
 
     app = celery_app(broker)
     check_broker(app, broker)
-    wanted = [j for j in jobs if fresh or not cache_entry(cache, j.sha256).exists()]
-    sent: dict[str, tuple[Any, Any, float]] = {}
+    wanted = []
+    for job in jobs:
+        if fresh or not cache_entry(cache, job.sha256).exists():
+            wanted.append(job)
+        else:
+            yield Done(job, None, 0.0)
+    run = _Run(app, cache, limits, ocr, worker_wait)
     try:
-        arguments = {
-            job.relative: (str(job.path), job.relative, ocr, limits.seconds, limits.memory_mb)
-            for job in wanted
-        }
         for job in wanted:
-            result = app.send_task(TASK, args=arguments[job.relative], queue=QUEUE)
-            sent[result.id] = (job, result, time.monotonic())
-        yield from _collect(app, sent, cache, limits, arguments)
+            run.send(job, time.monotonic())
+        while run.waiting and not (stop is not None and stop.is_set()):
+            yield from run.poll()
+            time.sleep(POLL_SECONDS)
     except BrokerError:
         raise
-    except (OSError, ConnectionError) as exc:
-        raise BrokerError(f"lost the broker at {_shown(broker)}: {exc}") from exc
-    except Exception as exc:
-        if type(exc).__module__.startswith(("kombu", "redis", "celery")):
+    except Exception as exc:  # kombu and redis raise their own errors, or OSError's
+        if isinstance(exc, OSError) or type(exc).__module__.startswith(_BROKER_MODULES):
             raise BrokerError(f"lost the broker at {_shown(broker)}: {exc}") from exc
         raise
     finally:
-        with contextlib.suppress(Exception):  # a stop: the jobs not begun are not wanted
-            pending = [i for i, (_, r, _) in sent.items() if not r.ready()]
-            if pending:
-                app.control.revoke(pending)
+        with contextlib.suppress(Exception):  # a stop: the jobs not read yet are not wanted
+            if run.waiting:
+                app.control.revoke(list(run.waiting))
 
 
-def _collect(
-    app: Any,
-    sent: dict[str, tuple[Any, Any, float]],
-    cache: Path,
-    limits: Limits,
-    arguments: dict[str, tuple[Any, ...]],
-) -> Iterator[Done[Any, Any]]:
-    from indexer.processes import check_stop
-
-    waiting = dict(sent)
-    patience = limits.seconds + MARGIN_SECONDS
-    began: dict[str, float] = {}  # when each job was first seen being read
-    resent: set[str] = set()  # the jobs (by file) sent again after their worker was lost
-    checked = time.monotonic()
-    while waiting:
-        check_stop()
-        for task_id, (job, result, since) in list(waiting.items()):
-            over, failure = _over(result, cache, job, began, task_id, patience)
-            if over:
-                del waiting[task_id]
-            if failure is not None:
-                yield Done(job, failure, time.monotonic() - since)
-        if time.monotonic() - checked > LOST_CHECK_SECONDS:
-            checked = time.monotonic()
-            yield from _send_again(app, waiting, began, resent, arguments)
-        time.sleep(POLL_SECONDS)
+_BROKER_MODULES = ("kombu", "redis", "celery")
 
 
-def _send_again(
-    app: Any,
-    waiting: dict[str, tuple[Any, Any, float]],
-    began: dict[str, float],
-    resent: set[str],
-    arguments: dict[str, tuple[Any, ...]],
-) -> Iterator[Done[Any, Any]]:
-    """The jobs being read by no live worker (their worker killed, its machine lost): each
-    sent again once, to another worker; a job whose second worker is lost too fails."""
-    started = [
-        t for t in waiting if t in began and time.monotonic() - began[t] > LOST_CHECK_SECONDS
-    ]
-    if not started:
-        return
-    replies = app.control.inspect(timeout=1.0).active() or {}
-    alive = {task["id"] for tasks in replies.values() for task in tasks}
-    for task_id in started:
-        if task_id in alive or waiting[task_id][1].ready():
-            continue
-        job, _, since = waiting.pop(task_id)
-        began.pop(task_id, None)
-        app.control.revoke(task_id)  # (its message, handed out again later, is dropped)
-        if job.relative in resent:
-            message = "the workers reading it were lost twice (killed, or their machines)"
-            yield Done(job, JobFailure("error", message), time.monotonic() - since)
-            continue
-        resent.add(job.relative)
-        again = app.send_task(TASK, args=arguments[job.relative], queue=QUEUE)
-        waiting[again.id] = (job, again, since)
+@dataclass
+class _Sent:
+    job: Any
+    since: float  # when it was first sent
+    began: float | None = None  # when it was first seen being read
 
 
-def _over(
-    result: Any, cache: Path, job: Any, began: dict[str, float], task_id: str, patience: float
-) -> tuple[bool, JobFailure | None]:
-    """Is a job's wait over, and with what failure: its result taken into ``cache``, or a
-    worker that started it and went silent for longer than ``patience`` (``timeout``)."""
-    now = time.monotonic()
-    if result.ready():
-        return True, _taken(job, result.get(propagate=False), cache)
-    if result.state == "STARTED" and now - began.setdefault(task_id, now) > patience:
-        message = f"no worker returned it within {patience:.0f} s of starting it"
-        return True, JobFailure("timeout", message)
-    return False, None
+class _Run:
+    """The jobs sent and not back yet: what the result backend says of them (one round trip
+    a poll), and, every few seconds, what the live workers are reading."""
+
+    def __init__(self, app: Any, cache: Path, limits: Limits, ocr: bool, worker_wait: float):
+        self.app = app
+        self.cache = cache
+        self.limits = limits
+        self.ocr = ocr
+        self.worker_wait = worker_wait
+        self.patience = limits.seconds + MARGIN_SECONDS
+        self.waiting: dict[str, _Sent] = {}
+        self.resent: set[str] = set()  # the jobs (by file) sent again after their worker was lost
+        self.checked = time.monotonic()
+        self.answered = time.monotonic()  # when a worker last answered
+        self.idle_checks = 0  # checks in a row that found every worker idle
+
+    def send(self, job: Any, since: float) -> None:
+        limits = self.limits
+        arguments = (str(job.path), job.relative, self.ocr, limits.seconds, limits.memory_mb)
+        result = self.app.send_task(TASK, args=arguments, queue=QUEUE)
+        self.waiting[result.id] = _Sent(job, since)
+
+    def poll(self) -> Iterator[Done[Any, JobFailure | None]]:
+        """The jobs back or given up since the last poll."""
+        now = time.monotonic()
+        ids = list(self.waiting)
+        for task_id, meta in zip(ids, _metas(self.app, ids), strict=True):
+            sent = self.waiting[task_id]
+            status = meta["status"] if meta else "PENDING"
+            if meta is not None and status in _READY:
+                del self.waiting[task_id]
+                self.app.backend.forget(task_id)  # (a result is big: the broker's memory)
+                yield Done(sent.job, _taken(meta.get("result"), self.cache), now - sent.since)
+            elif status == "STARTED" and now - (sent.began or now) > self.patience:
+                del self.waiting[task_id]
+                message = f"no worker returned it within {self.patience:.0f} s of starting it"
+                yield Done(sent.job, JobFailure("timeout", message), now - sent.since)
+            elif status == "STARTED" and sent.began is None:
+                sent.began = now
+        if now - self.checked > LOST_CHECK_SECONDS:
+            self.checked = now
+            yield from self._check_workers(now)
+
+    def _check_workers(self, now: float) -> Iterator[Done[Any, JobFailure | None]]:
+        """Send again, once, each job no live worker holds though one began it (its worker
+        killed, its machine lost), or that no worker took while all were idle twice in a row
+        (a worker lost as it took it); a job lost twice fails.
+
+        :raise BrokerError: when no worker has answered for ``worker_wait`` seconds."""
+        replies = self.app.control.inspect(timeout=1.0).active() or {}
+        if not replies:
+            if now - self.answered > self.worker_wait:
+                raise BrokerError(
+                    f"no worker has answered for {self.worker_wait:.0f} s: start one with "
+                    "`bulletins worker --broker URL` on a machine that sees the corpus"
+                )
+            return
+        self.answered = now
+        alive = {task["id"] for tasks in replies.values() for task in tasks}
+        self.idle_checks = 0 if alive else self.idle_checks + 1
+        lost = [
+            task_id
+            for task_id, sent in self.waiting.items()
+            if task_id not in alive
+            and (
+                (sent.began is not None and now - sent.began > LOST_CHECK_SECONDS)
+                or (sent.began is None and self.idle_checks >= 2)
+            )
+        ]
+        metas = dict(zip(lost, _metas(self.app, lost), strict=True))
+        for task_id in lost:
+            meta = metas[task_id]
+            if meta is not None and meta["status"] in _READY:
+                continue  # (it came back just now: the next poll takes it)
+            sent = self.waiting.pop(task_id)
+            self.app.control.revoke(task_id)  # (its message, handed out again later, is dropped)
+            if sent.job.relative in self.resent:
+                message = "the workers reading it were lost twice (killed, or their machines)"
+                yield Done(sent.job, JobFailure("error", message), now - sent.since)
+                continue
+            self.resent.add(sent.job.relative)
+            self.send(sent.job, sent.since)
 
 
-def _taken(job: Any, answer: Any, cache: Path) -> JobFailure | None:
+def _metas(app: Any, task_ids: list[str]) -> list[dict[str, Any] | None]:
+    """What the result backend holds for each task (None: nothing yet), in one round trip."""
+    if not task_ids:
+        return []
+    backend = app.backend
+    values = backend.mget([backend.get_key_for_task(task_id) for task_id in task_ids])
+    return [backend.decode_result(value) if value else None for value in values]
+
+
+def _taken(answer: Any, cache: Path) -> JobFailure | None:
     """Put a worker's answer for ``job`` into ``cache``; the failure it reports, if any."""
     if isinstance(answer, BaseException) or not isinstance(answer, dict):
         return JobFailure("error", f"the worker failed: {answer}")
@@ -300,6 +375,9 @@ def run_worker(broker: str, concurrency: int, name: str | None = None) -> None:
     app = celery_app(broker)
     check_broker(app, broker)
     preload()
+    from multiprocessing import forkserver
+
+    forkserver.ensure_running()  # (now, with the readers imported: not at the first job)
     args = ["worker", "--loglevel=INFO", f"--concurrency={concurrency}", "-Q", QUEUE]
     # each job is read in a process of its own (indexer.workers): threads only wait for them
     args += ["--pool=threads", "--without-gossip", "--without-mingle"]

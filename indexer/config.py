@@ -36,6 +36,8 @@ class IndexingSettings:
 
     job_seconds: float = 120.0  # one PDF's wall-clock time (outcome: timeout)
     job_memory_mb: int = 2048  # one PDF's address space, MiB; 0: no limit (out-of-memory)
+    # a run on a cluster (--broker) stops when no worker has answered for this long (exit 5)
+    worker_wait_seconds: float = 600.0
 
 
 @dataclass(frozen=True)

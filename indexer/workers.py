@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import itertools
 import multiprocessing
 import os
+import queue
 import resource
 import signal
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -81,6 +84,45 @@ JOBS_PER_WORKER = 100  # then a worker is replaced, so no slow leak can build up
 GC_THRESHOLDS = (100_000, 10, 10)
 _MIB = 1024 * 1024
 _WAKE_SECONDS = 1.0
+_FEED_SECONDS = 0.05
+
+
+class JobFeed(Generic[J]):
+    """Jobs for a ``run_isolated`` that is already running, put by another thread as each
+    becomes ready; then closed, with an error to end the run with it. The run waits for
+    more while the feed is open, with its workers kept for the jobs to come."""
+
+    def __init__(self) -> None:
+        self._items: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
+
+    def put(self, job: J) -> None:
+        self._items.put(("job", job))
+
+    def put_done(self, done: Done[J, Any]) -> None:
+        """A job with its outcome known already (it failed before it came here): the run
+        gives it back as it comes, among the others."""
+        self._items.put(("done", done))
+
+    def close(self, error: BaseException | None = None) -> None:
+        self._items.put(("end", error))
+
+    def take(self, wait: float) -> tuple[list[J], list[Done[J, Any]], bool]:
+        """The jobs and the outcomes put since the last call (waiting up to ``wait``
+        seconds for one when none is there), and whether the feed is still open.
+
+        :raise BaseException: the error the feed was closed with."""
+        jobs: list[J] = []
+        dones: list[Done[J, Any]] = []
+        try:
+            kind, value = self._items.get(timeout=wait) if wait > 0 else self._items.get_nowait()
+            while kind != "end":
+                (jobs if kind == "job" else dones).append(value)
+                kind, value = self._items.get_nowait()
+        except queue.Empty:
+            return jobs, dones, True
+        if value is not None:
+            raise value
+        return jobs, dones, False
 
 
 @dataclass
@@ -121,7 +163,7 @@ _saved_thresholds = gc.get_threshold()
 
 
 def run_isolated(
-    jobs: Iterable[J],
+    jobs: Iterable[J] | JobFeed[J],
     work: Callable[[J], R],
     *,
     workers: int,
@@ -135,13 +177,23 @@ def run_isolated(
     the largest process, which may be a worker grown over many files) has its job run once
     more by a fresh worker before the job is called failed. ``start_method``: "forkserver"
     in a process with threads (a Celery worker's): a fork there may copy a lock another
-    thread holds, and the worker then hangs on it."""
+    thread holds, and the worker then hangs on it. ``jobs`` may be a ``JobFeed``: the run
+    then lasts until the feed is closed."""
+    source = jobs if isinstance(jobs, JobFeed) else _closed_feed(jobs)
     with _batch_collector():
-        yield from _run(list(jobs), work, max(1, workers), limits, jobs_per_worker, start_method)
+        yield from _run(source, work, max(1, workers), limits, jobs_per_worker, start_method)
+
+
+def _closed_feed(jobs: Iterable[J]) -> JobFeed[J]:
+    feed: JobFeed[J] = JobFeed()
+    for job in jobs:
+        feed.put(job)
+    feed.close()
+    return feed
 
 
 def _run(
-    jobs: list[Any],
+    feed: JobFeed[Any],
     work: Callable[[Any], Any],
     workers: int,
     limits: Limits,
@@ -151,8 +203,9 @@ def _run(
     context: Any = multiprocessing.get_context(start_method)
     # a forked worker's parent is this process; a forkserver's child's, the server
     parent = os.getpid() if start_method == "fork" else 0
-    pending = [(index, job) for index, job in enumerate(jobs)]
-    pending.reverse()
+    pending: deque[tuple[int, Any]] = deque()  # (a number for each job, the job)
+    numbers = itertools.count()
+    feeding = True  # (until the feed is closed)
     retried: set[int] = set()
     idle: list[_Worker] = []
     busy: dict[Connection, _Worker] = {}
@@ -176,10 +229,18 @@ def _run(
         worker.channel.close()
         alive.pop(id(worker), None)  # last: a stop that cuts this short leaves it listed
 
+    def refill(finished: list[Done[Any, Any]]) -> bool:
+        """Take the jobs fed since (waiting a while for one when there is nothing to do),
+        and the outcomes into ``finished``; whether more may come."""
+        jobs, dones, still_open = feed.take(0.0 if pending or busy else _WAKE_SECONDS)
+        pending.extend(zip(numbers, jobs, strict=False))
+        finished += dones
+        return still_open
+
     def assign() -> list[Done[Any, Any]]:
         unsent: list[Done[Any, Any]] = []
         while pending and len(busy) < workers:
-            index, job = pending.pop()
+            index, job = pending.popleft()
             try:
                 payload = ForkingPickler.dumps(job)
             except Exception as exc:  # any pickling failure is this job's alone
@@ -208,20 +269,25 @@ def _run(
             idle.append(worker)
         if isinstance(result, _Died) and reused and index not in retried:
             retried.add(index)
-            pending.append((index, job))  # next, on a fresh worker
+            pending.appendleft((index, job))  # next, on a fresh worker
             return None
         if isinstance(result, _Died):
             result = result.failure
         return Done(job, result, round(now - worker.started, 3))
 
     try:
-        while pending or busy:
+        while pending or busy or feeding:
             check_stop()  # a stop whose exception Python had to drop (raised in a finaliser)
-            finished = assign()
+            finished: list[Done[Any, Any]] = []
+            if feeding:
+                feeding = refill(finished)
+            finished += assign()
             now = time.monotonic()
             soonest = min((w.started + limits.seconds for w in busy.values()), default=now)
             # (at least once a second, so a stop is acted on however long the files take)
             timeout = min(_WAKE_SECONDS, max(0.0, soonest - now))
+            if feeding and len(busy) < workers:  # (a worker is free for a job still to come)
+                timeout = min(timeout, _FEED_SECONDS)
             for ready in wait(list(busy), timeout=timeout) if busy else ():
                 worker = busy.pop(cast(Connection, ready))
                 result, retire = _receive(worker)
@@ -291,6 +357,9 @@ def _serve(work: Callable[[Any], Any], channel: Connection, memory_mb: int, pare
     end of the pipe is an end of file here."""
     ignore_stop_signals()  # Ctrl+C is the parent's to handle
     die_with_parent(parent or os.getppid())
+    # (a forked worker has these from its parent's batch; one a forkserver starts must be told)
+    gc.set_threshold(*GC_THRESHOLDS)
+    gc.freeze()  # what the worker starts with (the readers' modules) is never garbage
     _detach_output()
     close_inherited({channel.fileno()})
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)

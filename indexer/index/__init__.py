@@ -10,6 +10,7 @@ from indexer.index._documents import article_document
 from indexer.index._facets import month_name
 from indexer.index._pages import prune_layouts, write_layout
 from indexer.index._plain import PlainIndex
+from indexer.index._replica import Replicated, replicate
 from indexer.index._schema import ENTITY_TYPES, FACET_TYPES, QUERY_FIELDS, SCHEMA_VERSION, SORTS
 from indexer.index._store import (
     CACHE_DIR,
@@ -38,6 +39,7 @@ __all__ = [
     "Batch",
     "IndexLockedError",
     "PlainIndex",
+    "Replicated",
     "Resolution",
     "article_document",
     "bare_whoosh_top",
@@ -50,6 +52,7 @@ __all__ = [
     "publish",
     "read_last_run",
     "read_state",
+    "replicate",
     "resolve_live",
     "write_last_run",
     "write_layout",

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from indexer.config import Settings
+from indexer.config import IndexingSettings, Settings
 from indexer.pipeline.report import (
     FAILURE_REASONS,
     BuildReport,
@@ -109,6 +109,8 @@ class BuildOptions:
     ocr: bool = False  # read pages without usable text with Tesseract
     follow_symlinks: bool = False  # read PDFs that links point to outside the corpus folder
     broker: str | None = None  # a Celery broker's URL: PDFs are read on its workers
+    # with a broker: stop (BrokerError) when no worker has answered for this long
+    worker_wait: float = IndexingSettings.worker_wait_seconds
 
 
 def build_index(
@@ -188,6 +190,7 @@ def _build(
         ocr=options.ocr,
         fresh=options.full,
         broker=options.broker,
+        worker_wait=options.worker_wait,
     )
     return apply.write_generation(todo, gazetteer, results, on_file)
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from collections.abc import Generator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from indexer.config import IndexingSettings
 from indexer.editions import describe_edition, edition_id
 from indexer.errors import ExtractionError
 from indexer.extract import extract_pdf, read_source
@@ -26,7 +28,7 @@ from indexer.pipeline.report import OCR_REASONS
 from indexer.split import split_edition
 from indexer.tagging.gazetteer import Gazetteer
 from indexer.tagging.tagger import TAGGER_VERSION, Tagged, tag_article
-from indexer.workers import Done, Limits, run_isolated
+from indexer.workers import Done, JobFeed, Limits, run_isolated
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class Ingested:
 
 
 Results = Generator[Done[Job, Ingested], None, None]
+READER_JOIN_SECONDS = 30.0  # (the cluster's reader thread ends within a poll of being told)
 
 
 def run_jobs(
@@ -52,6 +55,7 @@ def run_jobs(
     ocr: bool,
     fresh: bool,
     broker: str | None = None,
+    worker_wait: float = IndexingSettings.worker_wait_seconds,
 ) -> Results:
     """The plan's jobs, run in at most ``workers`` worker processes; each result as it
     finishes. Nothing starts until the first result is asked for; closing the iterator (or
@@ -60,7 +64,14 @@ def run_jobs(
     extraction cache."""
     if broker is not None:
         return _on_cluster(
-            plan, gazetteer, broker, workers=workers, limits=limits, ocr=ocr, fresh=fresh
+            plan,
+            gazetteer,
+            broker,
+            workers=workers,
+            limits=limits,
+            ocr=ocr,
+            fresh=fresh,
+            worker_wait=worker_wait,
         )
     return run_isolated(
         plan.jobs, _work(plan, gazetteer, ocr, fresh), workers=workers, limits=limits
@@ -88,21 +99,51 @@ def _on_cluster(
     limits: Limits,
     ocr: bool,
     fresh: bool,
+    worker_wait: float,
 ) -> Results:
     """The jobs' PDFs read by the cluster's workers into the extraction cache (those a worker
-    could not read given their outcome), then split and tagged here."""
+    could not read given their outcome), each split and tagged here as it comes back (the
+    local workers splitting while the cluster reads)."""
     from indexer.cluster import extract_on_cluster, preload
 
     preload()
     cache = plan.survey.index_dir / CACHE_DIR
-    failed = set()
-    for done in extract_on_cluster(broker, plan.jobs, cache, ocr=ocr, limits=limits, fresh=fresh):
-        failed.add(done.job.relative)
-        yield done
-    rest = [job for job in plan.jobs if job.relative not in failed]
+    feed: JobFeed[Job] = JobFeed()
+    stop = threading.Event()
+
+    def read() -> None:
+        """Each job to the local workers as its extraction comes back; a failure as is."""
+        try:
+            for done in extract_on_cluster(
+                broker,
+                plan.jobs,
+                cache,
+                ocr=ocr,
+                limits=limits,
+                fresh=fresh,
+                worker_wait=worker_wait,
+                stop=stop,
+            ):
+                if done.result is None:
+                    feed.put(done.job)
+                else:
+                    feed.put_done(done)
+        except BaseException as exc:  # (the run ends with it, in the caller's thread)
+            feed.close(exc)
+        else:
+            feed.close()
+
+    reader = threading.Thread(target=read, name="bulletins-cluster", daemon=True)
+    reader.start()
     work = _work(plan, gazetteer, ocr, fresh=False)  # (read just now, by the cluster)
-    # not forked: the broker's client has threads of its own by now (see run_isolated)
-    yield from run_isolated(rest, work, workers=workers, limits=limits, start_method="forkserver")
+    try:
+        # not forked: the broker's client has threads of its own (see run_isolated)
+        yield from run_isolated(
+            feed, work, workers=workers, limits=limits, start_method="forkserver"
+        )
+    finally:
+        stop.set()
+        reader.join(timeout=READER_JOIN_SECONDS)
 
 
 def ingest_job(

@@ -6,9 +6,12 @@ import gc
 import multiprocessing
 import os
 import signal
+import threading
 import time
 
-from indexer.workers import GC_THRESHOLDS, JobFailure, Limits, run_isolated
+import pytest
+
+from indexer.workers import GC_THRESHOLDS, Done, JobFailure, JobFeed, Limits, run_isolated
 
 
 def test_a_job_over_its_time_limit_is_stopped() -> None:
@@ -155,3 +158,36 @@ def test_the_collector_runs_less_often_during_a_batch_and_as_before_after_it() -
     [done] = run_isolated(["job"], _thresholds, workers=1, limits=Limits(seconds=10))
     assert done.result == GC_THRESHOLDS != before
     assert gc.get_threshold() == before
+
+
+def _feed_later(feed: JobFeed[str], jobs: list[str], end: BaseException | None) -> None:
+    for job in jobs:
+        time.sleep(0.3)  # (each job comes while the run waits for the feed)
+        feed.put(job)
+    feed.put_done(Done("failed before", JobFailure("removed", "not there"), 0.0))
+    feed.close(end)
+
+
+def test_a_fed_run_takes_jobs_as_they_come_in_the_same_worker_until_closed() -> None:
+    feed: JobFeed[str] = JobFeed()
+    thread = threading.Thread(target=_feed_later, args=(feed, ["a", "b", "c"], None))
+    thread.start()
+    done = list(run_isolated(feed, _pid, workers=2, limits=Limits(seconds=10)))
+    thread.join()
+    results = {d.job: d.result for d in done}
+    assert set(results) == {"a", "b", "c", "failed before"}
+    assert results["failed before"] == JobFailure("removed", "not there")
+    pids = {results[job][1] for job in "abc"}  # type: ignore[index]
+    assert len(pids) == 1  # (one worker was enough: it waited for each job)
+
+
+def test_a_feed_closed_with_an_error_ends_the_run_with_it_and_stops_the_workers() -> None:
+    others = set(multiprocessing.active_children())
+    feed: JobFeed[str] = JobFeed()
+    thread = threading.Thread(target=_feed_later, args=(feed, ["a"], ConnectionError("gone")))
+    thread.start()
+    run = run_isolated(feed, _pid, workers=1, limits=Limits(seconds=10))
+    with pytest.raises(ConnectionError, match="gone"):
+        list(run)
+    thread.join()
+    assert not set(multiprocessing.active_children()) - others
