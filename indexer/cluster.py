@@ -215,12 +215,12 @@ def extract_on_cluster(
     from indexer.pipeline.cache import cache_entry
 
     app = celery_app(broker)
-    check_broker(app, broker)
-    wanted = []
+    wanted = [job for job in jobs if fresh or not cache_entry(cache, job.sha256).exists()]
+    if wanted:  # (a run with nothing to read does not need the broker)
+        check_broker(app, broker)
+    sent = {job.relative for job in wanted}
     for job in jobs:
-        if fresh or not cache_entry(cache, job.sha256).exists():
-            wanted.append(job)
-        else:
+        if job.relative not in sent:
             yield Done(job, None, 0.0)
     run = _Run(app, cache, limits, ocr, worker_wait)
     try:

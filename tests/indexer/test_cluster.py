@@ -210,6 +210,21 @@ def test_an_unreachable_broker_is_one_line_and_its_own_exit_status(
     assert (index_dir / "CURRENT").read_text() == live
 
 
+def test_a_run_with_nothing_to_read_does_not_need_the_broker(corpus: Path, tmp_path: Path) -> None:
+    """Every extraction is in the cache (an index folder whose generations were lost): the
+    files are split and tagged here, and the broker, unreachable, is never asked."""
+    (corpus / "damaged.pdf").unlink()  # (a file that failed has no extraction to keep)
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+    local = build_index(settings)
+    for generation in settings.index_dir.glob("gen-*"):
+        shutil.rmtree(generation)
+    (settings.index_dir / "CURRENT").unlink()
+    unreachable = f"redis://127.0.0.1:{_free_port()}/0"
+    rebuilt = build_index(settings, options=BuildOptions(broker=unreachable))
+    assert _outcomes(rebuilt) == _outcomes(local)
+    assert rebuilt.articles == local.articles
+
+
 def test_the_broker_lost_mid_run_leaves_the_live_index_serving(
     broker: str, corpus: Path, tmp_path: Path
 ) -> None:
