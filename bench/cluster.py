@@ -114,9 +114,11 @@ def _rows(
         )
     )
     ratios = (
-        ("whole run, Celery 2 / 1", whole["Celery", 1] / whole["Celery", 2]),
+        ("whole run, Celery 2 / 1 (pages/s)", whole["Celery", 1] / whole["Celery", 2]),
         ("whole run, local 2 / 1 (on the same two cores)", whole["local", 1] / whole["local", 2]),
-        ("whole run, Celery / local, 1 worker", whole["Celery", 1] / whole["local", 1]),
+        ("read stage, Celery / local pages/s, 1 worker", read["local", 1] / read["Celery", 1]),
+        ("whole run, Celery / local pages/s, 1 worker", whole["local", 1] / whole["Celery", 1]),
+        ("whole run, Celery / local pages/s, 2 workers", whole["local", 2] / whole["Celery", 2]),
     )
     rows += [Row(SECTION, label, f"{ratio:.2f}x") for label, ratio in ratios]
     return rows

@@ -51,6 +51,9 @@ TASK = "bulletins.extract"
 MARGIN_SECONDS = 60.0  # a job's time limit, plus this, before the coordinator gives up on it
 LOST_CHECK_SECONDS = 5.0  # how often the jobs being read are checked against the live workers
 POLL_SECONDS = 0.2
+POLL_WINDOW = 1000  # the jobs sent first, whose states each poll reads
+FULL_POLL = 25  # every so many polls, the states of every job out are read
+INSPECT_SECONDS = 0.5  # how long the workers have to say what they are reading
 WORKER_WAIT_SECONDS = IndexingSettings.worker_wait_seconds
 _READY = frozenset({"SUCCESS", "FAILURE", "REVOKED"})  # (celery.states.READY_STATES)
 
@@ -81,6 +84,8 @@ def celery_app(broker: str) -> Any:
         broker_transport_options={"visibility_timeout": 3600},
         worker_hijack_root_logger=False,
         task_track_started=True,  # (so a job being read is told from one still queued)
+        # (its own: workers of other Celery apps on the same Redis neither answer nor listen)
+        control_exchange=QUEUE,
     )
     app.task(name=TASK, bind=True)(_extract_task)
     return app
@@ -225,6 +230,8 @@ def extract_on_cluster(
     run = _Run(app, cache, limits, ocr, worker_wait)
     try:
         for job in wanted:
+            if stop is not None and stop.is_set():
+                break
             run.send(job, time.monotonic())
         while run.waiting and not (stop is not None and stop.is_set()):
             yield from run.poll()
@@ -267,26 +274,38 @@ class _Run:
         self.checked = time.monotonic()
         self.answered = time.monotonic()  # when a worker last answered
         self.idle_checks = 0  # checks in a row that found every worker idle
+        self.polls = 0
 
     def send(self, job: Any, since: float) -> None:
         limits = self.limits
         arguments = (str(job.path), job.relative, self.ocr, limits.seconds, limits.memory_mb)
-        result = self.app.send_task(TASK, args=arguments, queue=QUEUE)
+        try:
+            result = self.app.send_task(TASK, args=arguments, queue=QUEUE)
+        except Exception as exc:  # (Celery's own RuntimeError once its retries are spent)
+            raise BrokerError(f"cannot send a job to the broker: {exc}") from exc
         self.waiting[result.id] = _Sent(job, since)
 
+    def drop(self, task_id: str) -> _Sent:
+        """No longer wait for ``task_id``; its result, if one comes, is not kept."""
+        self.app.backend.forget(task_id)  # (a result is big: the broker's memory)
+        return self.waiting.pop(task_id)
+
     def poll(self) -> Iterator[Done[Any, JobFailure | None]]:
-        """The jobs back or given up since the last poll."""
+        """The jobs back or given up since the last poll: those sent first (jobs are read
+        about in the order sent), every one each ``FULL_POLL``-th time."""
         now = time.monotonic()
+        self.polls += 1
         ids = list(self.waiting)
+        if self.polls % FULL_POLL:
+            ids = ids[:POLL_WINDOW]
         for task_id, meta in zip(ids, _metas(self.app, ids), strict=True):
             sent = self.waiting[task_id]
             status = meta["status"] if meta else "PENDING"
             if meta is not None and status in _READY:
-                del self.waiting[task_id]
-                self.app.backend.forget(task_id)  # (a result is big: the broker's memory)
+                self.drop(task_id)
                 yield Done(sent.job, _taken(meta.get("result"), self.cache), now - sent.since)
             elif status == "STARTED" and now - (sent.began or now) > self.patience:
-                del self.waiting[task_id]
+                self.drop(task_id)
                 message = f"no worker returned it within {self.patience:.0f} s of starting it"
                 yield Done(sent.job, JobFailure("timeout", message), now - sent.since)
             elif status == "STARTED" and sent.began is None:
@@ -301,8 +320,9 @@ class _Run:
         (a worker lost as it took it); a job lost twice fails.
 
         :raise BrokerError: when no worker has answered for ``worker_wait`` seconds."""
-        replies = self.app.control.inspect(timeout=1.0).active() or {}
+        replies = self.app.control.inspect(timeout=INSPECT_SECONDS).active() or {}
         if not replies:
+            self.idle_checks = 0
             if now - self.answered > self.worker_wait:
                 raise BrokerError(
                     f"no worker has answered for {self.worker_wait:.0f} s: start one with "
@@ -326,7 +346,7 @@ class _Run:
             meta = metas[task_id]
             if meta is not None and meta["status"] in _READY:
                 continue  # (it came back just now: the next poll takes it)
-            sent = self.waiting.pop(task_id)
+            sent = self.drop(task_id)
             self.app.control.revoke(task_id)  # (its message, handed out again later, is dropped)
             if sent.job.relative in self.resent:
                 message = "the workers reading it were lost twice (killed, or their machines)"
@@ -334,6 +354,8 @@ class _Run:
                 continue
             self.resent.add(sent.job.relative)
             self.send(sent.job, sent.since)
+        if lost:
+            self.idle_checks = 0  # (two more idle checks before the next are sent again)
 
 
 def _metas(app: Any, task_ids: list[str]) -> list[dict[str, Any] | None]:
@@ -384,3 +406,11 @@ def run_worker(broker: str, concurrency: int, name: str | None = None) -> None:
     if name:
         args.append(f"--hostname={name}")
     app.worker_main(args)
+
+
+def __getattr__(name: str) -> Any:
+    """``celery -A indexer.cluster inspect active`` (the broker from ``$BULLETINS_BROKER``):
+    Celery's own commands, on the cluster's application (its control exchange)."""
+    if name in ("app", "celery"):
+        return celery_app(os.environ.get("BULLETINS_BROKER", "redis://localhost:6379/0"))
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -74,18 +74,27 @@ def replicate(source: Path, target: Path) -> Replicated:
 
 
 def _copy_layouts(source: Path, target: Path) -> None:
-    """The page layouts the copy lacks (each is named by its PDF's hash: never changed)."""
+    """The page layouts the copy lacks or holds in another version (a layout is named by its
+    PDF's hash, and written again when that PDF is read again)."""
     folder = source / PAGES_DIR
     if not folder.is_dir():
         return
     (target / PAGES_DIR).mkdir(parents=True, exist_ok=True)
     for entry in folder.iterdir():
         copy = target / PAGES_DIR / entry.name
-        if entry.name.endswith(".tmp") or copy.exists():
+        if entry.name.endswith(".tmp") or _same_file(entry, copy):
             continue
         temporary = copy.with_name(f"{entry.name}.tmp")
-        shutil.copyfile(entry, temporary)
+        shutil.copy2(entry, temporary)  # (its time too, by which the next run compares)
         temporary.replace(copy)
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    try:
+        a, b = one.stat(), other.stat()
+    except OSError:
+        return False
+    return (a.st_size, a.st_mtime_ns) == (b.st_size, b.st_mtime_ns)
 
 
 def _drop_layouts(source: Path, target: Path) -> None:

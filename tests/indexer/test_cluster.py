@@ -295,11 +295,23 @@ def _zoo_corpus(folder: Path) -> Path:
 def test_no_worker_answering_stops_the_run_with_the_broker_s_status(
     broker: str, corpus: Path, tmp_path: Path
 ) -> None:
+    """Only a worker of another Celery application uses the same Redis: it is not ours."""
     settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
     build_index(settings)
     live = (settings.index_dir / "CURRENT").read_text()
+    foreign = [sys.executable, "-m", "celery", "-b", broker, "worker", "-Q", "other", "-P", "solo"]
+    log = (tmp_path / "foreign.log").open("ab")
+    other = subprocess.Popen(
+        [*foreign, "--without-gossip", "--without-mingle", "-n", "foreign@%h"],
+        stdout=log,
+        stderr=log,
+    )
     command = _index_command(corpus, settings.index_dir, broker, "--full", "--worker-wait", "2")
-    run = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    try:
+        run = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    finally:
+        stop(other)
+        log.close()
     assert run.returncode == EXIT_BROKER, run.stdout + run.stderr
     assert "no worker has answered for 2 s: start one with `bulletins worker" in run.stderr
     assert (settings.index_dir / "CURRENT").read_text() == live

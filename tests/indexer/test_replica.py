@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from indexer.cli import EXIT_LOCKED, EXIT_USAGE, cli
 from indexer.config import Settings
 from indexer.index import CACHE_DIR, ArticleIndex, writer_lock
-from indexer.pipeline import build_index
+from indexer.pipeline import BuildOptions, build_index
 from tests.conftest import SHIPPED_PDF, corpus_of_copies, distinct_copy
 
 
@@ -84,3 +84,16 @@ def test_no_index_at_the_source_or_a_busy_copy_is_one_line(tmp_path: Path) -> No
         code, output = _replicate(tmp_path / "source", tmp_path / "copy")
     assert code == EXIT_LOCKED
     assert output.startswith("error: Another indexing job is running on")
+
+
+def test_a_layout_written_again_at_the_source_is_copied_again(tmp_path: Path) -> None:
+    corpus = corpus_of_copies(tmp_path, 1)
+    source, copy = tmp_path / "source", tmp_path / "copy"
+    settings = Settings(corpus_dir=corpus, index_dir=source)
+    build_index(settings)
+    _replicate(source, copy)
+    [layout] = (source / "pages").iterdir()
+    build_index(settings, options=BuildOptions(full=True))  # (each layout written again)
+    layout.write_bytes(layout.read_bytes() + b"")  # (the same bytes, a new time)
+    assert _replicate(source, copy)[0] == 0
+    assert (copy / "pages" / layout.name).stat().st_mtime_ns == layout.stat().st_mtime_ns
