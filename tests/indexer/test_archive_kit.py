@@ -47,6 +47,7 @@ def _files(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in files}
 
 
+@pytest.mark.slow
 def test_two_builds_write_the_same_bytes(tmp_path: Path) -> None:
     first = build_archive(tmp_path / "one")
     second = build_archive(tmp_path / "two")

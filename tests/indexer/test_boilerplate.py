@@ -350,6 +350,7 @@ print(json.dumps([repr(found), spans, keys]))
 """
 
 
+@pytest.mark.slow
 def test_the_result_does_not_depend_on_hash_randomisation() -> None:
     outputs = set()
     for seed in ("0", "1", "4242"):

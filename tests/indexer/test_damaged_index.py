@@ -389,6 +389,7 @@ def test_nothing_published_is_no_index_and_no_problem(tmp_path: Path) -> None:
     assert "CURRENT names gen-1" in data["problem"]
 
 
+@pytest.mark.slow
 def test_a_request_reads_one_generation_even_if_another_is_published_meanwhile(
     tmp_path: Path,
 ) -> None:
@@ -416,6 +417,7 @@ def test_bulletins_status_names_the_problem_and_the_generation_served(settings: 
     assert f"Serving:   {served}" in result.output
 
 
+@pytest.mark.slow
 def test_an_export_stream_outlives_two_publishes(tmp_path: Path) -> None:
     """Every match of a search, read row by row (a CSV download) while two new generations
     are published: the generation it reads stays open until its last row."""
@@ -467,6 +469,7 @@ def test_an_export_stream_dropped_unread_releases_its_generation(settings: Setti
     index.close()
 
 
+@pytest.mark.slow
 def test_a_generation_missing_a_segment_file_is_rebuilt(settings: Settings) -> None:
     root = settings.index_dir
     for segment in live(root).glob("*.seg"):

@@ -87,6 +87,7 @@ def settings(tmp_path: Path) -> Settings:
 # -- one file never stops the batch ---------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_file_without_read_permission_is_unreadable_and_the_batch_goes_on(
     settings: Settings,
 ) -> None:
@@ -166,6 +167,7 @@ def test_a_file_replaced_after_it_was_read_is_read_again_next_run(settings: Sett
     assert any("Ferry" in t for t in titles), titles
 
 
+@pytest.mark.slow
 def test_a_corpus_folder_that_disappears_mid_run_loses_nothing(settings: Settings) -> None:
     assert not build_index(settings).failed
     count = ArticleIndex(settings.index_dir).count()
@@ -190,6 +192,7 @@ def test_a_corpus_folder_that_disappears_mid_run_loses_nothing(settings: Setting
     assert ArticleIndex(settings.index_dir).count() == count
 
 
+@pytest.mark.slow
 def test_an_emptied_corpus_folder_does_not_empty_the_index(settings: Settings) -> None:
     assert not build_index(settings).failed
     count = ArticleIndex(settings.index_dir).count()
@@ -311,6 +314,7 @@ def test_follow_symlinks_reads_outside_files_once_and_still_skips_devices(
     assert outcomes(report)["linked-folder/secret.pdf"] == "duplicate"
 
 
+@pytest.mark.slow
 def test_the_command_lists_skipped_entries(odd_corpus: Settings) -> None:
     result = run_cli(
         "index",
@@ -361,6 +365,7 @@ def index_args(settings: Settings, *more: str) -> list[str]:
     ]
 
 
+@pytest.mark.slow
 def test_a_full_disk_is_one_line_and_status_4(settings: Settings, tmp_path: Path) -> None:
     disk = tmp_path / "disk"
     disk.mkdir()
@@ -381,6 +386,7 @@ def test_a_full_disk_is_one_line_and_status_4(settings: Settings, tmp_path: Path
         assert run_cli(*index_args(settings, "--full")).returncode == ExitStatus.OK
 
 
+@pytest.mark.slow
 def test_a_file_size_limit_is_one_line_and_status_4(settings: Settings) -> None:
     assert not build_index(settings).failed
     live = (settings.index_dir / "CURRENT").read_text()
@@ -393,6 +399,7 @@ def test_a_file_size_limit_is_one_line_and_status_4(settings: Settings) -> None:
     assert (settings.index_dir / "CURRENT").read_text() == live
 
 
+@pytest.mark.slow
 def test_a_read_only_index_folder_is_one_line_and_status_4(settings: Settings) -> None:
     assert not build_index(settings).failed
     count = ArticleIndex(settings.index_dir).count()
@@ -427,6 +434,7 @@ def test_a_killed_worker_s_half_written_cache_file_is_removed(settings: Settings
     assert not leftover.exists()
 
 
+@pytest.mark.slow
 def test_a_folder_that_cannot_be_listed_keeps_what_was_indexed_from_it(
     settings: Settings,
 ) -> None:
@@ -447,6 +455,7 @@ def test_a_folder_that_cannot_be_listed_keeps_what_was_indexed_from_it(
     assert ArticleIndex(settings.index_dir).count() == count
 
 
+@pytest.mark.slow
 def test_a_corpus_folder_that_cannot_be_read_is_an_input_error_not_a_storage_one(
     settings: Settings,
 ) -> None:
@@ -486,6 +495,7 @@ def test_a_pipe_or_a_link_put_in_a_file_s_place_during_the_run_is_not_read(
     assert not any("Secret" in a.title for e in index.editions() for a in e.articles)
 
 
+@pytest.mark.slow
 def test_bulletins_status_reads_a_damaged_last_run_record(settings: Settings) -> None:
     assert not build_index(settings).failed
     for text in ('{"error": "x"}', "{}", '{"counts": 3, "skipped": [1]}', "[]", "not json"):

@@ -136,6 +136,7 @@ def test_what_mentions_add_up_to_is_what_the_tagger_gives() -> None:
         assert tagged_from(tagged.mentions, gazetteer) == tagged
 
 
+@pytest.mark.slow
 def test_editions_that_reprint_each_other_keep_their_text_searchable(tmp_path: Path) -> None:
     """Four editions with the same stories (declared apart in the manifest): every paragraph
     recurs, but an edition that is mostly recurring paragraphs is a reprint, not boilerplate."""

@@ -108,6 +108,7 @@ def bad_corpus(tmp_path: Path) -> Path:
     return corpus
 
 
+@pytest.mark.slow
 def test_every_bad_input_gets_its_outcome_and_the_batch_goes_on(
     bad_corpus: Path, tmp_path: Path
 ) -> None:
@@ -166,6 +167,7 @@ def test_touched_file_is_not_read_again(
     assert build_index(settings).counts()["unchanged"] == 1
 
 
+@pytest.mark.slow
 def test_modified_added_removed_and_renamed_files(settings: Settings) -> None:
     corpus = settings.corpus_dir
     distinct_copy(corpus / SHIPPED, corpus / "second.pdf")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from indexer.cli import EXIT_LOCKED, EXIT_USAGE, cli
@@ -24,6 +25,7 @@ def _generations(root: Path) -> set[str]:
     return {p.name for p in root.iterdir() if p.is_dir() and p.name.startswith("gen-")}
 
 
+@pytest.mark.slow
 def test_a_copy_serves_each_new_generation_whole_and_keeps_one_before(tmp_path: Path) -> None:
     corpus = corpus_of_copies(tmp_path, 1)
     source, copy = tmp_path / "source", tmp_path / "copy"
@@ -86,6 +88,7 @@ def test_no_index_at_the_source_or_a_busy_copy_is_one_line(tmp_path: Path) -> No
     assert output.startswith("error: Another indexing job is running on")
 
 
+@pytest.mark.slow
 def test_a_layout_written_again_at_the_source_is_copied_again(tmp_path: Path) -> None:
     corpus = corpus_of_copies(tmp_path, 1)
     source, copy = tmp_path / "source", tmp_path / "copy"

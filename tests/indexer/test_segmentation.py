@@ -73,6 +73,7 @@ def zoo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.mark.slow
 def test_renders_by_other_producers_split_as_their_manuscript_says(zoo: Path) -> None:
     for result in evaluate_folder(zoo):
         assert result.score is not None
@@ -92,6 +93,7 @@ def hard_zoo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.mark.slow
 def test_cards_and_drop_caps_split_into_every_article(hard_zoo: Path) -> None:
     for result in evaluate_folder(hard_zoo):
         assert result.score is not None
@@ -110,6 +112,7 @@ def test_drop_caps_rejoin_their_word(zoo: Path) -> None:
     assert edited.articles[0].body.startswith("Welcome to the seventh edition")
 
 
+@pytest.mark.slow
 def test_evaluate_command_prints_the_table_and_keeps_a_floor(zoo: Path, tmp_path: Path) -> None:
     runner = CliRunner()
     floor = tmp_path / "floor.json"
@@ -132,6 +135,7 @@ def test_evaluate_command_rejects_a_folder_without_truth(tmp_path: Path) -> None
     assert "no *.truth.json files" in done.output
 
 
+@pytest.mark.slow
 def test_search_finds_the_article_in_renders_by_other_producers(zoo: Path, tmp_path: Path) -> None:
     """The zoo's PDFs indexed as a corpus (no manifest): a question finds the right article
     of each render, with its edition number and date read from the cover."""

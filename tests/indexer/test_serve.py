@@ -68,6 +68,7 @@ def server(
         process.stderr.close()
 
 
+@pytest.mark.slow
 def test_serve_builds_the_index_on_first_run_and_answers(corpus_copy: Path, tmp_path: Path) -> None:
     port = free_port()
     with server(serve_args(port, corpus_copy, tmp_path / "index")) as (_, lines, seen):
@@ -101,6 +102,7 @@ def test_serve_help_names_the_pages(tmp_path: Path) -> None:
     assert "--port" in text and "/api/search" in text and "waitress" in text
 
 
+@pytest.mark.slow
 def test_serve_with_two_processes_answers_and_stops_them_all(
     corpus_copy: Path, tmp_path: Path
 ) -> None:
@@ -123,6 +125,7 @@ def test_serve_with_two_processes_answers_and_stops_them_all(
             os.kill(int(pid), 0)
 
 
+@pytest.mark.slow
 def test_idle_connections_do_not_stop_it_answering(corpus_copy: Path, tmp_path: Path) -> None:
     """Browsers and load balancers keep connections open; 150 idle ones (some with half a
     request) must not keep a new request waiting (waitress's default limit is 100)."""

@@ -42,6 +42,7 @@ def manuscript() -> tuple[ManuscriptPage, ...]:
     return parse_manuscript(MANUSCRIPT.read_text(encoding="utf-8"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(VARIANTS))
 def test_variant_splits_into_the_same_articles(
     name: str, manuscript: tuple[ManuscriptPage, ...], tmp_path: Path

@@ -78,6 +78,7 @@ def test_a_worker_takes_job_after_job_and_is_replaced_after_its_quota() -> None:
     assert os.getpid() not in pids
 
 
+@pytest.mark.slow
 def test_after_a_failure_the_next_job_gets_a_new_worker() -> None:
     jobs = ["first", "crash", "second", "raise", "third", "sleep", "fourth", "grab", "fifth"]
     results = dict(zip(jobs, _results(jobs, workers=1, seconds=2), strict=True))

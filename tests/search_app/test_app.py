@@ -330,6 +330,7 @@ def test_missing_index_is_a_503_not_a_crash(tmp_path: Path) -> None:
     assert client.get("/api/search").get_json()["error"]["code"] == "index-unavailable"
 
 
+@pytest.mark.slow
 def test_app_sees_a_rebuilt_index_without_restart(tmp_path: Path, corpus_copy: Path) -> None:
     settings = Settings(corpus_dir=corpus_copy, index_dir=tmp_path / "index")
     build_index(settings)

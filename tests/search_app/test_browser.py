@@ -75,6 +75,7 @@ def shots(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_search_filter_open_article_and_pdf(browser: object, base_url: str, shots: Path) -> None:
     page = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
     page.goto(base_url + "/")
@@ -135,6 +136,7 @@ def test_phone_layout(browser: object, base_url: str, shots: Path) -> None:
     page.close()
 
 
+@pytest.mark.slow
 def test_a_question_its_offered_filter_and_where_the_name_is(
     browser: object, base_url: str, shots: Path
 ) -> None:
@@ -160,6 +162,7 @@ def test_a_question_its_offered_filter_and_where_the_name_is(
     page.close()
 
 
+@pytest.mark.slow
 def test_a_result_opens_its_page_with_the_words_outlined(
     browser: object, base_url: str, shots: Path
 ) -> None:
@@ -202,6 +205,7 @@ REFLOW_PAGES = (
 )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("width", [320, 390])
 def test_every_page_reflows_without_sideways_scrolling(
     browser: object, base_url: str, width: int
@@ -250,6 +254,7 @@ def publications_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield from _served(publications_app(tmp_path_factory.mktemp("publications"), TWO_TABLES))
 
 
+@pytest.mark.slow
 def test_no_accessibility_violations_on_any_page(
     browser: object, base_url: str, riverside_url: str, publications_url: str
 ) -> None:

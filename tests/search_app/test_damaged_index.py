@@ -182,6 +182,7 @@ def test_no_request_fails_while_the_live_generation_is_deleted(settings: Setting
     assert len(asked) >= before + 30  # requests went on after the deletion
 
 
+@pytest.mark.slow
 def test_a_real_server_survives_its_live_generation_deleted(settings: Settings) -> None:
     root = settings.index_dir
     port = free_port()

@@ -133,6 +133,7 @@ def http(port: int, request: bytes) -> bytes:
     return b"".join(chunks)
 
 
+@pytest.mark.slow
 def test_a_real_server_refuses_an_untrusted_host_and_logs_one_escaped_line(
     corpus_copy: Path, tmp_path: Path
 ) -> None:

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from indexer.config import Settings
 from indexer.pipeline import build_index
 from search_app import create_app
 from tests.conftest import distinct_copy
 
 
+@pytest.mark.slow
 def test_every_replica_picks_up_a_new_generation_and_says_which(
     corpus_copy: Path, tmp_path: Path
 ) -> None:

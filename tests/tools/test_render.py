@@ -139,6 +139,7 @@ def test_corpus_pdf_has_document_info() -> None:
         pytest.param(_fpdf, 2, False, id="fpdf-2col"),
     ],
 )
+@pytest.mark.slow
 def test_every_variant_keeps_each_page_and_its_words(
     pages: Sequence[ManuscriptPage],
     tmp_path: Path,

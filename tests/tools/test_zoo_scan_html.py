@@ -106,6 +106,7 @@ def test_scan_without_pdftoppm_names_the_package(
     assert_names_what_is_missing(scan.LAYOUTS["scan-skewed"], "poppler-utils", tmp_path)
 
 
+@pytest.mark.slow
 @needs_pdftoppm
 @pytest.mark.parametrize("layout", sorted(scan.LAYOUTS))
 def test_scan_is_image_only_and_deterministic(layout: str, tmp_path: Path) -> None:
@@ -153,6 +154,7 @@ def test_html_without_chromium_says_so(monkeypatch: pytest.MonkeyPatch, tmp_path
     assert_names_what_is_missing(html.LAYOUTS["html-cards"], "apt-get install chromium", tmp_path)
 
 
+@pytest.mark.slow
 @needs_chromium
 @pytest.mark.parametrize("layout", sorted(html.LAYOUTS))
 def test_html_keeps_every_word_deterministically(layout: str, tmp_path: Path) -> None:
