@@ -24,9 +24,11 @@ from bench.measure import (
     ingest,
     page_view,
 )
+from bench.records import records_file
 from bench.report import markdown, table
+from bench.serving import serving_rows
 
-SECTIONS = ("ingest", "incremental", "index", "pages", "cluster")
+SECTIONS = ("ingest", "incremental", "index", "serving", "pages", "cluster")
 ANALYSIS = "## Analysis"
 
 
@@ -60,6 +62,19 @@ def _parser() -> argparse.ArgumentParser:
         help="run only this section (repeatable); index includes search and HTTP",
     )
     parser.add_argument(
+        "--server-code",
+        type=Path,
+        default=None,
+        help="serving section: run the server from this checkout of the repository (a "
+        "worktree of an earlier commit: before/after figures on the same index)",
+    )
+    parser.add_argument(
+        "--publishes",
+        type=int,
+        default=None,
+        help="serving section: how many publishes in a row (default: 20; --scale small 3)",
+    )
+    parser.add_argument(
         "--out",
         type=Path,
         default=None,
@@ -87,6 +102,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows += incremental(work, scale, args.seed, log)
     if "index" in sections:
         rows += index_and_search(work, scale, args.seed, log, http_at=scale.articles[0])
+    if "serving" in sections:
+        count = scale.articles[-1]
+        records = records_file(work, count, args.seed)
+        publishes = args.publishes or (20 if scale is FULL else 3)
+        rows += serving_rows(
+            work, count, records, args.seed, log, publishes=publishes, code=args.server_code
+        )
     if "pages" in sections:
         rows += page_view(work, scale, args.seed, log)
     if "cluster" in sections:

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.measure import Row, Scale, _free_port
+from bench.measure import Row, Scale, free_port
 from bench.pdfs import render_corpus
 from indexer.config import Settings
 from indexer.extract import read_source
@@ -179,7 +179,7 @@ def _build(
 
 @contextlib.contextmanager
 def _redis(redis: str) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     command = [redis, "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
     server = subprocess.Popen(
         [*command, "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL

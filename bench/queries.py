@@ -65,8 +65,7 @@ def query_mix(index: ArticleIndex, count: int, seed: int) -> list[Query]:
         elif kind == "boolean":
             a, b = rng.sample(words, 2)
             op = rng.choice(("AND", "OR", "NOT"))
-            text = f"{a} -{b}" if op == "NOT" else f"{a} {op} {b}"
-            out.append(Query(kind, text, f"{a} {op} {b}"))
+            out.append(Query(kind, f"{a} {op} {b}", f"{a} {op} {b}"))
         elif kind == "filtered":
             word = rng.choice(words)
             type_ = rng.choice(sorted(values))

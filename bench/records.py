@@ -53,15 +53,16 @@ def read_records(path: Path) -> Iterator[Record]:
                 return
 
 
-def build_index_from(records: Path, root: Path) -> int:
+def build_index_from(records: Path, root: Path, processes: int = 2) -> int:
     """A new published index at ``root`` holding every record in the file, written in one
-    batch as ``bulletins index`` writes a new index; returns the number of articles."""
+    batch (by ``processes`` processes, a segment each) as ``bulletins index`` writes a new
+    index; returns the number of articles."""
     version = tagger_version(Gazetteer.load())
     clean_up(root)
     generation = new_generation(root, copy_live=False)
     index = ArticleIndex.create(generation)
     count = 0
-    with index.batch(optimize=True) as batch:
+    with index.batch(optimize=True, processes=processes) as batch:
         for edition, articles, tags in read_records(records):
             count += batch.add_edition(edition, articles, tags, version, PIPELINE_VERSION)
     index.close()

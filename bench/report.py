@@ -5,12 +5,19 @@ from __future__ import annotations
 import os
 import platform
 import time
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from bench.measure import Row
 
-PACKAGES = ("Whoosh", "pdfminer.six", "nltk", "Flask", "waitress", "numpy")
+PACKAGES = ("Whoosh", "pdfminer.six", "nltk", "Flask", "waitress", "gunicorn", "numpy", "tantivy")
+
+
+def _version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "(not installed)"
 
 
 def _met(row: Row) -> str:
@@ -46,7 +53,7 @@ def machine() -> list[str]:
         memory = f", {pages / 2**30:.0f} GiB memory"
     except (ValueError, OSError):
         pass
-    versions = ", ".join(f"{name} {version(name)}" for name in PACKAGES)
+    versions = ", ".join(f"{name} {_version(name)}" for name in PACKAGES)
     return [
         f"- Machine: {cpu}, {os.cpu_count()} cores{memory}; {platform.system()} "
         f"{platform.release()}",

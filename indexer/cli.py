@@ -745,9 +745,10 @@ def replicate_command(source: Path, index_dir: Path | None) -> None:
     type=click.IntRange(1, 64),
     default=ServeSettings.processes,
     show_default=True,
-    help="Server processes sharing the port (each with --threads threads). Searching is "
-    "CPU-bound Python: on a machine with N cores, N processes answer about N times as many "
-    "requests per second as one.",
+    help="Server processes sharing the port (each with --threads threads): one is served by "
+    "waitress, more by gunicorn (a master that replaces a worker that dies; Unix only). "
+    "Searching is CPU-bound Python: on a machine with N cores, N processes answer about N "
+    "times as many requests per second as one.",
 )
 @click.option(
     "--trusted-host",

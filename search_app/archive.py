@@ -6,6 +6,7 @@ import os
 import socket
 import threading
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -60,7 +61,8 @@ class Archive:
             if self._index is None:
                 try:
                     reads = searching_with(self.gazetteer)  # names, and words never "corrected"
-                    opened = ArticleIndex(self.settings.index_dir, **reads)
+                    # a new generation is warmed before requests switch to it
+                    opened = ArticleIndex(self.settings.index_dir, switch_when_warm=True, **reads)
                     try:
                         opened.count()
                     except BaseException:
@@ -73,6 +75,13 @@ class Archive:
                     ) from exc
                 self._index = opened
             return self._index
+
+    def warm_up(self) -> None:
+        """Open the index and make it ready to answer at warm speed (a server, before its
+        first request: its tables mapped, every scored field's lengths read); nothing when
+        there is no index yet (it is opened by the first request after one is built)."""
+        with suppress(BulletinsError):
+            self.index.warm()
 
     @property
     def gazetteer(self) -> Gazetteer:

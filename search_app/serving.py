@@ -1,5 +1,5 @@
-"""Serving the app: a production WSGI server (waitress), on one port, in one process or in
-several forked ones that share it and are supervised here.
+"""Serving the app on one port: in one process with waitress, a production WSGI server, or
+in several with gunicorn's pre-fork master and threaded workers (``search_app.gunicorn_server``).
 
 ``serve(settings)`` is what ``bulletins serve`` runs; everything it needs to know is in
 ``settings.serve`` (see ``indexer.config.ServeSettings``).
@@ -9,22 +9,16 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import resource
-import signal
 import socket
 import sys
-import time
 from collections.abc import Callable
-from typing import Any
 
-from indexer.config import Settings
+from flask import Flask
+
+from indexer.config import ServeSettings, Settings
 from indexer.errors import BulletinsError
-from indexer.processes import STOP_SIGNALS, die_with_parent, stop_signals_blocked
 from search_app import create_app
-
-QUICK_DEATH_SECONDS = 2.0  # a server process that exits sooner than this after starting...
-QUICK_DEATHS = 3  # ...this many times in a row stops the whole server
 
 
 class ServeError(BulletinsError):
@@ -33,40 +27,65 @@ class ServeError(BulletinsError):
 
 def serve(settings: Settings) -> None:
     """Listen on ``settings.serve.host``/``port`` and answer until stopped (Ctrl+C, SIGTERM,
-    SIGHUP), finishing the requests under way.
+    SIGHUP), finishing the requests under way: with waitress in this process, or with
+    gunicorn in ``settings.serve.processes`` worker processes and a master that watches them
+    (see ``search_app.gunicorn_server`` for how the settings map onto gunicorn's).
 
-    :raise ServeError: if the address cannot be listened on, or server processes keep dying.
+    :raise ServeError: if the address cannot be listened on, if several processes are asked
+        for where gunicorn cannot run, or if server processes keep dying as they start.
     """
-    from waitress import serve as waitress_serve
-
     options = settings.serve
+    several = _gunicorn_run(options.processes) if options.processes > 1 else None
     listener = listen(options.host, options.port)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
     )
     trusted = list(options.trusted_hosts) or loopback_names(options.host)
-    app = create_app(settings, trusted_hosts=trusted)
+
+    def make_app() -> Flask:
+        made = create_app(settings, trusted_hosts=trusted)
+        made.extensions["bulletins"].warm_up()  # the first request answers at warm speed
+        return made
+
+    app = make_app() if several is None else None  # (gunicorn's workers make their own)
     shown = f"[{options.host}]" if ":" in options.host else options.host
     sys.stderr.write(f"Bulletin Archive on http://{shown}:{options.port}/ (Ctrl+C to stop)\n")
     # connections, index files and some spare
     raise_open_files_limit(options.connection_limit + 256)
-
-    def run() -> None:
-        waitress_serve(
-            app,
-            sockets=[listener],
-            threads=options.threads,
-            ident="bulletins",
-            connection_limit=options.connection_limit,
-            channel_timeout=options.channel_timeout,
-            cleanup_interval=max(1, min(30, options.channel_timeout // 2)),
-            asyncore_use_poll=True,  # select() stops at descriptor 1024
-        )
-
-    if options.processes == 1:
-        run()
+    if several is not None:
+        several(options, listener, make_app)
         return
-    prefork(options.processes, run)
+
+    from waitress import serve as waitress_serve
+
+    waitress_serve(
+        app,
+        sockets=[listener],
+        threads=options.threads,
+        ident="bulletins",
+        connection_limit=options.connection_limit,
+        channel_timeout=options.channel_timeout,
+        cleanup_interval=max(1, min(30, options.channel_timeout // 2)),
+        asyncore_use_poll=True,  # select() stops at descriptor 1024
+    )
+
+
+def _gunicorn_run(
+    processes: int,
+) -> Callable[[ServeSettings, socket.socket, Callable[[], Flask]], None]:
+    """``search_app.gunicorn_server.run``, which serves ``processes`` processes with gunicorn
+    (Unix only).
+
+    :raise ServeError: if gunicorn cannot be imported here.
+    """
+    try:
+        from search_app import gunicorn_server
+    except ImportError as exc:
+        raise ServeError(
+            f"--processes {processes} needs gunicorn, which cannot be imported here ({exc}); "
+            "serve with --processes 1 (waitress) instead"
+        ) from exc
+    return gunicorn_server.run
 
 
 def raise_open_files_limit(wanted: int) -> None:
@@ -77,73 +96,6 @@ def raise_open_files_limit(wanted: int) -> None:
     if soft != resource.RLIM_INFINITY and soft < target:
         with contextlib.suppress(ValueError, OSError):
             resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
-
-
-def prefork(processes: int, run: Callable[[], None]) -> None:
-    """Run ``run`` in ``processes`` forked children sharing the listening socket; a child that
-    dies is replaced (unless children keep dying at once), and Ctrl+C, SIGTERM or SIGHUP stops
-    all. A child dies with the master, even when the master is killed with ``kill -9``.
-
-    :raise ServeError: if children keep exiting as soon as they start.
-    """
-    children: dict[int, float] = {}
-    master = os.getpid()
-    # a signal ignored by whoever started the master (nohup: SIGHUP) stays ignored, in all
-    handled = [s for s in STOP_SIGNALS if signal.getsignal(s) is not signal.SIG_IGN]
-
-    def start() -> None:
-        with stop_signals_blocked():  # no handler of the master's may run in a child
-            pid = os.fork()
-            if pid == 0:  # the child serves until it is told to stop
-                _child(master, handled, run)
-            children[pid] = time.monotonic()  # known before a held-back stop is delivered
-
-    def stop(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt
-
-    for signum in handled:
-        if signum != signal.SIGINT:  # (Python raises KeyboardInterrupt for it already)
-            signal.signal(signum, stop)
-    try:
-        for _ in range(processes):
-            start()
-        _supervise(children, start)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        for pid in children:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGTERM)
-        for pid in list(children):
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(pid, 0)
-
-
-def _child(master: int, handled: list[signal.Signals], run: Callable[[], None]) -> None:
-    die_with_parent(master, signal.SIGTERM)
-    for signum in handled:
-        signal.signal(signum, signal.SIG_DFL)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
-    try:
-        run()
-    finally:
-        os._exit(0)
-
-
-def _supervise(children: dict[int, float], start: Callable[[], None]) -> None:
-    """Replace each child that exits, until none is left or they keep dying at once."""
-    quick_deaths = 0
-    while children:
-        pid, status = os.wait()
-        started = children.pop(pid, None)
-        if started is None:
-            continue
-        quick = time.monotonic() - started < QUICK_DEATH_SECONDS
-        quick_deaths = quick_deaths + 1 if quick else 0
-        if quick_deaths >= QUICK_DEATHS:
-            raise ServeError(f"server processes keep exiting (last status {status}); stopping")
-        sys.stderr.write(f"server process {pid} exited (status {status}); starting another\n")
-        start()
 
 
 def loopback_names(host: str) -> list[str] | None:

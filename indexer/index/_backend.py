@@ -10,9 +10,11 @@ questions with Whoosh's own search, as the reference the acceleration is checked
 from __future__ import annotations
 
 import functools
+import logging
 import pickle
 import struct
 import threading
+import time
 import zlib
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
@@ -47,12 +49,13 @@ from indexer.index._entity import entity_view
 from indexer.index._facets import (
     FacetTable,
     edition_label,
-    publication_summaries,
     stored_publication,
 )
 from indexer.index._filters import restriction, wanted_leaves
+from indexer.index._heap import trim_heap
 from indexer.index._highlight import highlight_whole, lead, passages
 from indexer.index._pages import marked_lines, read_layout
+from indexer.index._parallel import ParallelWriter, folder_of
 from indexer.index._query import Reading, parse_query
 from indexer.index._question import Plan, plan_query
 from indexer.index._rank import Ranker
@@ -65,8 +68,10 @@ from indexer.index._schema import (
     build_schema,
 )
 from indexer.index._sets import DocSets, Mask, without_positions
-from indexer.index._spelling import Speller, spelling_words, write_vocabulary
+from indexer.index._spelling import Speller, document_words, write_vocabulary
 from indexer.index._store import index_health, live_dir, read_pointer, read_toc
+from indexer.index._tables import Tables, build_tables, read_tables, write_tables
+from indexer.index._whoosh_fixes import with_chunked_pool
 from indexer.index.pickled_v1 import Codec
 from indexer.models import Article, Edition, Publication
 from indexer.publications import resolve
@@ -85,7 +90,17 @@ from indexer.results import (
 from indexer.tagging.tagger import Tagged
 
 _T = TypeVar("_T")
+_log = logging.getLogger(__name__)
+WRITER_MB = 256  # a writer's postings held in memory before they go to a sorted run on disk
 MORE_LIKE_TERMS = 25
+# What a generation may keep of its words' postings, in bytes (see docs/serving.md): match
+# sets (each word's documents and weights, phrases' documents) and ranking (each word's
+# scores). Only the generation requests read keeps them; the one it replaced lets them go.
+SETS_CACHE_BYTES = 96 * 1024 * 1024
+RANK_CACHE_BYTES = 48 * 1024 * 1024
+# Warming a newly published generation: the words searched most lately, read again.
+WARM_TERMS = 400
+WARM_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -188,12 +203,10 @@ class _Generation:
     searcher: Searcher
     key: tuple[str, int]
     storage: Any
-    facets: FacetTable | None = None
+    tables: Tables | None = None  # facets, date orders, publications (see _tables)
     sets: DocSets | None = None
     ranker: Ranker | None = None
-    orders: dict[str, NDArray[np.int64]] = field(default_factory=dict)
     speller: Speller | None = None  # "did you mean"
-    publications: list[PublicationSummary] | None = None  # with their records and counts
     users: int = 0  # requests (and export streams) reading it now
     closing: bool = False  # replaced twice since: closed when its last user is done
 
@@ -267,13 +280,23 @@ class ArticleIndex:
         *,
         known_words: Iterable[str] = (),
         recognise: Recogniser | None = None,
+        switch_when_warm: bool = False,
     ) -> None:
         """Open the index at ``path``: an index folder (the generation it serves, see
         ``resolve_live``: the live one, or the newest intact one if ``CURRENT`` is damaged) or
         one generation's folder; ``None`` for a new one in memory. ``known_words`` (the
         gazetteer's, in lower case) are words "did you mean" never corrects, and may offer;
-        ``recognise`` finds the gazetteer's names in a query (see ``_question``)."""
+        ``recognise`` finds the gazetteer's names in a query (see ``_question``).
+
+        ``switch_when_warm`` (a server): a newly published generation is opened and warmed in
+        a thread of its own (its tables mapped, the words searched lately read again) while
+        requests go on being answered from the one before, and requests switch to it once it
+        is ready (see ``settle``). Otherwise the first read after a publish opens it."""
         self.path = path
+        self._switch_when_warm = switch_when_warm
+        self._warming: tuple[str, int] | None = None  # the generation being warmed
+        self._unusable: tuple[str, int] | None = None  # one that failed to open: not retried
+        self._warmed = threading.Condition(threading.Lock())
         self._known_words = frozenset(known_words)
         self._recognise = recognise
         # reentrant: a stream's rows released by the garbage collector may run under it
@@ -304,7 +327,10 @@ class ArticleIndex:
     def serving(self) -> Path | None:
         """The folder this index reads: a generation, or the index folder itself in the
         earlier layout (or when opened on one generation's folder); None in memory."""
-        return self._live
+        with self._lock:
+            if self._current is not None and self._current.key[0]:
+                return Path(self._current.key[0])  # (while a newer one warms, this one)
+            return self._live
 
     def health(self) -> dict[str, Any]:
         """Which generation this index serves and what is wrong with its folder (the keys of
@@ -313,26 +339,44 @@ class ArticleIndex:
             return {"generation": None, "problem": None}
         with suppress(IndexNotFoundError):
             self._searcher()
-        return index_health(self.path, self._live)
+        return index_health(self.path, self.serving)
 
     # -- writing ------------------------------------------------------------------------------
     @contextmanager
     def batch(
-        self, *, optimize: bool = True, publications: Sequence[Publication] = ()
+        self,
+        *,
+        optimize: bool = True,
+        merge: bool = True,
+        publications: Sequence[Publication] = (),
+        processes: int = 1,
     ) -> Iterator[Batch]:
         """One writer; commits only if the block finishes without an exception. ``optimize``
         merges everything into one segment (for a new index; an updated copy merges as
-        Whoosh sees fit). ``publications``: the manifest's, that editions are filed under."""
-        writer = self._ix.writer(limitmb=256, codec=Codec())
+        Whoosh sees fit: with four segments or fewer, all of them); ``merge`` false merges
+        nothing. ``publications``: the manifest's, that editions are filed under.
+
+        ``processes`` > 1 (an index on disk): the documents added are written by that many
+        processes at once, as a segment each (see ``_parallel``); ``optimize`` then merges the
+        segments the index had, and the new ones stay as written."""
+        writer: Any
+        if processes > 1 and folder_of(self._ix.storage) is not None:
+            writer = ParallelWriter(self._ix, processes, WRITER_MB, Codec(), document_words)
+        else:
+            writer = with_chunked_pool(self._ix.writer(limitmb=WRITER_MB, codec=Codec()), WRITER_MB)
         try:
             batch = Batch(writer, publications)
             yield batch
+            if isinstance(writer, ParallelWriter):
+                writer.finish()
+                batch.words |= writer.words
             # named after the generation the commit makes, so it is there before the commit
             write_vocabulary(self._ix.storage, writer.generation, batch.words)
         except BaseException:
             writer.cancel()
             raise
-        writer.commit(optimize=optimize)
+        writer.commit(optimize=optimize, merge=merge)
+        self._write_tables(writer.generation)
 
     def add_edition(
         self,
@@ -401,6 +445,17 @@ class ArticleIndex:
             raise IndexNotFoundError(
                 f"No index at {self.path}. Build one with: bulletins index"
             ) from exc
+        if self._current is not None and key != self._current.key and self._switch_when_warm:
+            if key not in (self._warming, self._unusable):
+                self._warming = key
+                warming = threading.Thread(
+                    target=self._warm_up,
+                    args=(self._ix, key, self._current),
+                    name="bulletins-warm-up",
+                    daemon=True,
+                )
+                warming.start()
+            return self._current
         try:
             if self._current is None or key != self._current.key:
                 fresh = _Generation(self._ix.searcher(), key, self._ix.storage)
@@ -414,18 +469,91 @@ class ArticleIndex:
         if fresh is None:
             assert self._current is not None  # (fresh is made when there is none)
             return self._current
+        self._switch(fresh)
+        return fresh
+
+    def _switch(self, fresh: _Generation) -> None:
+        """Make ``fresh`` the generation requests read (call with the lock held). The one it
+        replaces lets go of its caches at once (requests still reading it compute what they
+        need afresh) and the one before that is closed once no request reads it."""
         if self._retired is not None:
             self._retired.closing = True
             if not self._retired.users:
-                self._retired.searcher.close()
+                _close(self._retired)
+        if self._current is not None:
+            _let_go(self._current)
         self._retired, self._current = self._current, fresh
-        return fresh
+
+    def _warm_up(self, ix: Any, key: tuple[str, int], previous: _Generation) -> None:
+        """Open the generation ``key`` of ``ix``, warm it (see ``_prepare``) and switch
+        requests to it, unless another switch happened meanwhile. One that cannot be read is
+        left alone (requests stay on ``previous``) until another is published."""
+        fresh = None
+        try:
+            fresh = _Generation(ix.searcher(), key, ix.storage)
+            self._prepare(fresh, previous)
+        except Exception as exc:  # damaged or deleted meanwhile: keep serving the one before
+            if fresh is not None:
+                _close(fresh)
+            _log.warning("cannot open the new index generation %s: %s", key[0], exc)
+            with self._lock:
+                self._unusable = key
+                self._warming = None
+            with self._warmed:
+                self._warmed.notify_all()
+            return
+        with self._lock:
+            if self._current is previous:
+                self._switch(fresh)
+            else:
+                _close(fresh)
+            self._warming = None
+        with self._warmed:
+            self._warmed.notify_all()
+
+    def _prepare(self, generation: _Generation, previous: _Generation | None) -> None:
+        """Make ``generation`` ready to answer at warm speed: its tables read, its match sets
+        and ranking set up with every scored field's lengths, and the words ``previous`` read
+        most lately read again (at most WARM_TERMS of them, for at most WARM_SECONDS)."""
+        generation.tables = self._read_tables(generation)
+        sets = generation.sets = DocSets(generation.searcher, cache_bytes=SETS_CACHE_BYTES)
+        ranker = generation.ranker = Ranker(generation.searcher, sets, RANK_CACHE_BYTES)
+        ranker.prepare()
+        recent = previous.sets.recent_terms(WARM_TERMS) if previous and previous.sets else []
+        deadline = time.monotonic() + WARM_SECONDS
+        for fieldname, text in recent:
+            if time.monotonic() > deadline:
+                break
+            ranker.term(fieldname, text)
+
+    def warm(self) -> None:
+        """Make the generation requests read now ready to answer at warm speed (a server, at
+        start-up: see ``_prepare``)."""
+        with self._pinned() as generation, self._lock:
+            if generation.tables is None or generation.ranker is None:
+                self._prepare(generation, None)
+
+    def settle(self, timeout: float = 30.0) -> None:
+        """Wait until the newest generation is the one requests read (a server warms a new
+        one first, see ``switch_when_warm``), or it failed to open, or ``timeout`` passed."""
+        deadline = time.monotonic() + timeout
+        while self._still_warming() and time.monotonic() < deadline:
+            with self._warmed:
+                self._warmed.wait(0.05)
+
+    def _still_warming(self) -> bool:
+        """Look for a newly published generation (starting to warm it); whether one is being
+        warmed."""
+        with self._lock:
+            with suppress(IndexNotFoundError, IndexDamagedError):
+                self._newest()
+            return self._warming is not None
 
     def _release(self, generation: _Generation) -> None:
         with self._lock:
             generation.users -= 1
             if generation.closing and not generation.users:
-                generation.searcher.close()
+                _close(generation)
 
     @contextmanager
     def _pinned(self) -> Iterator[_Generation]:
@@ -476,19 +604,40 @@ class ArticleIndex:
         return False
 
     def _facet_table(self) -> FacetTable:
-        with self._pinned() as generation:
-            sets = self._doc_sets()
-            with self._lock:
-                if generation.facets is None:
-                    generation.facets = FacetTable.build(sets, generation.searcher.stored_fields)
-                return generation.facets
+        return self._tables().facets
+
+    def _tables(self) -> Tables:
+        """The generation's tables: the files its indexer wrote, memory-mapped, else (an index
+        of an earlier version, or in memory) built here once."""
+        with self._pinned() as generation, self._lock:
+            if generation.tables is None:
+                generation.tables = self._read_tables(generation)
+            return generation.tables
+
+    def _read_tables(self, generation: _Generation) -> Tables:
+        folder = folder_of(generation.storage)
+        commit = generation.searcher.reader().generation()  # (None: an empty index)
+        if folder is not None and commit is not None:
+            found = read_tables(folder, commit)
+            if found is not None:
+                return found
+        return build_tables(generation.searcher, self._doc_sets())
+
+    def _write_tables(self, commit: int) -> None:
+        """Make the tables of the commit just made (see _tables), when the index is a folder."""
+        folder = folder_of(self._ix.storage)
+        if folder is None:
+            return
+        with self._ix.searcher() as searcher:
+            tables = build_tables(searcher, DocSets(searcher))
+            write_tables(folder, commit, tables)
 
     def _doc_sets(self) -> DocSets:
         """Unscored match sets over the current generation (see _sets)."""
         generation = self._generation()
         with self._lock:
             if generation.sets is None:
-                generation.sets = DocSets(generation.searcher)
+                generation.sets = DocSets(generation.searcher, cache_bytes=SETS_CACHE_BYTES)
             return generation.sets
 
     def _ranker(self) -> Ranker:
@@ -497,29 +646,13 @@ class ArticleIndex:
             sets = self._doc_sets()
             with self._lock:
                 if generation.ranker is None:
-                    generation.ranker = Ranker(generation.searcher, sets)
+                    generation.ranker = Ranker(generation.searcher, sets, RANK_CACHE_BYTES)
                 return generation.ranker
 
-    def _order(self, sort: str) -> NDArray[np.int64]:
+    def _order(self, sort: str) -> NDArray[np.int32]:
         """Each document's position when listed newest (or oldest) first, then in edition
         order."""
-        generation = self._generation()
-        with self._lock:
-            if sort not in generation.orders:
-                reader = generation.searcher.reader()
-                size = reader.doc_count_all()
-                dates = [""] * size
-                ordinals = np.zeros(size, dtype=np.int64)
-                for docnum, stored in _sort_fields(reader):
-                    dates[docnum], ordinals[docnum] = stored
-                _, date_rank = np.unique(np.array(dates, dtype=object), return_inverse=True)
-                date_rank = date_rank.astype(np.int64)
-                primary = -date_rank if sort == "newest" else date_rank
-                by = np.lexsort((np.arange(size), ordinals, primary))
-                position = np.empty(size, dtype=np.int64)
-                position[by] = np.arange(size)
-                generation.orders[sort] = position
-            return generation.orders[sort]
+        return self._tables().orders[sort]
 
     def close(self) -> None:
         """Close the searchers; one a stream still reads is closed when that stream ends."""
@@ -528,7 +661,7 @@ class ArticleIndex:
                 if generation is not None:
                     generation.closing = True
                     if not generation.users:
-                        generation.searcher.close()
+                        _close(generation)
             self._current = self._retired = None
 
     @_consistent
@@ -926,13 +1059,7 @@ class ArticleIndex:
     def publications(self) -> list[PublicationSummary]:
         """Every publication with editions indexed, most editions first, with its record and
         counts (worked out once per generation)."""
-        with self._pinned() as generation:
-            sets = self._doc_sets()
-            with self._lock:
-                if generation.publications is None:
-                    stored = generation.searcher.stored_fields
-                    generation.publications = publication_summaries(sets, stored)
-                return list(generation.publications)
+        return list(self._tables().publications)
 
     @_consistent
     def edition_file(self, edition_id: str) -> str | None:
@@ -1095,30 +1222,29 @@ class Batch:
         )
 
     def add_document(self, doc: dict[str, Any]) -> None:
-        self._learn(doc)
+        if not isinstance(self._writer, ParallelWriter):  # (its processes gather the words)
+            self.words |= document_words(doc)
         self._writer.update_document(**doc)
-
-    def _learn(self, doc: dict[str, Any]) -> None:
-        for name in ("title", "body"):
-            self.words.update(spelling_words(doc.get(name) or ""))
 
     def delete_edition(self, edition_id: str) -> None:
         self._writer.delete_by_term("edition_id", edition_id)
 
 
-def _sort_fields(reader: Any) -> Iterator[tuple[int, tuple[str, int]]]:
-    """(docnum, (date, ordinal)) of every document, from the sortable columns."""
-    dates = reader.column_reader("date")
-    ordinals = reader.column_reader("ordinal")
-    for docnum in range(reader.doc_count_all()):
-        date = dates[docnum]
-        yield (
-            docnum,
-            (
-                date.decode() if isinstance(date, bytes) else str(date or ""),
-                int(ordinals[docnum] or 0),
-            ),
-        )
+def _let_go(generation: _Generation) -> None:
+    """Drop what a generation computed (its tables are mapped files; the rest is caches)."""
+    generation.tables = None
+    generation.speller = None
+    if generation.sets is not None:
+        generation.sets.forget()
+    if generation.ranker is not None:
+        generation.ranker.forget()
+
+
+def _close(generation: _Generation) -> None:
+    _let_go(generation)
+    generation.sets = generation.ranker = None
+    generation.searcher.close()
+    trim_heap()
 
 
 def _score(hit: Hit) -> float:

@@ -6,8 +6,9 @@ values of a match set is one numpy gather and one bincount, however many documen
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -29,11 +30,60 @@ _FIELD = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Column:
     values: list[str]  # value ids, by code
-    docs: NDArray[np.int64]  # document number of each (document, value) pair
-    codes: NDArray[np.int64]  # value code of each pair
+    docs: NDArray[np.int32]  # document number of each (document, value) pair
+    codes: NDArray[np.int32]  # value code of each pair
+    # the same pairs by document: document d's value codes are by_doc[starts[d]:starts[d + 1]]
+    starts: NDArray[np.int32]
+    by_doc: NDArray[np.int32]
+
+    @classmethod
+    def of(
+        cls, values: list[str], docs: NDArray[np.int32], codes: NDArray[np.int32], size: int
+    ) -> _Column:
+        """The column of these pairs in an index of ``size`` documents."""
+        order = np.argsort(docs, kind="stable")
+        starts = np.searchsorted(docs[order], np.arange(size + 1)).astype(np.int32)
+        return cls(values, docs, codes, starts, codes[order].astype(np.int32))
+
+    def tally(self, matched: Mask, ids: NDArray[np.int64]) -> NDArray[np.int64]:
+        """How many of the documents in ``matched`` (numbered ``ids``) hold each value: from
+        those documents' own values when they are few, from the values of the documents not
+        matched when those are few, else from every pair at once (a value's pairs are
+        consecutive: one gather and one sum per value)."""
+        documents = self.starts.size - 1
+        if not self.values:
+            return np.zeros(0, dtype=np.int64)
+        if len(ids) * 4 < documents:
+            return self._of_documents(ids)
+        if (documents - len(ids)) * 4 < documents:
+            return self._every() - self._of_documents(np.flatnonzero(~matched))
+        return np.add.reduceat(matched.view(np.uint8)[self.docs], self._groups(), dtype=np.int64)
+
+    def _of_documents(self, ids: NDArray[np.int64]) -> NDArray[np.int64]:
+        first = self.starts[ids].astype(np.int64)
+        lengths = self.starts[ids + 1] - first
+        total = int(lengths.sum())
+        if not total:
+            return np.zeros(len(self.values), dtype=np.int64)
+        where = np.arange(total, dtype=np.int64)
+        where += np.repeat(first - (np.cumsum(lengths) - lengths), lengths)
+        return np.bincount(self.by_doc[where], minlength=len(self.values))
+
+    @functools.cached_property
+    def _everything(self) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """(each value's count over every document, where each value's pairs begin)."""
+        every = np.bincount(self.codes, minlength=len(self.values))
+        groups = (np.cumsum(every) - every).astype(np.int64)
+        return every, groups
+
+    def _every(self) -> NDArray[np.int64]:
+        return self._everything[0]
+
+    def _groups(self) -> NDArray[np.int64]:
+        return self._everything[1]
 
 
 @dataclass(frozen=True)
@@ -43,30 +93,56 @@ class FacetTable:
     columns: dict[str, _Column]
     labels: dict[str, dict[str, str]]
     order: dict[str, dict[str, str]]  # for edition and year: a sort key per value (its date)
+    # each type's value codes in the order shown when counts tie (by label), or always
+    # (editions and years: newest first), as a rank per code
+    ranks: dict[str, NDArray[np.int64]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        ranks = {}
+        for type_, column in self.columns.items():
+            names = self.labels.get(type_, {})
+            if type_ in _BY_VALUE:
+                keys = self.order.get(type_, {})
+                shown = sorted(
+                    range(len(column.values)),
+                    key=lambda c: keys.get(column.values[c], ""),
+                    reverse=True,
+                )
+            else:
+                shown = sorted(
+                    range(len(column.values)),
+                    key=lambda c: names.get(column.values[c], column.values[c]),
+                )
+            rank = np.empty(len(column.values), dtype=np.int64)
+            rank[np.array(shown, dtype=np.int64)] = np.arange(len(shown), dtype=np.int64)
+            ranks[type_] = rank
+        object.__setattr__(self, "ranks", ranks)
 
     @classmethod
     def build(cls, sets: DocSets, stored: Any) -> FacetTable:
         """From the index's terms; ``stored(docnum)`` gives a document's stored fields (read
-        once per value, for its label)."""
+        once per value, for its label). Each value's documents are read as numbers, never as
+        a mask over the whole index (thousands of values times every document)."""
         columns: dict[str, _Column] = {}
         labels: dict[str, dict[str, str]] = {t: {} for t in FACET_TYPES}
         order: dict[str, dict[str, str]] = {t: {} for t in _BY_VALUE}
         for type_ in FACET_TYPES:
             field = "date" if type_ == "year" else _FIELD[type_]
-            grouped: dict[str, list[Mask]] = {}
+            grouped: dict[str, list[NDArray[np.int64]]] = {}
             for text in sets.terms(field):
                 if not text:
                     continue
                 value = text[:4] if type_ == "year" else text
-                grouped.setdefault(value, []).append(sets.term(field, text) & sets.live)
+                ids = sets.ids(field, text)
+                grouped.setdefault(value, []).append(ids[sets.live[ids]])
             values: list[str] = []
-            docs: list[NDArray[np.int64]] = []
-            codes: list[NDArray[np.int64]] = []
-            for value, masks in grouped.items():
-                ids = np.flatnonzero(np.logical_or.reduce(masks))
-                if not len(ids):
+            docs: list[NDArray[np.int32]] = []
+            codes: list[NDArray[np.int32]] = []
+            for value, parts in grouped.items():
+                found = np.unique(np.concatenate(parts)).astype(np.int32)
+                if not len(found):
                     continue
-                first = stored(int(ids[0]))
+                first = stored(int(found[0]))
                 labels[type_][value] = _label(type_, value, first)
                 if type_ == "edition":
                     order["edition"][value] = (
@@ -74,13 +150,14 @@ class FacetTable:
                     )
                 elif type_ == "year":
                     order["year"][value] = value
-                docs.append(ids)
-                codes.append(np.full(len(ids), len(values), dtype=np.int64))
+                docs.append(found)
+                codes.append(np.full(len(found), len(values), dtype=np.int32))
                 values.append(value)
-            columns[type_] = _Column(
+            columns[type_] = _Column.of(
                 values,
-                np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64),
-                np.concatenate(codes) if codes else np.zeros(0, dtype=np.int64),
+                np.concatenate(docs) if docs else np.zeros(0, dtype=np.int32),
+                np.concatenate(codes) if codes else np.zeros(0, dtype=np.int32),
+                sets.size,
             )
         return cls(columns, labels, order)
 
@@ -93,20 +170,23 @@ class FacetTable:
         """{type: [{id, label, count}]} over the documents in ``matched``: most frequent first
         (editions and years newest first), at most ``limit`` values per type."""
         out: dict[str, list[dict[str, Any]]] = {}
+        ids = np.flatnonzero(matched)
         for type_ in types:
             column = self.columns[type_]
-            tally = np.bincount(column.codes[matched[column.docs]], minlength=len(column.values))
-            present = [(column.values[i], int(tally[i])) for i in np.flatnonzero(tally)]
-            names = self.labels.get(type_, {})
+            tally = column.tally(matched, ids)
+            present = np.flatnonzero(tally)
+            rank = self.ranks[type_][present]
             if type_ in _BY_VALUE:
-                keys = self.order[type_]
-                ranked = sorted(present, key=lambda kv: keys.get(kv[0], ""), reverse=True)
-            else:
-                ranked = sorted(present, key=lambda kv: (-kv[1], names.get(kv[0], kv[0])))
-            out[type_] = [
-                {"id": id_, "label": names.get(id_, id_), "count": count}
-                for id_, count in ranked[:limit]
-            ]
+                shown = present[np.argsort(rank, kind="stable")]
+            else:  # most first, then by label
+                shown = present[np.lexsort((rank, -tally[present]))]
+            names = self.labels.get(type_, {})
+            out[type_] = []
+            for code in shown[:limit].tolist():
+                id_ = column.values[code]
+                out[type_].append(
+                    {"id": id_, "label": names.get(id_, id_), "count": int(tally[code])}
+                )
         return out
 
 
@@ -117,9 +197,10 @@ def publication_summaries(sets: DocSets, stored: Any) -> list[PublicationSummary
     out = []
     edition_of = np.full(sets.size, -1, dtype=np.int64)  # each document's edition, by code
     for code, text in enumerate(sets.terms("edition_id")):
-        edition_of[sets.term("edition_id", text)] = code
+        edition_of[sets.ids("edition_id", text)] = code
     for value in sets.terms("publication"):
-        ids = np.flatnonzero(sets.term("publication", value) & sets.live)
+        ids = sets.ids("publication", value)
+        ids = ids[sets.live[ids]]
         if not value or not len(ids):
             continue
         publication = stored_publication(stored(int(ids[0]))) or Publication(value, value)

@@ -9,6 +9,7 @@ scorer and formatter then work on those tokens as on its own.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import html
 import re
@@ -65,21 +66,114 @@ def passages(
     text: str, terms: Iterable[str], analyzer: Any, top: int = 2
 ) -> tuple[str, int | None]:
     """``snippet``, and where in ``text`` the best passage's first marked word is (None when
-    no term occurs): what the page of a hit is found by. Whoosh's ``highlight``, step by
-    step."""
+    no term occurs): what the page of a hit is found by. The passages Whoosh's ``highlight``
+    would choose (see ``_fragments``), found from the matched words' offsets."""
     wanted = frozenset(terms)
+    if not wanted:
+        return lead(text), None
+    fast = word_analyzer(analyzer)
+    found = fast.offsets(text, wanted) if isinstance(fast, _WordAnalyzer) else None
+    if found is None:  # an analyzer that is not word by word: Whoosh's own way
+        return whoosh_passages(text, wanted, analyzer, top)
+    starts, ends, texts = found
+    matched = [t in wanted for t in texts]
+    if not any(matched):
+        return lead(text), None
+    scorer = _PassageScorer()
+    fragments = (
+        highlight.Fragment(text, [_token(starts[i], ends[i], texts[i]) for i in at], first, last)
+        for first, last, at in _fragments(starts, ends, matched)
+    )
+    return _formatted(text, fragments, scorer, top)
+
+
+def _token(start: int, end: int, text: str) -> Any:
+    token = analysis.Token(chars=True, removestops=False, mode="query")
+    token.startchar, token.endchar, token.text, token.boost = start, end, text, 1.0
+    return token
+
+
+def _formatted(
+    text: str, fragments: Iterable[Any], scorer: Any, top: int
+) -> tuple[str, int | None]:
+    scored = heapq.nlargest(top, ((scorer(f), f) for f in fragments), key=lambda sf: sf[0])
+    best = [fragment for score, fragment in scored if score >= 1]
+    if not best:
+        return lead(text), None
+    offset = min((t.startchar for t in best[0].matches), default=best[0].startchar)
+    best.sort(key=highlight.FIRST)
+    out = str(MarkFormatter()(text, best))
+    return _ELLIPSES.sub("…", _ADJACENT_MARKS.sub(r"\1", out)), offset
+
+
+_SURROUND = 70  # characters of context around a passage's matches
+_CHARLIMIT = highlight.DEFAULT_CHARLIMIT  # Whoosh's: words past it are not looked at
+
+
+def _fragments(
+    starts: Sequence[int], ends: Sequence[int], matched: Sequence[bool]
+) -> Iterator[tuple[int, int, list[int]]]:
+    """(start, end, matched word indices) of each passage Whoosh's ``ContextFragmenter``
+    (``SNIPPET_CHARS``, ``_SURROUND``) makes of these words: the same state machine, but a
+    run of unmatched words outside a passage is passed over at once (only the context it
+    leaves before the next match matters), so the cost follows the matches, not the words.
+    Passages without a match (which Whoosh yields too, and which never score) are left out.
+    """
+    count = bisect.bisect_right(ends, _CHARLIMIT)  # the words Whoosh looks at
+    matches = [i for i in range(count) if matched[i]]
+    first: int | None = None
+    countdown = -1
+    taken: list[int] = []
+    length = 0
+    reset = 0  # the first word of the context before a passage
+    i = 0
+    following = 0  # where the next match is looked for in ``matches``
+    while i < count:
+        if countdown < 0 and not matched[i]:
+            following = bisect.bisect_left(matches, i, following)
+            if following == len(matches):
+                return  # (outside a passage: nothing open)
+            i = matches[following]
+            context = bisect.bisect_left(starts, ends[i - 1] - _SURROUND, reset, i)
+            before = starts[context] if reset < i and context < i else None
+        else:  # in a passage, or a match straight after one (or first): no context before
+            before = None
+        start, end = starts[i], ends[i]
+        size = end - start
+        if length + size > SNIPPET_CHARS:
+            countdown = 0
+        elif matched[i]:
+            # (a passage begun with no context before it gets the unused context after it)
+            countdown = _SURROUND if first is not None or before is not None else 2 * _SURROUND
+            if first is None:
+                first = start if before is None else before
+            taken.append(i)
+        closing = False
+        if countdown >= 0:
+            length += size
+            countdown -= size
+            closing = countdown <= 0
+        if closing:
+            if taken:
+                yield (first if first is not None else starts[taken[0]]), end, taken
+            taken, first, length, reset = [], None, 0, i + 1
+        i += 1
+    if taken:  # a passage still open at the end (or at Whoosh's limit of characters)
+        end = ends[count] if count < len(ends) else ends[count - 1]
+        yield (first if first is not None else starts[taken[0]]), end, taken
+
+
+def whoosh_passages(
+    text: str, wanted: frozenset[str], analyzer: Any, top: int = 2
+) -> tuple[str, int | None]:
+    """``passages`` through Whoosh's ``highlight``, step by step (for analyzers that are not
+    word by word, and as the reference ``passages`` is tested against)."""
     if wanted:
         scorer = _PassageScorer()
         tokens = _for_terms(analyzer, wanted)(text, chars=True, mode="query", removestops=False)
-        fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=70)
+        fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=_SURROUND)
         fragments = fragmenter.fragment_tokens(text, highlight.set_matched_filter(tokens, wanted))
-        scored = heapq.nlargest(top, ((scorer(f), f) for f in fragments), key=lambda sf: sf[0])
-        best = [fragment for score, fragment in scored if score >= 1]
-        if best:
-            offset = min((t.startchar for t in best[0].matches), default=best[0].startchar)
-            best.sort(key=highlight.FIRST)
-            out = str(MarkFormatter()(text, best))
-            return _ELLIPSES.sub("…", _ADJACENT_MARKS.sub(r"\1", out)), offset
+        return _formatted(text, fragments, scorer, top)
     return lead(text), None
 
 
@@ -192,6 +286,27 @@ class _WordAnalyzer:
             return self(text, initials=initials, **kwargs)
 
         return analyse
+
+    def offsets(
+        self, text: str, wanted: frozenset[str]
+    ) -> tuple[list[int], list[int], list[str]] | None:
+        """(starts, ends, analysed forms) of the words of ``text`` ("" for a word that cannot
+        be one of ``wanted``); None when a word is not one token alone (analysed in context)."""
+        initials = frozenset(term[:1] for term in wanted) if self._keeps_initial else None
+        starts: list[int] = []
+        ends: list[int] = []
+        texts: list[str] = []
+        analysed = self._analysed
+        for found in self._pattern.finditer(text):
+            word = found.group()
+            term = "" if initials is not None and _cannot_start(word, initials) else analysed(word)
+            if term is None:
+                return None
+            start, end = found.span()
+            starts.append(start)
+            ends.append(end)
+            texts.append(term)
+        return starts, ends, texts
 
     def _analysed(self, word: str) -> str | None:
         found = self._words.get(word, "")

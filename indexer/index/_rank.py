@@ -47,6 +47,16 @@ class Ranker:
         self._cache = ArrayCache(cache_bytes)
         self._lock = threading.Lock()
 
+    def forget(self) -> None:
+        """Let go of every word's scores."""
+        self._cache.clear()
+
+    def prepare(self) -> None:
+        """Read every scored field's lengths now (they are read on a field's first word)."""
+        for name, field in self._searcher.schema.items():
+            if field.scorable:
+                self._field_lengths(name)
+
     # -- what can be ranked here ---------------------------------------------------------------
     def supports(self, q: query.Query) -> bool:
         """Whether ``q`` is scored here exactly as Whoosh would."""

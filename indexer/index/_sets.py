@@ -47,6 +47,21 @@ class ArrayCache:
             self._items.move_to_end(key)
             return found[0]
 
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._bytes = 0
+
+    def recent(self, count: int) -> list[Any]:
+        """The keys used most lately, most recent first (at most ``count``)."""
+        with self._lock:
+            keys = list(reversed(self._items))
+        return keys[:count]
+
+    @property
+    def nbytes(self) -> int:
+        return self._bytes
+
     def put(self, key: Any, value: Any, nbytes: int) -> Any:
         with self._lock:
             previous = self._items.pop(key, None)
@@ -75,6 +90,14 @@ class DocSets:
 
     def none(self) -> Mask:
         return np.zeros(self.size, dtype=bool)
+
+    def forget(self) -> None:
+        """Let go of every remembered array."""
+        self._cache.clear()
+
+    def recent_terms(self, count: int) -> list[tuple[str, Any]]:
+        """The (field, text) of the words whose postings were read most lately."""
+        return [(k[1], k[2]) for k in self._cache.recent(count * 4) if k[0] == "weights"][:count]
 
     def of(self, q: query.Query) -> Mask:
         """The live documents ``q`` matches."""
@@ -128,6 +151,21 @@ class DocSets:
         mask = self.none()
         mask[self.weighted(fieldname, text)[0]] = True
         return self._remember(key, mask)
+
+    def ids(self, fieldname: str, text: Any) -> NDArray[np.int64]:
+        """The document numbers holding one term (deleted included), read without being
+        remembered (for tables built once: they would only crowd out the searches' terms)."""
+        found: Weighted | None = self._cache.get(("weights", fieldname, text))
+        if found is not None:
+            return found[0]
+        parts = []
+        for reader, offset in self._leaves:
+            try:
+                matcher = reader.postings(fieldname, text)
+            except TermNotFound:
+                continue
+            parts.append(posting_arrays(matcher)[0] + offset)
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
     def weighted(self, fieldname: str, text: Any) -> Weighted:
         """Every posting of a term, deleted documents included: document numbers and weights
@@ -314,10 +352,10 @@ def without_positions(q: query.Query) -> query.Query:
         return query.And([query.Term(q.fieldname, word, boost=q.boost) for word in q.words])
     if isinstance(q, MostOf):
         return q.apply(without_positions)
+    if isinstance(q, query.BinaryQuery):  # (a CompoundQuery too, made from two parts)
+        return q.__class__(without_positions(q.a), without_positions(q.b))
     if isinstance(q, query.CompoundQuery):
         return q.__class__([without_positions(child) for child in q.subqueries], boost=q.boost)
-    if isinstance(q, query.BinaryQuery):
-        return q.__class__(without_positions(q.a), without_positions(q.b))
     return q
 
 

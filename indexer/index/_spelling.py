@@ -39,6 +39,11 @@ def spelling_words(text: str) -> set[str]:
     return TEXT_ANALYZER.spelling_words(text)
 
 
+def document_words(doc: dict[str, Any]) -> set[str]:
+    """The spelling words of an article's document: its title's and its body's."""
+    return spelling_words(doc.get("title") or "") | spelling_words(doc.get("body") or "")
+
+
 def write_vocabulary(storage: Storage, generation: int, words: set[str]) -> None:
     """Write the vocabulary of ``generation``: ``words`` and the previous generation's (the
     words of deleted articles stay until the index is rebuilt, as in Whoosh's own spelling

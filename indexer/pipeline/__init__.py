@@ -192,7 +192,8 @@ def _build(
         broker=options.broker,
         worker_wait=options.worker_wait,
     )
-    return apply.write_generation(todo, gazetteer, results, on_file)
+    writers = options.workers if apply.writes_in_parallel(todo) else 1
+    return apply.write_generation(todo, gazetteer, results, on_file, writers=writers)
 
 
 def _write_last_run(settings: Settings, record: dict[str, Any]) -> None:

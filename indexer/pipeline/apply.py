@@ -75,15 +75,25 @@ def left_as_is(plan: Plan, on_file: OnFile) -> BuildReport:
     )
 
 
+PARALLEL_FILES = 50  # a new index of this many editions or more is written by several processes
+
+
+def writes_in_parallel(plan: Plan) -> bool:
+    """Whether the plan writes a new index large enough to be written by several processes
+    at once (a segment each, see ``indexer.index``): starting them costs about a second."""
+    return not plan.copy_live and len(plan.jobs) + len(plan.unchanged) >= PARALLEL_FILES
+
+
 def write_generation(
-    plan: Plan, gazetteer: Gazetteer, results: Results, on_file: OnFile
+    plan: Plan, gazetteer: Gazetteer, results: Results, on_file: OnFile, writers: int = 1
 ) -> BuildReport:
     """Write the plan and the workers' ``results`` into a new generation and publish it; the
-    live index the plan holds is closed. ``on_file`` hears of each file as it is written."""
+    live index the plan holds is closed. ``on_file`` hears of each file as it is written;
+    ``writers`` processes write the articles (a segment each)."""
     root = plan.survey.index_dir
     generation = _new_generation(root, plan)
     writing = _Writing(None if plan.copy_live else plan.live, plan, gazetteer, on_file)
-    count = _write_and_publish(root, generation, writing, results)
+    count = _write_and_publish(root, generation, writing, results, writers)
     with contextlib.suppress(OSError):  # published: a cache left as it was is no fault
         kept = {
             r[k] for r in writing.records.values() for k in ("sha256", "kept_sha256") if r.get(k)
@@ -111,19 +121,28 @@ def _new_generation(root: Path, plan: Plan) -> Path:
         raise
 
 
-def _write_and_publish(root: Path, generation: Path, writing: _Writing, results: Results) -> int:
+def _write_and_publish(
+    root: Path, generation: Path, writing: _Writing, results: Results, writers: int
+) -> int:
     """Write ``generation``, close it and the live index, and publish it; how many articles
-    it holds. A generation that was not published is deleted."""
+    it holds. A generation that was not published is deleted. A new index written by one
+    process is merged into one segment; by several, it keeps their segments (merging would
+    read and write every posting again in one process)."""
     plan = writing.plan
     old = plan.live
     new: ArticleIndex | None = None
     try:
         new = ArticleIndex(generation) if plan.copy_live else ArticleIndex.create(generation)
         publications = publications_of(plan.survey.manifest)  # editions are filed under them
-        with new.batch(optimize=False, publications=publications) as batch:
+        with new.batch(optimize=False, publications=publications, processes=writers) as batch:
             _write(batch, writing, results)
         check_stop()
-        with new.batch(optimize=not plan.copy_live, publications=publications) as batch:
+        several = not plan.copy_live and writers > 1  # segments: leave them as written
+        with new.batch(
+            optimize=not plan.copy_live and not several,
+            merge=not several,
+            publications=publications,
+        ) as batch:
             writing.boilerplate = leave_out_boilerplate(
                 new, batch, writing.gazetteer, plan.tagger_version
             )

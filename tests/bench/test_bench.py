@@ -24,16 +24,18 @@ def test_the_synthetic_archive_is_the_same_for_the_same_seed() -> None:
     assert manuscript(model, random.Random(3), 1) == manuscript(model, random.Random(3), 1)
 
 
-@pytest.mark.slow  # about 26 s: the benchmark's every section at its small scale
+@pytest.mark.slow  # about 40 s: the benchmark's every section at its small scale
 def test_small_benchmark_prints_and_writes_every_section(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "benchmarks.md"
     assert main(["--scale", "small", "--work", str(tmp_path / "work"), "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    for section in ("ingest", "incremental", "index", "search", "http"):
+    for section in ("ingest", "incremental", "index", "search", "http", "serving"):
         assert f"\n{section} " in printed, section
     assert "pdfminer.six alone" in printed
+    assert "as served / tantivy" in printed  # the yardstick, per query class
+    assert "first search after a publish" in printed and "after 3 publishes" in printed
     assert "best of 2 rounds" in printed  # each ingest figure is its best round
     assert "SQLite FTS5" in printed
     assert "bare Whoosh" in printed

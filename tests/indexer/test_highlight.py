@@ -13,7 +13,9 @@ from indexer.index._highlight import (
     _PassageScorer,
     _WholeFormatter,
     highlight_whole,
+    passages,
     snippet,
+    whoosh_passages,
     word_analyzer,
 )
 from indexer.index._schema import TEXT_ANALYZER
@@ -69,3 +71,25 @@ def test_whole_text_highlighting_equals_whoosh() -> None:
         _WholeFormatter(), top=1,
     )  # fmt: skip
     assert highlight_whole(text, wanted, TEXT_ANALYZER) == expected.replace("</mark> <mark>", " ")
+
+
+LONG_PIECES = [*PIECES, "a" * 250, "policing" + "x" * 80, "the", "of", "and", "in"]
+long_texts = st.lists(st.sampled_from(LONG_PIECES), max_size=400).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=long_texts, wanted=terms, top=st.integers(1, 3))
+def test_passages_from_offsets_equal_whoosh_s_fragmenter(
+    text: str, wanted: set[str], top: int
+) -> None:
+    """The passages found from the matched words' offsets alone are Whoosh's: the same
+    snippet and the same offset of the best passage's first match."""
+    expected = whoosh_passages(text, frozenset(wanted), TEXT_ANALYZER, top)
+    assert passages(text, wanted, TEXT_ANALYZER, top) == expected
+
+
+def test_passages_past_whoosh_s_limit_of_characters_equal_whoosh() -> None:
+    filler = "nothing here to see " * 1700  # 34,000 characters
+    for text in (filler + "county lines", filler[:32_700] + " county lines county"):
+        wanted = frozenset({"counti", "line"})
+        assert passages(text, wanted, TEXT_ANALYZER) == whoosh_passages(text, wanted, TEXT_ANALYZER)

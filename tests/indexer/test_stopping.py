@@ -14,7 +14,6 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -24,7 +23,18 @@ from indexer.index import ArticleIndex, writer_lock
 from indexer.pipeline import build_index
 from search_app import create_app
 from tests.conftest import corpus_of_copies
-from tests.indexer.test_serve import free_port, serve_args, server
+from tests.indexer.test_serve import (
+    answering,
+    assert_all_stopped,
+    children_of,
+    free_port,
+    port_is_free,
+    running,
+    serve_args,
+    server,
+    signal_during_a_request,
+    workers_of,
+)
 
 pytestmark = pytest.mark.slow
 COPIES = 30
@@ -55,11 +65,6 @@ def processes_naming(text: str) -> list[int]:
         if text in command and state != "Z":
             found.append(int(entry.name))
     return found
-
-
-def children_of(pid: int) -> list[int]:
-    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True, check=False)
-    return [int(p) for p in out.stdout.split()]
 
 
 def where(settings: Settings) -> list[str]:
@@ -165,23 +170,90 @@ def test_a_stopped_run_says_so_in_the_last_run_record(built: Settings) -> None:
     assert "without publishing anything: stopped by SIGTERM" in page.get_data(as_text=True)
 
 
-def test_kill_9_of_the_serving_master_stops_its_children(built: Settings) -> None:
+def serving(settings: Settings, processes: int = 2) -> tuple[list[str], int]:
+    """``bulletins serve`` arguments for ``processes`` processes on a free port, and the port."""
     port = free_port()
-    args = [*serve_args(port, built.corpus_dir, built.index_dir), "--processes", "2"]
-    with server(args) as (process, _, _):
-        deadline = time.monotonic() + 10
-        while len(children_of(process.pid)) < 2:
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
-        children = children_of(process.pid)
+    args = serve_args(port, settings.corpus_dir, settings.index_dir)
+    return [*args, "--processes", str(processes)], port
+
+
+def test_kill_9_of_the_serving_master_stops_its_workers(built: Settings) -> None:
+    """gunicorn's workers notice that their master is gone: they exit within a few seconds
+    (none is left holding the port), and a new server can listen on it."""
+    args, port = serving(built)
+    with server(args, ready="Booting worker") as (process, _, _):
+        workers = workers_of(process.pid, 2)
+        assert answering(port) in workers
         os.kill(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
-        deadline = time.monotonic() + 10
-        alive = children
-        while alive and time.monotonic() < deadline:
-            alive = [pid for pid in children if pid in processes_naming(str(port))]
+        deadline = time.monotonic() + 5
+        while any(running(pid) for pid in workers) and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert alive == [], "server processes outlived their master"
+        assert not any(running(pid) for pid in workers), "server processes outlived their master"
+        assert port_is_free(port)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGHUP, signal.SIGINT], ids=lambda s: s.name)
+def test_sighup_or_ctrl_c_to_the_serving_master_stops_them_all(
+    built: Settings, signum: signal.Signals
+) -> None:
+    """SIGHUP (a closed terminal, ``kill -HUP``; gunicorn's own would reload) and SIGINT stop
+    the server as SIGTERM does: the request under way is answered, then every process exits
+    and the port is free."""
+    args, port = serving(built)
+    with server(args, ready="Booting worker") as (process, _, _):
+        workers = workers_of(process.pid, 2)
+        response = signal_during_a_request(process.pid, port, signum)
+        assert response.startswith(b"HTTP/1.1 200 "), response[:200]
+        assert_all_stopped(process, workers, port)
+
+
+def test_a_killed_server_process_is_replaced(built: Settings) -> None:
+    """A worker killed with ``kill -9`` (the out-of-memory killer) is replaced by a new one,
+    and the server answers on."""
+    args, port = serving(built)
+    with server(args, ready="Booting worker") as (process, _, _):
+        workers = workers_of(process.pid, 2)
+        os.kill(workers[0], signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        while sorted(now := children_of(process.pid)) in ([], [workers[1]], sorted(workers)):
+            assert time.monotonic() < deadline, "the killed worker was not replaced"
+            time.sleep(0.05)
+        assert len(now) == 2 and workers[1] in now and workers[0] not in now, now
+        answered = {answering(port) for _ in range(10)}
+        assert answered <= set(now), answered
+        assert process.poll() is None
+
+
+def test_server_processes_that_fail_as_they_start_stop_it_with_one_line(
+    built: Settings,
+) -> None:
+    """Workers that cannot start (here: the app cannot be made) stop the master with one error
+    line and exit status 2, rather than being started again and again."""
+    failing = (
+        "import search_app.serving as serving\n"
+        "def create_app(*args, **kwargs):\n"
+        "    raise RuntimeError('no app today')\n"
+        "serving.create_app = create_app\n"
+        "from indexer.cli import main\n"
+        "main()\n"
+    )
+    args, port = serving(built)
+    job = subprocess.run(
+        [sys.executable, "-c", failing, *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        start_new_session=True,
+        check=False,
+    )
+    errors = [line for line in job.stderr.splitlines() if line.startswith("error:")]
+    assert job.returncode == 2, job.stderr
+    assert errors == [
+        "error: server processes exit as soon as they start (Worker failed to boot); stopping"
+    ], job.stderr
+    assert "no app today" in job.stderr  # why, in the workers' log
+    assert port_is_free(port)
 
 
 def test_a_stop_while_publishing_lets_the_run_finish_and_says_so(
@@ -256,19 +328,20 @@ def test_a_signal_during_a_fork_is_never_lost(tmp_path: Path) -> None:
 
 
 def test_nohup_keeps_a_served_site_up_when_the_terminal_closes(built: Settings) -> None:
-    port = free_port()
-    args = [*serve_args(port, built.corpus_dir, built.index_dir), "--processes", "2"]
+    """SIGHUP ignored by whoever started the server (``nohup``) stays ignored: by gunicorn's
+    master (which would reload) and by its workers."""
+    args, port = serving(built)
     previous = signal.signal(signal.SIGHUP, signal.SIG_IGN)  # as nohup leaves it for the child
     try:
-        with server(args) as (process, _, _):
+        with server(args, ready="Booting worker") as (process, _, _):
             signal.signal(signal.SIGHUP, previous)
-            time.sleep(0.5)
-            os.kill(process.pid, signal.SIGHUP)
-            time.sleep(0.5)
+            workers = workers_of(process.pid, 2)
+            for pid in [process.pid, *workers]:  # as a terminal closing does
+                os.kill(pid, signal.SIGHUP)
+            time.sleep(1.5)
             assert process.poll() is None
-            url = f"http://127.0.0.1:{port}/api/search?q=county+lines"
-            with urllib.request.urlopen(url, timeout=10) as response:
-                assert response.status == 200
+            assert sorted(children_of(process.pid)) == sorted(workers)  # none stopped
+            assert answering(port) in workers
     finally:
         signal.signal(signal.SIGHUP, previous)
 

@@ -31,6 +31,8 @@ def test_every_replica_picks_up_a_new_generation_and_says_which(
     distinct_copy(corpus_copy / "soc-local-partnerships-bulletin-07.pdf", corpus_copy / "b.pdf")
     build_index(settings)  # published while both serve
     for replica in replicas:
+        replica.get("/api/health")  # (the first request after: the new generation warms)
+        replica.application.extensions["bulletins"].index.settle()
         health = replica.get("/api/health").get_json()
         assert health["status"] == "ok" and health["articles"] == 30
         assert health["generation"] not in first
