@@ -56,6 +56,7 @@ from indexer.index._heap import trim_heap
 from indexer.index._highlight import highlight_whole, lead, passages
 from indexer.index._pages import marked_lines, read_layout
 from indexer.index._parallel import ParallelWriter, folder_of
+from indexer.index._postings import remove_unused, segment_ids
 from indexer.index._query import Reading, parse_query
 from indexer.index._question import Plan, plan_query
 from indexer.index._rank import Ranker
@@ -363,7 +364,11 @@ class ArticleIndex:
         if processes > 1 and folder_of(self._ix.storage) is not None:
             writer = ParallelWriter(self._ix, processes, WRITER_MB, Codec(), document_words)
         else:
-            writer = with_chunked_pool(self._ix.writer(limitmb=WRITER_MB, codec=Codec()), WRITER_MB)
+            writer = with_chunked_pool(
+                self._ix.writer(limitmb=WRITER_MB, codec=Codec()),
+                WRITER_MB,
+                folder_of(self._ix.storage),
+            )
         try:
             batch = Batch(writer, publications)
             yield batch
@@ -516,7 +521,7 @@ class ArticleIndex:
         and ranking set up with every scored field's lengths, and the words ``previous`` read
         most lately read again (at most WARM_TERMS of them, for at most WARM_SECONDS)."""
         generation.tables = self._read_tables(generation)
-        sets = generation.sets = DocSets(generation.searcher, cache_bytes=SETS_CACHE_BYTES)
+        sets = generation.sets = _sets_of(generation)
         ranker = generation.ranker = Ranker(generation.searcher, sets, RANK_CACHE_BYTES)
         ranker.prepare()
         recent = previous.sets.recent_terms(WARM_TERMS) if previous and previous.sets else []
@@ -631,13 +636,14 @@ class ArticleIndex:
         with self._ix.searcher() as searcher:
             tables = build_tables(searcher, DocSets(searcher))
             write_tables(folder, commit, tables)
+            remove_unused(folder, segment_ids(searcher.reader()))
 
     def _doc_sets(self) -> DocSets:
         """Unscored match sets over the current generation (see _sets)."""
         generation = self._generation()
         with self._lock:
             if generation.sets is None:
-                generation.sets = DocSets(generation.searcher, cache_bytes=SETS_CACHE_BYTES)
+                generation.sets = _sets_of(generation)
             return generation.sets
 
     def _ranker(self) -> Ranker:
@@ -1228,6 +1234,13 @@ class Batch:
 
     def delete_edition(self, edition_id: str) -> None:
         self._writer.delete_by_term("edition_id", edition_id)
+
+
+def _sets_of(generation: _Generation) -> DocSets:
+    """The match sets of a generation, reading its segments' postings tables (``_postings``)."""
+    return DocSets(
+        generation.searcher, cache_bytes=SETS_CACHE_BYTES, folder=folder_of(generation.storage)
+    )
 
 
 def _let_go(generation: _Generation) -> None:

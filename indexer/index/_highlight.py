@@ -292,14 +292,18 @@ class _WordAnalyzer:
     ) -> tuple[list[int], list[int], list[str]] | None:
         """(starts, ends, analysed forms) of the words of ``text`` ("" for a word that cannot
         be one of ``wanted``); None when a word is not one token alone (analysed in context)."""
-        initials = frozenset(term[:1] for term in wanted) if self._keeps_initial else None
+        # the first characters a word cannot start with (see _cannot_start), in either case
+        skipped: frozenset[str] = frozenset()
+        if self._keeps_initial:
+            initials = frozenset(term[:1] for term in wanted)
+            skipped = frozenset(c for c in _ASCII_ALNUM if c.lower() not in initials)
         starts: list[int] = []
         ends: list[int] = []
         texts: list[str] = []
         analysed = self._analysed
         for found in self._pattern.finditer(text):
             word = found.group()
-            term = "" if initials is not None and _cannot_start(word, initials) else analysed(word)
+            term = "" if word[0] in skipped else analysed(word)
             if term is None:
                 return None
             start, end = found.span()
@@ -340,6 +344,9 @@ class _WordAnalyzer:
             token.stopped = False
             token.boost = 1.0
             yield token
+
+
+_ASCII_ALNUM = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 
 def _cannot_start(word: str, initials: frozenset[str]) -> bool:

@@ -52,7 +52,7 @@ def _child(
     try:
         ix = FileStorage(folder).open_index()
         writer = with_chunked_pool(
-            SegmentWriter(ix, _lk=False, limitmb=limitmb, codec=codec), limitmb
+            SegmentWriter(ix, _lk=False, limitmb=limitmb, codec=codec), limitmb, Path(folder)
         )
         vocabulary: set[str] = set()
         while (share := connection.recv()) is not None:
@@ -84,7 +84,9 @@ class ParallelWriter:
         codec: Any,
         words: Callable[[dict[str, Any]], set[str]],
     ) -> None:
-        self._writer = with_chunked_pool(ix.writer(limitmb=limitmb, codec=codec), limitmb)
+        self._writer = with_chunked_pool(
+            ix.writer(limitmb=limitmb, codec=codec), limitmb, folder_of(ix.storage)
+        )
         self.generation: int = self._writer.generation
         self._unique = [name for name, field in self._writer.schema.items() if field.unique]
         self.words: set[str] = set()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -23,7 +24,9 @@ from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
 from indexer.index._mostof import MostOf
-from indexer.index.pickled_v1 import TermPositions, flattened
+from indexer.index._postings import FIELDS as TABLE_FIELDS
+from indexer.index._postings import table_of
+from indexer.index.pickled_v1 import TermPositions, _ranges, flattened
 
 Mask = NDArray[np.bool_]
 CACHE_BYTES = 128 * 1024 * 1024  # remembered term arrays, per index generation
@@ -78,11 +81,16 @@ class ArrayCache:
 class DocSets:
     """Query → boolean array over the document numbers of one searcher's index."""
 
-    def __init__(self, searcher: Searcher, cache_bytes: int = CACHE_BYTES) -> None:
+    def __init__(
+        self, searcher: Searcher, cache_bytes: int = CACHE_BYTES, folder: Path | None = None
+    ) -> None:
+        """``folder``: the index's, whose segments' postings tables are read (``_postings``)
+        rather than Whoosh's blocks."""
         self._searcher = searcher
         reader = searcher.reader()
         self.size = int(reader.doc_count_all())
         self._leaves = list(reader.leaf_readers())
+        self._tables = [table_of(folder, leaf) for leaf, _ in self._leaves]
         live = np.zeros(self.size, dtype=bool)
         live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
         self.live: Mask = live
@@ -176,7 +184,13 @@ class DocSets:
             return found
         id_parts: list[NDArray[np.int64]] = []
         weight_parts: list[NDArray[np.float32]] = []
-        for reader, offset in self._leaves:
+        btext = self._bytes(fieldname, text)
+        for (reader, offset), table in zip(self._leaves, self._tables, strict=True):
+            kept = table.postings(fieldname, btext) if table and btext is not None else None
+            if kept is not None:  # decoded when the segment was written
+                id_parts.append(kept[0].astype(np.int64) + offset)
+                weight_parts.append(kept[1])
+                continue
             try:
                 matcher = reader.postings(fieldname, text)
             except TermNotFound:
@@ -185,6 +199,16 @@ class DocSets:
             id_parts.append(ids + offset)
             weight_parts.append(weights)
         return self._remember_weighted(key, id_parts, weight_parts)
+
+    def _bytes(self, fieldname: str, text: Any) -> bytes | None:
+        """A term as the postings tables key it; None for a field they do not keep."""
+        if fieldname not in TABLE_FIELDS or fieldname not in self._searcher.schema:
+            return None
+        try:
+            found: bytes = self._searcher.schema[fieldname].to_bytes(text)
+        except (ValueError, TypeError, AttributeError):
+            return None
+        return found
 
     def _remember_weighted(
         self,
@@ -253,23 +277,22 @@ class DocSets:
             known = self._cached((q.fieldname, word))
             if known is not None:
                 wanted &= known
-        postings: dict[Any, tuple[NDArray[np.int64], list[bytes]]] = {}
+        postings: dict[Any, Encoded] = {}
         searcher = self._searcher
         for word in sorted(set(words), key=lambda w: searcher.doc_frequency(q.fieldname, w)):
             if not wanted.any():
                 return self._remember(key, wanted)
-            docs, values = self._postings(q.fieldname, word, wanted)
+            read = self._postings(q.fieldname, word, wanted)
             holding = self.none()
-            holding[docs] = True
+            holding[read[0]] = True
             wanted &= holding
-            postings[word] = docs, values
+            postings[word] = read
         starts: NDArray[np.int64] | None = None  # (document << 32) + where the phrase starts
         for shift, word in enumerate(words):
             if not wanted.any():
                 break
-            docs, values = postings[word]
-            chosen = np.flatnonzero(wanted[docs])
-            doc_ids, where = _positions(docs[chosen], [values[i] for i in chosen], field.format)
+            docs, lengths, data = _chosen(postings[word], wanted)
+            doc_ids, where = _positions(docs, lengths, data, field.format)
             keep = where >= shift
             keys = (doc_ids[keep] << 32) + (where[keep] - shift)
             if keys.size > 1 and not bool(np.all(keys[1:] > keys[:-1])):
@@ -279,18 +302,25 @@ class DocSets:
             wanted[starts >> 32] = True
         return self._remember(key, wanted)
 
-    def _postings(
-        self, fieldname: str, text: Any, wanted: Mask
-    ) -> tuple[NDArray[np.int64], list[bytes]]:
-        """(documents, encoded values) of a word's postings in the ``wanted`` documents. Blocks
-        whose documents are all unwanted are not read; when none was skipped, the word's
-        document set is remembered as a by-product."""
+    def _postings(self, fieldname: str, text: Any, wanted: Mask) -> Encoded:
+        """(documents, encoded values' lengths, encoded values) of a word's postings in the
+        ``wanted`` documents: from a segment's postings table where it has one, else from
+        Whoosh's blocks, of which those whose documents are all unwanted are not read (when
+        none was skipped, the word's document set is remembered as a by-product)."""
         docs: list[NDArray[np.int64]] = []
         values: list[bytes] = []
+        kept: list[Encoded] = []  # from postings tables
         seen: list[NDArray[np.int64]] = []
         seen_weights: list[NDArray[np.float32]] = []
         skipped = False
-        for reader, offset in self._leaves:
+        btext = self._bytes(fieldname, text)
+        for (reader, offset), table in zip(self._leaves, self._tables, strict=True):
+            stored = table.positions(fieldname, btext) if table and btext is not None else None
+            if stored is not None:
+                ids = stored[0].astype(np.int64) + offset
+                kept.append(_chosen((ids, stored[1].astype(np.int64), stored[2]), wanted))
+                skipped = True  # (its weights are read from the table when asked for)
+                continue
             try:
                 matcher = reader.postings(fieldname, text)
             except TermNotFound:
@@ -330,7 +360,14 @@ class DocSets:
         if not skipped:  # every posting was read: remember them, for ranking too
             self._remember_weighted(("weights", fieldname, text), seen, seen_weights)
         found = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
-        return found, values
+        lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+        parts = [(found, lengths, np.frombuffer(b"".join(values), dtype=np.uint8)), *kept]
+        if len(parts) == 1:
+            return parts[0]
+        order = np.argsort(np.concatenate([p[0] for p in parts]), kind="stable")
+        merged = tuple(np.concatenate([p[i] for p in parts]) for i in range(2))
+        data = np.concatenate([p[2] for p in parts])
+        return _chosen((merged[0], merged[1], data), None, order)
 
     def _by_whoosh(self, q: query.Query) -> Mask:
         """Phrases and anything else that needs positions: Whoosh's own matcher (remembered,
@@ -408,13 +445,31 @@ def _block_weights(matcher: Any) -> NDArray[np.float32]:
     return np.array(stored, dtype=np.float32)
 
 
+Encoded = tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.uint8]]
+
+
+def _chosen(
+    postings: Encoded, wanted: Mask | None, order: NDArray[np.int64] | None = None
+) -> Encoded:
+    """The postings (documents, encoded lengths, encodings one after another) of the
+    ``wanted`` documents, or in the ``order`` given."""
+    docs, lengths, data = postings
+    picked = np.flatnonzero(wanted[docs]) if order is None and wanted is not None else order
+    if picked is None:
+        return postings
+    starts = np.cumsum(lengths) - lengths
+    return docs[picked], lengths[picked], data[_ranges(starts[picked], lengths[picked])]
+
+
 def _positions(
-    docs: NDArray[np.int64], values: list[bytes], format_: Any
+    docs: NDArray[np.int64], lengths: NDArray[np.int64], data: NDArray[np.uint8], format_: Any
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """(document, position) of every position in the postings ``values`` of ``docs``."""
+    """(document, position) of every position in the encoded postings of ``docs``."""
     if isinstance(format_, TermPositions):
-        counts, where = format_.positions_of(values)
+        counts, where = format_.positions_from(lengths, data)
     else:  # another format: its own decoder, one posting at a time
+        blob, ends = data.tobytes(), np.cumsum(lengths).tolist()
+        values = [blob[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)]
         counts, where = flattened([format_.decode_positions(value) for value in values])
     return np.repeat(docs, counts), where
 

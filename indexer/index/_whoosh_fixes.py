@@ -40,7 +40,8 @@ import struct
 import threading
 import weakref
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 from whoosh.codec import whoosh3
@@ -48,6 +49,9 @@ from whoosh.filedb import compound
 from whoosh.filedb.structfile import BufferFile, StructFile
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import PostingPool
+
+from indexer.index._postings import FIELDS as TABLE_FIELDS
+from indexer.index._postings import Recorder
 
 _MISSING = object()
 _INT = struct.Struct(">i")  # Whoosh's big-endian int
@@ -274,7 +278,30 @@ class ChunkedPool(PostingPool):  # type: ignore[misc]  # Whoosh is untyped
     """Whoosh's pool of a segment's postings, its sorted runs written and read a chunk of
     postings at a time (one ``marshal`` record each: tuples of text, bytes and numbers)
     rather than one pickle per posting: writing and reading the runs back took a third of a
-    large build's time. A run lives only as long as the writer that made it."""
+    large build's time. A run lives only as long as the writer that made it.
+
+    With ``table_folder`` set, the postings of the searched text fields are also written as
+    the segment's postings table as they stream into the segment (see ``_postings``)."""
+
+    table_folder: Path | None = None
+
+    def iter_postings(self) -> Iterator[Any]:
+        items = super().iter_postings()
+        if self.table_folder is None:
+            return iter(items)
+        return self._recorded(items, self.table_folder)
+
+    def _recorded(self, items: Iterable[Any], folder: Path) -> Iterator[Any]:
+        recorder = Recorder(folder, self.segment.segid)
+        try:
+            for item in items:
+                if item[0] in TABLE_FIELDS:
+                    recorder.add(*item)
+                yield item
+        except BaseException:
+            recorder.abandon()
+            raise
+        recorder.write()
 
     def _write_run(self, f: Any, items: list[Any]) -> None:
         for start in range(0, len(items), _RUN_CHUNK):
@@ -296,7 +323,9 @@ class ChunkedPool(PostingPool):  # type: ignore[misc]  # Whoosh is untyped
             self._remove_run(path)
 
 
-def with_chunked_pool(writer: Any, limitmb: int) -> Any:
-    """``writer`` (a new ``SegmentWriter``, nothing added yet) with a ``ChunkedPool``."""
+def with_chunked_pool(writer: Any, limitmb: int, folder: Path | None = None) -> Any:
+    """``writer`` (a new ``SegmentWriter``, nothing added yet) with a ``ChunkedPool``, which
+    writes each segment's postings table into ``folder`` (the index's) if given."""
     writer.pool = ChunkedPool(writer._tempstorage, writer.newsegment, limitmb=limitmb)
+    writer.pool.table_folder = folder
     return writer

@@ -183,10 +183,22 @@ class TermPositions(formats.Positions):  # type: ignore[misc]  # Whoosh is untyp
         if not count:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         lengths = np.fromiter(map(len, values), dtype=np.int64, count=count)
-        data = np.frombuffer(b"".join(values), dtype=np.uint8)
+        return self.positions_from(lengths, np.frombuffer(b"".join(values), dtype=np.uint8))
+
+    def positions_from(
+        self, lengths: NDArray[Any], data: NDArray[np.uint8]
+    ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """``positions_of`` for postings given as their encoded lengths in bytes and their
+        encodings one after another (as a postings table keeps them)."""
+        lengths = np.asarray(lengths, dtype=np.int64)
+        if not lengths.size:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         starts = np.cumsum(lengths) - lengths
         widths = data[starts].astype(np.int64)
         if not set(np.unique(widths).tolist()) <= set(_DTYPES):  # some in Whoosh's encoding
+            blob = data.tobytes()
+            ends = (starts + lengths).tolist()
+            values = [blob[a:b] for a, b in zip(starts.tolist(), ends, strict=True)]
             return flattened([self.decode_positions(value) for value in values])
         counts = (lengths - 1) // widths
         firsts = np.cumsum(counts) - counts  # where each posting's gaps go in the output
