@@ -351,6 +351,7 @@ class ArticleIndex:
         merge: bool = True,
         publications: Sequence[Publication] = (),
         processes: int = 1,
+        tables: bool = True,
     ) -> Iterator[Batch]:
         """One writer; commits only if the block finishes without an exception. ``optimize``
         merges everything into one segment (for a new index; an updated copy merges as
@@ -359,7 +360,8 @@ class ArticleIndex:
 
         ``processes`` > 1 (an index on disk): the documents added are written by that many
         processes at once, as a segment each (see ``_parallel``); ``optimize`` then merges the
-        segments the index had, and the new ones stay as written."""
+        segments the index had, and the new ones stay as written. ``tables`` false: the commit's
+        tables are not made (another commit follows at once, whose tables replace them)."""
         writer: Any
         if processes > 1 and folder_of(self._ix.storage) is not None:
             writer = ParallelWriter(self._ix, processes, WRITER_MB, Codec(), document_words)
@@ -381,7 +383,8 @@ class ArticleIndex:
             writer.cancel()
             raise
         writer.commit(optimize=optimize, merge=merge)
-        self._write_tables(writer.generation)
+        if tables:
+            self._write_tables(writer.generation)
 
     def add_edition(
         self,

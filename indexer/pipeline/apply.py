@@ -134,7 +134,9 @@ def _write_and_publish(
     try:
         new = ArticleIndex(generation) if plan.copy_live else ArticleIndex.create(generation)
         publications = publications_of(plan.survey.manifest)  # editions are filed under them
-        with new.batch(optimize=False, publications=publications, processes=writers) as batch:
+        with new.batch(  # (its tables are made with the next commit's)
+            optimize=False, publications=publications, processes=writers, tables=False
+        ) as batch:
             _write(batch, writing, results)
         check_stop()
         several = not plan.copy_live and writers > 1  # segments: leave them as written
