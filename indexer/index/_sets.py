@@ -24,6 +24,7 @@ from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
 from indexer.index._mostof import MostOf
+from indexer.index._phrases import phrase_mask, read_word
 from indexer.index._postings import FIELDS as TABLE_FIELDS
 from indexer.index._postings import table_of
 from indexer.index.pickled_v1 import TermPositions, _ranges, flattened
@@ -256,7 +257,8 @@ class DocSets:
     def _phrase(self, q: query.Phrase) -> Mask:
         """The documents with the phrase's words at consecutive positions (remembered).
 
-        The words are read rarest first, each posting block once: a block whose range of
+        Where every segment has a postings table, from the tables alone (``_phrases``).
+        Otherwise the words are read rarest first, each posting block once: a block whose range of
         documents holds no document still in the running is skipped unread. Positions are then
         decoded only for the documents holding every word, and narrowed word by word with a
         vectorised intersection of (document, start position) keys.
@@ -277,6 +279,9 @@ class DocSets:
             known = self._cached((q.fieldname, word))
             if known is not None:
                 wanted &= known
+        fast = self._table_phrase(q, field.format, wanted)
+        if fast is not None:
+            return self._remember(key, fast)
         postings: dict[Any, Encoded] = {}
         searcher = self._searcher
         for word in sorted(set(words), key=lambda w: searcher.doc_frequency(q.fieldname, w)):
@@ -301,6 +306,21 @@ class DocSets:
             wanted = self.none()
             wanted[starts >> 32] = True
         return self._remember(key, wanted)
+
+    def _table_phrase(self, q: query.Phrase, format_: Any, wanted: Mask) -> Mask | None:
+        """``_phrase`` from the postings tables alone (see ``_phrases``); None when a
+        segment has no table, or its table does not keep one of the words."""
+        if not isinstance(format_, TermPositions):
+            return None
+        offsets = [offset for _, offset in self._leaves]
+        reads = {}
+        for word in dict.fromkeys(q.words):
+            btext = self._bytes(q.fieldname, word)
+            read = None if btext is None else read_word(self._tables, offsets, q.fieldname, btext)
+            if read is None:
+                return None
+            reads[word] = read
+        return phrase_mask(reads, q.words, wanted.copy(), format_)
 
     def _postings(self, fieldname: str, text: Any, wanted: Mask) -> Encoded:
         """(documents, encoded values' lengths, encoded values) of a word's postings in the
