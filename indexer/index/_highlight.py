@@ -17,6 +17,8 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
 from whoosh import analysis, highlight
 from whoosh.lang import porter
 
@@ -267,6 +269,8 @@ class _WordAnalyzer:
     def __init__(self, analyzer: Any) -> None:
         self._analyzer = analyzer
         self._pattern = analyzer.items[0].expression
+        # words found by ``_word_spans`` rather than one regular-expression match at a time
+        self._spans = (self._pattern.pattern, self._pattern.flags) in _SPANNED
         self._words: dict[str, str | None] = {}
         # The Porter stemmer keeps a word's first letter, so with it (or no stemmer) a word
         # whose first letter starts no wanted term cannot match and need not be analysed.
@@ -297,19 +301,43 @@ class _WordAnalyzer:
         if self._keeps_initial:
             initials = frozenset(term[:1] for term in wanted)
             skipped = frozenset(c for c in _ASCII_ALNUM if c.lower() not in initials)
+        found = _word_spans(text) if self._spans else None
+        if found is not None:
+            return self._analysed_spans(text, *found, skipped)
         starts: list[int] = []
         ends: list[int] = []
         texts: list[str] = []
         analysed = self._analysed
-        for found in self._pattern.finditer(text):
-            word = found.group()
+        for match in self._pattern.finditer(text):
+            word = match.group()
             term = "" if word[0] in skipped else analysed(word)
             if term is None:
                 return None
-            start, end = found.span()
+            start, end = match.span()
             starts.append(start)
             ends.append(end)
             texts.append(term)
+        return starts, ends, texts
+
+    def _analysed_spans(
+        self,
+        text: str,
+        firsts: NDArray[np.uint32],
+        starts: list[int],
+        ends: list[int],
+        skipped: frozenset[str],
+    ) -> tuple[list[int], list[int], list[str]] | None:
+        """``offsets`` of words found by ``_word_spans`` (their first characters' code
+        points ``firsts``): only the words that can be wanted are analysed."""
+        texts = [""] * len(starts)
+        passed = np.zeros(128, dtype=bool)  # (127, where any other character is looked up,
+        passed[[ord(c) for c in skipped]] = True  # is not a letter or digit: never passed)
+        analysed = self._analysed
+        for i in np.flatnonzero(~passed[np.minimum(firsts, 127)]).tolist():
+            term = analysed(text[starts[i] : ends[i]])
+            if term is None:
+                return None
+            texts[i] = term
         return starts, ends, texts
 
     def _analysed(self, word: str) -> str | None:
@@ -347,6 +375,41 @@ class _WordAnalyzer:
 
 
 _ASCII_ALNUM = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+# Whoosh's word pattern (with or without its group): runs of word characters (``\w``), a run
+# joined to the next by one full stop between them ("U.K", "3.5")
+_SPANNED = {(r"\w+(?:\.?\w+)*", re.UNICODE), (r"\w+(\.?\w+)*", re.UNICODE)}
+_word_chars: NDArray[np.bool_] | None = None  # per code point of the BMP: is it ``\w``
+_word_chars_lock = threading.Lock()
+
+
+def _word_table() -> NDArray[np.bool_]:
+    r"""Which characters of the Basic Multilingual Plane ``\w`` matches, as the regular
+    expression module says (made once)."""
+    global _word_chars
+    with _word_chars_lock:
+        if _word_chars is None:
+            every = "".join(map(chr, range(0x10000)))
+            table = np.zeros(0x10000, dtype=bool)
+            table[[match.start() for match in re.finditer(r"\w", every)]] = True
+            _word_chars = table
+        return _word_chars
+
+
+def _word_spans(text: str) -> tuple[NDArray[np.uint32], list[int], list[int]] | None:
+    """The words ``_SPANNED`` finds in ``text``, all at once: their first characters' code
+    points, starts and ends; None for a text with characters beyond the BMP (then the
+    pattern finds them, one at a time)."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if not codes.size:
+        return codes, [], []
+    if int(codes.max()) >= 0x10000:
+        return None
+    word = _word_table()[codes]
+    joins = (codes[1:-1] == 0x2E) & word[:-2] & word[2:]  # a full stop between two
+    word[1:-1] |= joins
+    edges = np.diff(word.view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    starts = np.flatnonzero(edges == 1)
+    return codes[starts], starts.tolist(), np.flatnonzero(edges == -1).tolist()
 
 
 def _cannot_start(word: str, initials: frozenset[str]) -> bool:

@@ -10,8 +10,10 @@ from indexer.index._highlight import (
     SNIPPET_CHARS,
     MarkFormatter,
     _for_terms,
+    _formatted,
     _PassageScorer,
     _WholeFormatter,
+    _word_spans,
     highlight_whole,
     passages,
     snippet,
@@ -93,3 +95,50 @@ def test_passages_past_whoosh_s_limit_of_characters_equal_whoosh() -> None:
     for text in (filler + "county lines", filler[:32_700] + " county lines county"):
         wanted = frozenset({"counti", "line"})
         assert passages(text, wanted, TEXT_ANALYZER) == whoosh_passages(text, wanted, TEXT_ANALYZER)
+
+
+# Characters the word pattern treats in every way: full stops between, before and after words,
+# underscores, digits and letters of other scripts, combining marks, a character beyond the BMP
+HOSTILE = ["a.b", "..", ".", "x.", ".y", "_", "__init__", "٣٤", "²", "e\u0301", "日本語", "Ωmega",
+           "😀", "a😀b", "\u200b", "\x00", "'", "-", "3.5.", "U.K..", "\ud800", " ", "\n", "police",
+           "Police.", "county", "lines"]  # fmt: skip
+hostile_texts = st.lists(st.sampled_from(HOSTILE) | st.text(max_size=4), max_size=60).map(
+    lambda pieces: "".join(pieces)
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=hostile_texts)
+def test_words_found_at_once_are_the_pattern_s(text: str) -> None:
+    found = _word_spans(text)
+    expected = [m.span() for m in TEXT_ANALYZER.items[0].expression.finditer(text)]
+    if found is None:  # (a character beyond the BMP: the pattern is used)
+        assert any(ord(c) >= 0x10000 for c in text)
+        return
+    firsts, starts, ends = found
+    assert list(zip(starts, ends, strict=True)) == expected
+    assert [chr(c) for c in firsts.tolist()] == [text[a] for a, _ in expected]
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=hostile_texts, wanted=terms | st.just({"polic", "counti", "line", "a.b", "٣٤"}))
+def test_passages_of_hostile_text_equal_plain_whoosh(text: str, wanted: set[str]) -> None:
+    """Against Whoosh's own analyzer, token by token (not the remembered words)."""
+    tokens = TEXT_ANALYZER(text, chars=True, mode="query", removestops=False)
+    fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=70)
+    fragments = fragmenter.fragment_tokens(text, highlight.set_matched_filter(tokens, wanted))
+    expected = (
+        _formatted(text, fragments, _PassageScorer(), 2)
+        if wanted
+        else passages(text, (), TEXT_ANALYZER)
+    )
+    assert passages(text, wanted, TEXT_ANALYZER) == expected
+
+
+def test_the_words_of_a_text_are_found_at_once() -> None:
+    """The fast way is taken for the text fields' analyzer (a regression would fail here)."""
+    fast = word_analyzer(TEXT_ANALYZER)
+    assert fast._spans
+    assert _word_spans("U.K. police, 3.5 ..x") is not None
+    starts, ends, texts = fast.offsets("U.K. police, 3.5 ..x", frozenset({"polic"}))
+    assert (starts, ends, texts) == ([0, 5, 13, 19], [3, 11, 16, 20], ["", "polic", "", ""])
