@@ -19,6 +19,13 @@ from indexer.index._sets import DocSets, Mask
 from indexer.models import Publication
 from indexer.results import PublicationSummary
 
+# A value held by at least one document in this many is counted from a row of bits (one per
+# document: 12.5 kB at 100,000 articles, and-ed with the matches' and counted), not from its
+# (document, value) pairs (one gather each); the commonest such values first, as many as
+# _ROWS_BYTES holds, per type.
+_DENSE = 32
+_ROWS_BYTES = 4 << 20
+Ints = NDArray[np.int64]
 # Facets listed newest first rather than by count.
 _BY_VALUE = ("edition", "year")
 # The index field each facet type is read from.
@@ -60,7 +67,17 @@ class _Column:
             return self._of_documents(ids)
         if (documents - len(ids)) * 4 < documents:
             return self._every() - self._of_documents(np.flatnonzero(~matched))
-        return np.add.reduceat(matched.view(np.uint8)[self.docs], self._groups(), dtype=np.int64)
+        split = self._split
+        if split is None:
+            groups = self._groups()
+            return np.add.reduceat(matched.view(np.uint8)[self.docs], groups, dtype=np.int64)
+        dense, rows, sparse, docs, groups = split
+        out = np.zeros(len(self.values), dtype=np.int64)
+        if dense.size:  # a value in many documents: its row of bits and-ed with the matches'
+            out[dense] = np.bitwise_count(rows & np.packbits(matched)).sum(axis=1)
+        if sparse.size:
+            out[sparse] = np.add.reduceat(matched.view(np.uint8)[docs], groups, dtype=np.int64)
+        return out
 
     def _of_documents(self, ids: NDArray[np.int64]) -> NDArray[np.int64]:
         first = self.starts[ids].astype(np.int64)
@@ -71,6 +88,35 @@ class _Column:
         where = np.arange(total, dtype=np.int64)
         where += np.repeat(first - (np.cumsum(lengths) - lengths), lengths)
         return np.bincount(self.by_doc[where], minlength=len(self.values))
+
+    @functools.cached_property
+    def _split(self) -> tuple[Ints, NDArray[np.uint8], Ints, NDArray[np.int32], Ints] | None:
+        """The values held by at least one document in ``_DENSE`` (their codes, and each one's
+        documents as a row of bits), and the others (their codes, their (document, value)
+        pairs' documents, where each one's pairs begin); None when no value is that common,
+        or a value holds a document twice, or a value has no pair."""
+        documents = self.starts.size - 1
+        every, groups = self._everything
+        if not every.all():
+            return None
+        width = (documents + 7) // 8
+        dense = np.flatnonzero(every * _DENSE >= documents)
+        dense = np.sort(dense[np.argsort(-every[dense], kind="stable")][: _ROWS_BYTES // width])
+        if not dense.size:
+            return None
+        rows = np.zeros((dense.size, width), dtype=np.uint8)
+        for row, code in enumerate(dense.tolist()):
+            held = np.zeros(documents, dtype=bool)
+            held[self.docs[groups[code] : groups[code] + every[code]]] = True
+            if int(np.count_nonzero(held)) != every[code]:
+                return None
+            rows[row] = np.packbits(held)
+        kept = np.ones(every.size, dtype=bool)
+        kept[dense] = False
+        sparse = np.flatnonzero(kept)
+        pairs = np.repeat(kept, every)  # (the pairs come value by value, in code order)
+        starts = np.cumsum(every[sparse]) - every[sparse]
+        return dense, rows, sparse, self.docs[pairs], starts
 
     @functools.cached_property
     def _everything(self) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
