@@ -72,7 +72,7 @@ from indexer.index._sets import DocSets, Mask, without_positions
 from indexer.index._spelling import Speller, document_words, write_vocabulary
 from indexer.index._store import index_health, live_dir, read_pointer, read_toc
 from indexer.index._tables import Tables, build_tables, read_tables, write_tables
-from indexer.index._whoosh_fixes import with_chunked_pool
+from indexer.index._termpool import with_term_pool
 from indexer.index.pickled_v1 import Codec
 from indexer.models import Article, Edition, Publication
 from indexer.publications import resolve
@@ -92,7 +92,7 @@ from indexer.tagging.tagger import Tagged
 
 _T = TypeVar("_T")
 _log = logging.getLogger(__name__)
-WRITER_MB = 256  # a writer's postings held in memory before they go to a sorted run on disk
+WRITER_MB = 256  # a writer's postings held in memory before they go to a run on disk (_termpool)
 MORE_LIKE_TERMS = 25
 # What a generation may keep of its words' postings, in bytes (see docs/serving.md): match
 # sets (each word's documents and weights, phrases' documents) and ranking (each word's
@@ -366,7 +366,7 @@ class ArticleIndex:
         if processes > 1 and folder_of(self._ix.storage) is not None:
             writer = ParallelWriter(self._ix, processes, WRITER_MB, Codec(), document_words)
         else:
-            writer = with_chunked_pool(
+            writer = with_term_pool(
                 self._ix.writer(limitmb=WRITER_MB, codec=Codec()),
                 WRITER_MB,
                 folder_of(self._ix.storage),

@@ -26,7 +26,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.writing import SegmentWriter
 
 from indexer.errors import BulletinsError
-from indexer.index._whoosh_fixes import with_chunked_pool
+from indexer.index._termpool import with_term_pool
 
 _SHARE = 250  # documents sent to a child at a time
 
@@ -51,7 +51,7 @@ def _child(
     ignore_stop_signals()  # the parent decides: it cancels the batch and ends this process
     try:
         ix = FileStorage(folder).open_index()
-        writer = with_chunked_pool(
+        writer = with_term_pool(
             SegmentWriter(ix, _lk=False, limitmb=limitmb, codec=codec), limitmb, Path(folder)
         )
         vocabulary: set[str] = set()
@@ -84,7 +84,7 @@ class ParallelWriter:
         codec: Any,
         words: Callable[[dict[str, Any]], set[str]],
     ) -> None:
-        self._writer = with_chunked_pool(
+        self._writer = with_term_pool(
             ix.writer(limitmb=limitmb, codec=codec), limitmb, folder_of(ix.storage)
         )
         self.generation: int = self._writer.generation

@@ -3,8 +3,8 @@
 Whoosh keeps a word's postings in blocks of 128, each a zlib-compressed pickle of the block's
 document numbers, weights and word positions: a search of an uncommon word at 100,000 articles
 unpickled and decompressed hundreds of blocks, and did so again in every process and after
-every publish. While a segment is written its postings stream past in order (the writer's
-sorted pool, see ``_whoosh_fixes.ChunkedPool``); for the text fields searched they are also
+every publish. While a segment is written its postings go past a word at a time, in order
+(see ``_termpool``); for the text fields searched they are also
 kept here, as arrays written beside the segment:
 
     postings-<segment>.keys.npy          each word as "field NUL term" (fixed width, sorted)
@@ -63,26 +63,34 @@ class Recorder:
             name: Path(f"{self._base}.{name}").open("wb")  # noqa: SIM115  (closed in write)
             for name in (*_RAW, "positions")
         }
-        self._last: tuple[str, bytes] | None = None
         self._count = 0
         self._bytes = 0
 
-    def add(self, fieldname: str, term: bytes, docnum: int, weight: float, value: Any) -> None:
-        if (fieldname, term) != self._last:
-            self._last = (fieldname, term)
-            key = fieldname.encode() + b"\x00" + term
-            keep = len(key) <= KEY_BYTES and not key.endswith(b"\x00")
-            self._keys.append(key if keep else b"")
-            self._kept.append(keep)
-            self._starts.append(self._count)
-            self._value_starts.append(self._bytes)
+    def add_term(
+        self,
+        fieldname: str,
+        term: bytes,
+        docnums: list[int],
+        weights: list[float],
+        values: list[Any],
+    ) -> None:
+        """One word's postings (its documents in order, weights and encoded positions); words
+        come in order."""
+        key = fieldname.encode() + b"\x00" + term
+        keep = len(key) <= KEY_BYTES and not key.endswith(b"\x00")
+        self._keys.append(key if keep else b"")
+        self._kept.append(keep)
+        self._starts.append(self._count)
+        self._value_starts.append(self._bytes)
+        if None in values:
+            values = [value or b"" for value in values]
+        encoded = b"".join(values)
         buffers = self._buffers
-        buffers["ids"].append(docnum)
-        buffers["weights"].append(weight)
-        encoded = value or b""
-        buffers["lengths"].append(len(encoded))
+        buffers["ids"].extend(docnums)
+        buffers["weights"].extend(weights)
+        buffers["lengths"].extend(map(len, values))
         self._positions += encoded
-        self._count += 1
+        self._count += len(docnums)
         self._bytes += len(encoded)
         if len(buffers["ids"]) >= _FLUSH:
             self._flush()

@@ -33,25 +33,19 @@ a column reader's set-up, once, under a lock.
 from __future__ import annotations
 
 import io
-import marshal
 import os
 import pickle
 import struct
 import threading
 import weakref
 import zlib
-from collections.abc import Iterable, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 from whoosh.codec import whoosh3
 from whoosh.filedb import compound
 from whoosh.filedb.structfile import BufferFile, StructFile
 from whoosh.util.numeric import byte_to_length
-from whoosh.writing import PostingPool
-
-from indexer.index._postings import FIELDS as TABLE_FIELDS
-from indexer.index._postings import Recorder
 
 _MISSING = object()
 _INT = struct.Struct(">i")  # Whoosh's big-endian int
@@ -268,64 +262,3 @@ class SliceFile(StructFile):  # type: ignore[misc]  # Whoosh is untyped
         inner = self.file
         sliced = _Slice(inner._descriptor, inner._base + position, length)
         return SliceFile(sliced, name=name or self._name)
-
-
-_RUN_CHUNK = 10_000  # postings written at once in a sorted run
-_CHUNK_SIZE = struct.Struct("<Q")  # each chunk's length in bytes, before it
-
-
-class ChunkedPool(PostingPool):  # type: ignore[misc]  # Whoosh is untyped
-    """Whoosh's pool of a segment's postings, its sorted runs written and read a chunk of
-    postings at a time (one ``marshal`` record each: tuples of text, bytes and numbers)
-    rather than one pickle per posting: writing and reading the runs back took a third of a
-    large build's time. A run lives only as long as the writer that made it.
-
-    With ``table_folder`` set, the postings of the searched text fields are also written as
-    the segment's postings table as they stream into the segment (see ``_postings``)."""
-
-    table_folder: Path | None = None
-
-    def iter_postings(self) -> Iterator[Any]:
-        items = super().iter_postings()
-        if self.table_folder is None:
-            return iter(items)
-        return self._recorded(items, self.table_folder)
-
-    def _recorded(self, items: Iterable[Any], folder: Path) -> Iterator[Any]:
-        recorder = Recorder(folder, self.segment.segid)
-        try:
-            for item in items:
-                if item[0] in TABLE_FIELDS:
-                    recorder.add(*item)
-                yield item
-        except BaseException:
-            recorder.abandon()
-            raise
-        recorder.write()
-
-    def _write_run(self, f: Any, items: list[Any]) -> None:
-        for start in range(0, len(items), _RUN_CHUNK):
-            data = marshal.dumps(items[start : start + _RUN_CHUNK])
-            f.write(_CHUNK_SIZE.pack(len(data)))
-            f.write(data)
-        f.close()
-
-    def _read_run(self, path: str) -> Iterator[Any]:
-        f = self._open_run(path)
-        try:
-            while True:
-                head = f.read(_CHUNK_SIZE.size)
-                if len(head) < _CHUNK_SIZE.size:
-                    return
-                yield from marshal.loads(f.read(_CHUNK_SIZE.unpack(head)[0]))
-        finally:
-            f.close()
-            self._remove_run(path)
-
-
-def with_chunked_pool(writer: Any, limitmb: int, folder: Path | None = None) -> Any:
-    """``writer`` (a new ``SegmentWriter``, nothing added yet) with a ``ChunkedPool``, which
-    writes each segment's postings table into ``folder`` (the index's) if given."""
-    writer.pool = ChunkedPool(writer._tempstorage, writer.newsegment, limitmb=limitmb)
-    writer.pool.table_folder = folder
-    return writer

@@ -17,6 +17,7 @@ to index. ``tests/indexer/test_analysis.py`` checks both give exactly what Whoos
 
 from __future__ import annotations
 
+import operator
 import sys
 from array import array
 from collections.abc import Iterator, Sequence
@@ -137,23 +138,28 @@ class TermPositions(formats.Positions):  # type: ignore[misc]  # Whoosh is untyp
         if not isinstance(analyzer, StemmedText) or not isinstance(value, str):
             yield from super().word_values(value, analyzer, **kwargs)
             return
+        boost = self.field_boost
+        encode = self.encode
+        for term, found in self.positions(value, analyzer).items():
+            yield term, len(found), float(len(found)) * boost, encode(found)
+
+    @staticmethod
+    def positions(value: str, analyzer: StemmedText) -> dict[str, list[int]]:
+        """Each term of ``value`` with its positions, in the order the terms first come."""
         positions: dict[str, list[int]] = {}
         start = positions.setdefault
         for position, term in enumerate(analyzer.terms(value)):
             start(term, []).append(position)
-        boost = self.field_boost
-        encode = self.encode
-        for term, found in positions.items():
-            yield term, len(found), float(len(found)) * boost, encode(found)
+        return positions
 
     def encode(self, poslist: list[int]) -> bytes:
         if len(poslist) == 1 and poslist[0] < 0x100:  # most postings: one early position
-            return _SINGLE_BYTE[poslist[0]]
-        gaps = [b - a for a, b in zip([0, *poslist], poslist, strict=False)]
-        try:
-            return b"\x01" + bytes(gaps)
+            return SINGLE_POSITIONS[poslist[0]]
+        try:  # the gaps between positions, as bytes
+            return b"\x01" + bytes(map(operator.sub, poslist, chain((0,), poslist)))
         except ValueError:  # a gap of 256 or more
             pass
+        gaps = [b - a for a, b in zip([0, *poslist], poslist, strict=False)]
         code = "H" if max(gaps) < 0x10000 else "I"
         packed = array(code, gaps)
         if _BIG_ENDIAN:
@@ -231,7 +237,7 @@ def _ranges(starts: NDArray[np.int64], lengths: NDArray[np.int64]) -> NDArray[np
 
 _BIG_ENDIAN = sys.byteorder == "big"
 _WIDTH_BYTE = {"H": b"\x02", "I": b"\x04"}
-_SINGLE_BYTE = [bytes((1, position)) for position in range(0x100)]
+SINGLE_POSITIONS = [bytes((1, position)) for position in range(0x100)]  # shared: one each
 _CODES = {1: "B", 2: "H", 4: "I"}
 _DTYPES: dict[int, np.dtype[Any]] = {1: np.dtype("<u1"), 2: np.dtype("<u2"), 4: np.dtype("<u4")}
 if array("I").itemsize != 4 or array("H").itemsize != 2:  # true of every platform Python runs on

@@ -117,34 +117,3 @@ def test_bulletins_index_writes_a_large_new_index_in_parallel(
         assert {h.id for h in a.results} == {h.id for h in b.results}
     one.close()
     two.close()
-
-
-@pytest.mark.slow
-def test_postings_spilled_to_many_sorted_runs_make_the_same_index(
-    shipped_index: ArticleIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A writer's postings past its memory limit go to sorted runs on disk, written and read
-    back a chunk at a time (``ChunkedPool``): with a limit of 1 MB, many runs, the same index."""
-    from indexer.index import _backend, _whoosh_fixes
-
-    reference = _built(shipped_index, tmp_path / "reference", 1)
-    runs: list[int] = []
-    original = _whoosh_fixes.ChunkedPool._write_run
-
-    def counted(self: Any, f: Any, items: list[Any]) -> None:
-        runs.append(len(items))
-        original(self, f, items)
-
-    monkeypatch.setattr(_whoosh_fixes.ChunkedPool, "_write_run", counted)
-    monkeypatch.setattr(_whoosh_fixes, "_RUN_CHUNK", 1000)
-    monkeypatch.setattr(_backend, "WRITER_MB", 1)
-    spilled = _built(shipped_index, tmp_path / "spilled", 1)
-    assert len(runs) > 3 and max(runs) > 1000  # several runs, each of several chunks
-    for text in ("county lines", '"organised crime"', "exploitation"):
-        a, b = reference.search(text, per_page=100), spilled.search(text, per_page=100)
-        assert (a.total, a.facets) == (b.total, b.facets)
-        assert [(h.id, round(h.score, 6)) for h in a.results] == [
-            (h.id, round(h.score, 6)) for h in b.results
-        ]
-    reference.close()
-    spilled.close()

@@ -1,0 +1,113 @@
+"""A segment written a term at a time (indexer/index/_termpool.py) is the segment Whoosh's own
+pool and field writer make from the same documents, byte for byte: in memory, spilled to many
+runs, and when segments are merged."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from whoosh.codec import base
+from whoosh.filedb.compound import CompoundStorage
+from whoosh.filedb.structfile import StructFile
+
+from indexer.index import ArticleIndex, _backend, _termpool
+from indexer.index._documents import restored
+from indexer.index._postings import Table
+
+COPIES = 12  # of the shipped edition's 15 articles
+
+
+def _documents(
+    shipped_index: ArticleIndex, copies: int, first: int = 0
+) -> Iterator[dict[str, Any]]:
+    edition_id = shipped_index.editions()[0].id
+    docs = shipped_index._edition_docs(edition_id)
+    for copy in range(first, first + copies):
+        for doc in docs:
+            again = restored(doc)
+            again["id"] = f"{doc['id']}-fictional-{copy}"
+            again["edition_id"] = f"fictional-{copy}"
+            yield again
+
+
+def _whoosh_s_pool(writer: Any, limitmb: int, folder: Path | None = None) -> Any:
+    return writer  # Whoosh's SegmentWriter as it comes: its PostingPool and add_postings
+
+
+def _segment_files(folder: Path) -> dict[str, bytes]:
+    """Each file in the index's segments (their order in a compound file follows the
+    folder's listing, which the tables beside them change)."""
+    files = {}
+    for path in sorted(folder.glob("*.seg")):
+        with path.open("rb") as handle:
+            compound = CompoundStorage(StructFile(handle), use_mmap=False)
+            files.update({name: compound.open_file(name).read() for name in compound.list()})
+    return files
+
+
+def _build(
+    shipped_index: ArticleIndex, folder: Path, commits: int, monkeypatch: pytest.MonkeyPatch
+) -> ArticleIndex:
+    """An index of ``commits`` commits of COPIES copies each, the last merging them all; the
+    segments' names numbered, not random, so two builds can be compared file by file."""
+    names = iter(range(1000))
+    monkeypatch.setattr(base.Segment, "_random_id", classmethod(lambda cls: f"s{next(names):04d}"))
+    index = ArticleIndex.create(folder)
+    for commit in range(commits):
+        with index.batch(optimize=commit == commits - 1 and commits > 1) as batch:
+            for doc in _documents(shipped_index, COPIES, first=commit * COPIES):
+                batch.add_document(doc)
+    return index
+
+
+@pytest.mark.parametrize(("commits", "limit_mb"), [(1, 256), (1, 1), (3, 256)])
+def test_segments_are_whoosh_s_byte_for_byte(
+    shipped_index: ArticleIndex,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    commits: int,
+    limit_mb: int,
+) -> None:
+    """One commit held in memory; one spilled to many runs on disk (a limit of 1 MB); three
+    commits merged (Whoosh's merge adds the old segments' postings to the pool)."""
+    with monkeypatch.context() as patched:
+        patched.setattr(_backend, "with_term_pool", _whoosh_s_pool)
+        reference = _build(shipped_index, tmp_path / "whoosh", commits, patched)
+    spilled: list[str] = []
+    original = _termpool.TermPool.save
+
+    def counted(self: _termpool.TermPool) -> None:
+        spilled.append(self.segment.segid)
+        original(self)
+
+    monkeypatch.setattr(_termpool.TermPool, "save", counted)
+    monkeypatch.setattr(_backend, "WRITER_MB", limit_mb)
+    ours = _build(shipped_index, tmp_path / "ours", commits, monkeypatch)
+    expected, got = _segment_files(tmp_path / "whoosh"), _segment_files(tmp_path / "ours")
+    assert expected.keys() == got.keys() and any(name.endswith(".pst") for name in got)
+    for name, data in expected.items():
+        assert got[name] == data, name
+    assert (len(spilled) > 3) == (limit_mb == 1)  # many runs, or none
+    (segment,) = {name.split(".")[0].split("_")[-1] for name in got}
+    assert Table.open(tmp_path / "ours", segment) is not None  # and its postings table
+    assert ours.search("county lines").total == reference.search("county lines").total > 0
+    reference.close()
+    ours.close()
+
+
+def test_a_cancelled_writer_leaves_no_runs(
+    shipped_index: ArticleIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_backend, "WRITER_MB", 1)
+    index = ArticleIndex.create(tmp_path / "index")
+    with pytest.raises(RuntimeError), index.batch() as batch:
+        for doc in _documents(shipped_index, COPIES):
+            batch.add_document(doc)
+        raise RuntimeError("stopped")
+    assert index.count() == 0
+    leftovers = [p for p in (tmp_path / "index").rglob("*") if p.suffix in {".terms", ".run"}]
+    assert leftovers == []
+    index.close()
