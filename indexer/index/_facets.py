@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 
 from indexer.index._schema import ENTITY_TYPES, FACET_TYPES
 from indexer.index._sets import DocSets, Mask
+from indexer.index.pickled_v1 import _ranges
 from indexer.models import Publication
 from indexer.results import PublicationSummary
 
@@ -82,11 +83,7 @@ class _Column:
     def _of_documents(self, ids: NDArray[np.int64]) -> NDArray[np.int64]:
         first = self.starts[ids].astype(np.int64)
         lengths = self.starts[ids + 1] - first
-        total = int(lengths.sum())
-        if not total:
-            return np.zeros(len(self.values), dtype=np.int64)
-        where = np.arange(total, dtype=np.int64)
-        where += np.repeat(first - (np.cumsum(lengths) - lengths), lengths)
+        where = _ranges(first, lengths)
         return np.bincount(self.by_doc[where], minlength=len(self.values))
 
     @functools.cached_property

@@ -29,7 +29,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from indexer.index._postings import Table
-from indexer.index.pickled_v1 import TermPositions
+from indexer.index.pickled_v1 import TermPositions, _ranges
 
 Mask = NDArray[np.bool_]
 Ints = NDArray[np.int64]
@@ -138,14 +138,6 @@ def keys_of(read: Read, format_: TermPositions) -> Ints:
     heads[1:] -= (docs[:-1] << 32) + ends[:-1]
     values[firsts] = heads
     return np.cumsum(values)[last]
-
-
-def _ranges(starts: Ints, lengths: Ints) -> Ints:
-    """The indices ``starts[i] .. starts[i] + lengths[i] - 1`` for every ``i``, in order."""
-    ends = np.cumsum(lengths)
-    found: Ints = np.arange(int(ends[-1]) if ends.size else 0, dtype=np.int64)
-    found += np.repeat(starts - (ends - lengths), lengths)
-    return found
 
 
 def _common(a: Ints, b: Ints) -> Ints:
