@@ -32,12 +32,13 @@ import unicodedata
 from array import array
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import compress, pairwise, repeat
 from math import isqrt
-from operator import add, ne
+from operator import add, ne, or_
 
 Span = tuple[int, int]
 
@@ -67,7 +68,8 @@ BANDS = 10
 # compared with its first _EXEMPLARS distinct ones only (see _Scan._links).
 _MAX_BUCKET = 1000
 _EXEMPLARS = 12
-_CACHED = 20_000  # word pair sets kept for comparisons
+_CACHED = 20_000  # word pair sets (and sketches) kept for comparisons
+_HIGH = 1 << 32  # (a word pair as one int: the first word's number times this, plus the second's)
 # Paragraphs in one bucket are compared exactly when their sketches (the _SKETCH smallest
 # values of their sampled word pairs) estimate their similarity at _ALIKE or more. Measured as
 # for BANDS, this loses 1 pair of copies in 6,500 near THRESHOLD, none above 0.6; it spares
@@ -210,7 +212,7 @@ def _pairs(words: Sequence[bytes]) -> set[tuple[bytes, bytes]]:
     return set(pairwise(words))
 
 
-def _jaccard(a: set[tuple[bytes, bytes]], b: set[tuple[bytes, bytes]]) -> float:
+def _jaccard(a: AbstractSet[Hashable], b: AbstractSet[Hashable]) -> float:
     if not a or not b:
         return 1.0 if a == b else 0.0
     shared = len(a & b)
@@ -300,11 +302,15 @@ class _Signer:
         return self.sign(words)[0]
 
 
-def _alike(a: set[int], b: set[int]) -> bool:
+def _alike(a: frozenset[int], b: frozenset[int]) -> bool:
     """Whether two paragraphs' sketches (bottom-_SKETCH MinHashes) estimate their similarity
     at _ALIKE or more: worth comparing them exactly."""
-    union = sorted(a | b)[:_SKETCH]
     both = a & b
+    # (the values of the union's smallest that are in both are at most all of both: most
+    # pairs are told apart without sorting the union)
+    if len(both) < _ALIKE * min(_SKETCH, len(a) + len(b) - len(both)):
+        return False
+    union = sorted(a | b)[:_SKETCH]
     return sum(map(both.__contains__, union)) >= _ALIKE * len(union)
 
 
@@ -435,7 +441,11 @@ class _Scan:
         self.edition_count = array("q")  # how many it was seen in
         self.occurrences = array("q")  # item, edition, body, start, end; for each
         self.signer = _Signer()
-        self._pairs: dict[int, set[tuple[bytes, bytes]]] = {}
+        # for comparing items: their word pairs, each word known by a number (a pair by one
+        # int: sets of them are compared faster than sets of pairs of words), and sketches
+        self._word_ids: dict[bytes, int] = {}
+        self._pairs: dict[int, set[int]] = {}
+        self._sketches: dict[int, frozenset[int]] = {}
         for edition, bodies in enumerate(self.bodies):
             for number, body in enumerate(bodies):
                 for start, end, text in _paragraphs(body):
@@ -466,10 +476,15 @@ class _Scan:
         _, edition, number, start, end = self.occurrences[5 * occurrence : 5 * occurrence + 5]
         return self.bodies[edition][number][start:end]
 
-    def _pairs_of(self, item: int) -> set[tuple[bytes, bytes]]:
-        if item not in self._pairs:
-            self._pairs[item] = _pairs(_words(self._text(self.first[item]))[1])
-        return self._pairs[item]
+    def _pairs_of(self, item: int) -> set[int]:
+        pairs = self._pairs.get(item)
+        if pairs is None:
+            ids = self._word_ids
+            numbers = [
+                ids.setdefault(word, len(ids)) for word in _words(self._text(self.first[item]))[1]
+            ]
+            pairs = self._pairs[item] = set(map(or_, map(_HIGH.__mul__, numbers[:-1]), numbers[1:]))
+        return pairs
 
     def _buckets(self) -> Iterator[list[int]]:
         """The items that agree on a band, band after band (two or more, _MAX_BUCKET at most),
@@ -488,8 +503,12 @@ class _Scan:
                 if len(items) < _MAX_BUCKET:
                     yield sorted((*items, last[key]), key=self.digests.__getitem__)
 
-    def _sketch(self, item: int) -> set[int]:
-        return set(self.sketches[self.sketch_ends[item] : self.sketch_ends[item + 1]])
+    def _sketch(self, item: int) -> frozenset[int]:
+        sketch = self._sketches.get(item)
+        if sketch is None:
+            ends = self.sketch_ends
+            sketch = self._sketches[item] = frozenset(self.sketches[ends[item] : ends[item + 1]])
+        return sketch
 
     def _copies(self, a: int, b: int) -> bool:
         if not _alike(self._sketch(a), self._sketch(b)):
@@ -512,6 +531,8 @@ class _Scan:
                     exemplars.append(item)
             if len(self._pairs) > _CACHED:
                 self._pairs.clear()
+            if len(self._sketches) > _CACHED:
+                self._sketches.clear()
 
     def components(self, min_editions: int) -> Iterator[list[int]]:
         """The items, grouped: two items are in one group when they are copies, directly or
