@@ -30,12 +30,15 @@ import struct
 import types
 from array import array
 from collections.abc import Iterator
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
 from whoosh.codec import whoosh3
+from whoosh.matching.wrappers import FilterMatcher
 from whoosh.util import random_name
 from whoosh.util.numeric import byte_to_length
+from whoosh.writing import OPTIMIZE
 
 from indexer.index._postings import FIELDS as TABLE_FIELDS
 from indexer.index._postings import Recorder
@@ -122,6 +125,26 @@ class TermPool:
         if self.size > self.limit:
             self.save()
         return length
+
+    def add_term(
+        self, name: str, text: bytes, documents: list[int], weights: list[float], values: list[Any]
+    ) -> None:
+        """Postings of one term, of documents after those it holds of that term."""
+        terms = self.fields.get(name)
+        if terms is None:
+            terms = self.fields[name] = {}
+        flat = [
+            part for posting in zip(documents, weights, values, strict=True) for part in posting
+        ]
+        postings = terms.get(text)
+        if postings is None:
+            terms[text] = flat
+            self.size += _TERM_BYTES + len(text)
+        else:
+            postings += flat
+        self.size += _POSTING_BYTES * len(documents)
+        if self.size > self.limit:
+            self.save()
 
     def _add_each(self, name: str, field: Any, value: Any, document: int, boost: float) -> int:
         length = 0
@@ -307,8 +330,23 @@ def with_term_pool(writer: Any, limitmb: int, folder: Path | None = None) -> Any
     fields = writer.schema.items()
     if not any(field.separate_spelling() or field.vector for _, field in fields):
         writer.add_document = types.MethodType(_add_document, writer)
+        writer.add_postings_to_pool = types.MethodType(_add_postings_to_pool, writer)
     writer.table_folder = folder
     return writer
+
+
+# the share of a lone segment's documents deleted above which a commit that optimizes merges it
+# again (below, dropping them would mean writing every posting again for little)
+UNTIDY = 0.1
+
+
+def merge_unless_tidy(writer: Any, segments: list[Any]) -> list[Any]:
+    """A Whoosh merge policy: every segment merged into the writer's new one (``OPTIMIZE``),
+    unless the index is one segment with at most ``UNTIDY`` of its documents deleted: that
+    one is kept as it is, and what the writer adds is a second segment."""
+    if len(segments) == 1 and segments[0].deleted_count() <= UNTIDY * segments[0].doc_count_all():
+        return list(segments)
+    return list(OPTIMIZE(writer, segments))
 
 
 def _add_document(writer: Any, **fields: Any) -> None:
@@ -340,6 +378,67 @@ def _add_document(writer: Any, **fields: Any) -> None:
     perdocwriter.finish_doc()
     writer._added = True
     writer.docnum += 1
+
+
+def _add_postings_to_pool(
+    writer: Any, reader: Any, startdoc: int, docmap: dict[int, int] | None
+) -> None:
+    """``SegmentWriter.add_postings_to_pool`` (a segment merged into the new one), a term at
+    a time: each term's postings read a block at a time, renumbered (``docmap``: the segment
+    has deletions, and the documents kept are its keys), and handed to the pool at once."""
+    schema = writer.schema
+    pool = writer.pool
+    terms = getattr(reader, "_terms", None)  # a segment's: matchers without a deletions filter
+    for name, text in reader.all_terms():
+        if name not in schema:
+            continue
+        if terms is not None:
+            matcher = terms.matcher(name, text, schema[name].format)
+        else:
+            matcher = reader.postings(name, text)
+        if isinstance(matcher, FilterMatcher):  # (leaving deleted documents out: docmap does)
+            matcher = matcher.child
+        documents, weights, values = _read_postings(matcher)
+        if docmap is None:
+            documents = [startdoc + document for document in documents]
+        else:
+            kept = [i for i, document in enumerate(documents) if document in docmap]
+            if len(kept) < len(documents):
+                weights = [weights[i] for i in kept]
+                values = [values[i] for i in kept]
+            documents = [docmap[documents[i]] for i in kept]
+        if documents:
+            pool.add_term(name, text, documents, weights, values)
+
+
+def _read_postings(matcher: Any) -> tuple[list[int], list[float], list[Any]]:
+    """Every posting of a term's matcher (deleted documents' too): its documents, weights and
+    values, as Whoosh's ``iter_postings`` gives them one by one."""
+    documents: list[int] = []
+    weights: list[float] = []
+    values: list[Any] = []
+    if not hasattr(matcher, "_read_ids"):  # a short list kept inline in the term index
+        while matcher.is_active():
+            documents.append(matcher.id())
+            weights.append(matcher.weight())
+            values.append(matcher.value())
+            matcher.next()
+        return documents, weights, values
+    while matcher.is_active():
+        if matcher._data is None:
+            matcher._read_data()
+        gaps = matcher._data[0]
+        if matcher._byteids or not isinstance(gaps, tuple):  # (not a document posting list)
+            matcher._read_ids()
+            documents += matcher._ids
+        else:
+            documents += accumulate(gaps)  # (Whoosh's delta_decode)
+        matcher._read_weights()
+        matcher._read_values()
+        weights += matcher._weights
+        values += matcher._values
+        matcher._next_block()
+    return documents, weights, values
 
 
 def _flush_segment(writer: Any) -> None:

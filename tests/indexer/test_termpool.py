@@ -49,33 +49,48 @@ def _segment_files(folder: Path) -> dict[str, bytes]:
 
 
 def _build(
-    shipped_index: ArticleIndex, folder: Path, commits: int, monkeypatch: pytest.MonkeyPatch
+    shipped_index: ArticleIndex,
+    folder: Path,
+    commits: int,
+    monkeypatch: pytest.MonkeyPatch,
+    deletions: bool = False,
 ) -> ArticleIndex:
     """An index of ``commits`` commits of COPIES copies each, the last merging them all; the
-    segments' names numbered, not random, so two builds can be compared file by file."""
+    segments' names numbered, not random, so two builds can be compared file by file. With
+    ``deletions``, each commit after the first deletes an edition of the one before and
+    writes another's articles again (the segments merged have deleted documents)."""
     names = iter(range(1000))
     monkeypatch.setattr(base.Segment, "_random_id", classmethod(lambda cls: f"s{next(names):04d}"))
     index = ArticleIndex.create(folder)
     for commit in range(commits):
         with index.batch(optimize=commit == commits - 1 and commits > 1) as batch:
+            if deletions and commit:
+                batch.delete_edition(f"fictional-{(commit - 1) * COPIES}")
+                for doc in _documents(shipped_index, 1, first=(commit - 1) * COPIES + 1):
+                    batch.add_document(doc)  # (replacing the one with its id)
             for doc in _documents(shipped_index, COPIES, first=commit * COPIES):
                 batch.add_document(doc)
     return index
 
 
-@pytest.mark.parametrize(("commits", "limit_mb"), [(1, 256), (1, 1), (3, 256)])
+@pytest.mark.parametrize(
+    ("commits", "limit_mb", "deletions"),
+    [(1, 256, False), (1, 1, False), (3, 256, False), (3, 256, True), (3, 1, True)],
+)
 def test_segments_are_whoosh_s_byte_for_byte(
     shipped_index: ArticleIndex,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     commits: int,
     limit_mb: int,
+    deletions: bool,
 ) -> None:
     """One commit held in memory; one spilled to many runs on disk (a limit of 1 MB); three
-    commits merged (Whoosh's merge adds the old segments' postings to the pool)."""
+    commits merged (Whoosh's merge adds the old segments' postings to the pool), their
+    segments with deleted documents or not."""
     with monkeypatch.context() as patched:
         patched.setattr(_backend, "with_term_pool", _whoosh_s_pool)
-        reference = _build(shipped_index, tmp_path / "whoosh", commits, patched)
+        reference = _build(shipped_index, tmp_path / "whoosh", commits, patched, deletions)
     spilled: list[str] = []
     original = _termpool.TermPool.save
 
@@ -85,11 +100,23 @@ def test_segments_are_whoosh_s_byte_for_byte(
 
     monkeypatch.setattr(_termpool.TermPool, "save", counted)
     monkeypatch.setattr(_backend, "WRITER_MB", limit_mb)
-    ours = _build(shipped_index, tmp_path / "ours", commits, monkeypatch)
+    ours = _build(shipped_index, tmp_path / "ours", commits, monkeypatch, deletions)
     expected, got = _segment_files(tmp_path / "whoosh"), _segment_files(tmp_path / "ours")
     assert expected.keys() == got.keys() and any(name.endswith(".pst") for name in got)
+    postings = {name for name in got if name.endswith((".pst", ".trm"))}
+    if limit_mb == 1 and commits > 1:
+        # Whoosh's pool loses the encoder's shared values between its runs, so a block of
+        # postings from two runs pickles a value twice where ours refers back to it: the same
+        # postings, in fewer bytes (and the term index's offsets into them differ)
+        with reference._ix.reader() as theirs, ours._ix.reader() as mine:
+            assert list(mine.iter_postings()) == list(theirs.iter_postings())
+            assert list(mine.iter_docs()) == list(theirs.iter_docs())
+        (pst,) = (name for name in postings if name.endswith(".pst"))
+        assert len(got[pst]) < len(expected[pst])
+    else:
+        postings = set()
     for name, data in expected.items():
-        assert got[name] == data, name
+        assert name in postings or got[name] == data, name
     assert (len(spilled) > 3) == (limit_mb == 1)  # many runs, or none
     (segment,) = {name.split(".")[0].split("_")[-1] for name in got}
     assert Table.open(tmp_path / "ours", segment) is not None  # and its postings table
