@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -241,3 +242,35 @@ def test_readme_command_outputs_are_a_real_run(
     search = runner.invoke(cli, ["search", question, "--limit", "3"])
     assert search.exit_code == 0, search.output
     _shown_as_run(_readme_block(command), f"{command}\n{search.output}")
+    as_json = runner.invoke(cli, ["search", "county lines", "--json"])
+    assert as_json.exit_code == 0, as_json.output
+    _json_shown_as_run(_readme_block_of("json", '{"query": "county lines"'), as_json.output)
+
+
+def _readme_block_of(language: str, start_of_first_line: str) -> str:
+    start = README.index(f"```{language}\n{start_of_first_line}") + len(f"```{language}\n")
+    return README[start : README.index("```", start)]
+
+
+def _json_shown_as_run(shown: str, real_text: str) -> None:
+    """The README's JSON (laid out by hand, with "…" for what it leaves out): every key and
+    plain value it shows is the real output's, and it shows every key of the object and of
+    a result."""
+    real = json.loads(real_text)
+    pairs: set[tuple[str, str]] = set()
+
+    def walk(value: object) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                pairs.add((key, json.dumps(item, ensure_ascii=False)))
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(real)
+    plain = r'"([a-z_]+)": ("(?:[^"\\]|\\.)*"|-?[0-9.]+|null|true|false|\[\])'
+    shown_pairs = set(re.findall(plain, shown))
+    assert shown_pairs and shown_pairs <= pairs, shown_pairs - pairs
+    shown_keys = set(re.findall(r'"([a-z_]+)":', shown))
+    assert set(real) <= shown_keys and set(real["results"][0]) <= shown_keys

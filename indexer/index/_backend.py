@@ -72,7 +72,7 @@ from indexer.index._sets import DocSets, Mask, without_positions
 from indexer.index._spelling import Speller, document_words, write_vocabulary
 from indexer.index._store import index_health, live_dir, read_pointer, read_toc
 from indexer.index._tables import Tables, build_tables, read_tables, write_tables
-from indexer.index._termpool import with_term_pool
+from indexer.index._termpool import merge_unless_tidy, with_term_pool
 from indexer.index.pickled_v1 import Codec
 from indexer.models import Article, Edition, Publication
 from indexer.publications import resolve
@@ -352,6 +352,7 @@ class ArticleIndex:
         publications: Sequence[Publication] = (),
         processes: int = 1,
         tables: bool = True,
+        tidy: bool = False,
     ) -> Iterator[Batch]:
         """One writer; commits only if the block finishes without an exception. ``optimize``
         merges everything into one segment (for a new index; an updated copy merges as
@@ -361,7 +362,10 @@ class ArticleIndex:
         ``processes`` > 1 (an index on disk): the documents added are written by that many
         processes at once, as a segment each (see ``_parallel``); ``optimize`` then merges the
         segments the index had, and the new ones stay as written. ``tables`` false: the commit's
-        tables are not made (another commit follows at once, whose tables replace them)."""
+        tables are not made (another commit follows at once, whose tables replace them).
+        ``tidy`` (with ``optimize``, one process): an index of one segment with few deleted
+        documents is left as it is, the documents added a segment of their own (see
+        ``merge_unless_tidy``)."""
         writer: Any
         if processes > 1 and folder_of(self._ix.storage) is not None:
             writer = ParallelWriter(self._ix, processes, WRITER_MB, Codec(), document_words)
@@ -382,7 +386,10 @@ class ArticleIndex:
         except BaseException:
             writer.cancel()
             raise
-        writer.commit(optimize=optimize, merge=merge)
+        if optimize and tidy and not isinstance(writer, ParallelWriter):
+            writer.commit(mergetype=merge_unless_tidy)
+        else:
+            writer.commit(optimize=optimize, merge=merge)
         if tables:
             self._write_tables(writer.generation)
 

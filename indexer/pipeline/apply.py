@@ -126,8 +126,9 @@ def _write_and_publish(
 ) -> int:
     """Write ``generation``, close it and the live index, and publish it; how many articles
     it holds. A generation that was not published is deleted. A new index written by one
-    process is merged into one segment; by several, it keeps their segments (merging would
-    read and write every posting again in one process)."""
+    process is one segment, and the articles the boilerplate pass writes again a second (the
+    two merged when it deletes more than a tenth of the first's); by several, it keeps their
+    segments (merging would read and write every posting again in one process)."""
     plan = writing.plan
     old = plan.live
     new: ArticleIndex | None = None
@@ -144,6 +145,7 @@ def _write_and_publish(
             optimize=not plan.copy_live and not several,
             merge=not several,
             publications=publications,
+            tidy=True,  # (the one segment just written, with a few articles written again)
         ) as batch:
             writing.boilerplate = leave_out_boilerplate(
                 new, batch, writing.gazetteer, plan.tagger_version
