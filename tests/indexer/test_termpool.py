@@ -138,3 +138,28 @@ def test_a_cancelled_writer_leaves_no_runs(
     leftovers = [p for p in (tmp_path / "index").rglob("*") if p.suffix in {".terms", ".run"}]
     assert leftovers == []
     index.close()
+
+
+@pytest.mark.parametrize(("rewritten", "segments_after"), [(1, 2), (3, 1)])
+def test_a_tidy_commit_merges_one_segment_only_when_much_of_it_is_deleted(
+    shipped_index: ArticleIndex, tmp_path: Path, rewritten: int, segments_after: int
+) -> None:
+    """Ten copies, then ``rewritten`` of them written again (a tenth of the documents
+    deleted: left as they are, beside a segment of the new ones; more: merged into one)."""
+    index = ArticleIndex.create(tmp_path / "index")
+    with index.batch() as batch:
+        for doc in _documents(shipped_index, 10):
+            batch.add_document(doc)
+    [first] = index._ix._segments()
+    with index.batch(tidy=True) as batch:
+        for doc in _documents(shipped_index, rewritten):
+            batch.add_document(doc)  # (replacing the one with its id)
+    after = index._ix._segments()
+    assert len(after) == segments_after
+    assert (first.segid in {s.segid for s in after}) == (segments_after == 2)
+    assert index.count() == 10 * len(list(_documents(shipped_index, 1)))
+    assert index.search("county lines").total == 10
+    with index.batch(tidy=True) as batch:  # two segments: merged whatever they hold
+        pass
+    assert len(index._ix._segments()) == 1
+    index.close()
