@@ -363,9 +363,9 @@ class DocSets:
                 if not wanted[low : high + 1].any():
                     skipped = True
                 else:
-                    ids = _block_ids(matcher) + offset
+                    ids = block_ids(matcher) + offset
                     seen.append(ids)
-                    seen_weights.append(_block_weights(matcher))
+                    seen_weights.append(block_weights(matcher))
                     chosen = np.flatnonzero(wanted[ids])
                     if chosen.size:
                         matcher._read_values()
@@ -433,16 +433,16 @@ def posting_arrays(
             matcher.next()
     else:
         while matcher.is_active():
-            id_blocks.append(_block_ids(matcher))
+            id_blocks.append(block_ids(matcher))
             if weights:
-                weight_blocks.append(_block_weights(matcher))
+                weight_blocks.append(block_weights(matcher))
             matcher._next_block()
     ids = np.concatenate(id_blocks) if id_blocks else np.zeros(0, dtype=np.int64)
     found = np.concatenate(weight_blocks) if weight_blocks else np.zeros(0, dtype=np.float32)
     return ids, found
 
 
-def _block_ids(matcher: Any) -> NDArray[np.int64]:
+def block_ids(matcher: Any) -> NDArray[np.int64]:
     """The document numbers of the posting block a Whoosh (W3) matcher is at: its stored gaps
     summed at once, not one Python generator step per posting as Whoosh's ``_read_ids``."""
     if matcher._data is None:
@@ -454,7 +454,7 @@ def _block_ids(matcher: Any) -> NDArray[np.int64]:
     return np.cumsum(np.array(gaps, dtype=np.int64))
 
 
-def _block_weights(matcher: Any) -> NDArray[np.float32]:
+def block_weights(matcher: Any) -> NDArray[np.float32]:
     """The weights of the block a W3 matcher is at (stored as None when all are 1, one number
     when all are the same, else one each)."""
     if matcher._data is None:

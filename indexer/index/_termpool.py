@@ -30,7 +30,6 @@ import struct
 import types
 from array import array
 from collections.abc import Iterator
-from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +41,7 @@ from whoosh.writing import OPTIMIZE
 
 from indexer.index._postings import FIELDS as TABLE_FIELDS
 from indexer.index._postings import Recorder
+from indexer.index._sets import block_ids, block_weights
 from indexer.index.pickled_v1 import SINGLE_POSITIONS, StemmedText, TermPositions
 
 # (field, term, documents, weights, encoded positions): one term's postings
@@ -425,17 +425,9 @@ def _read_postings(matcher: Any) -> tuple[list[int], list[float], list[Any]]:
             matcher.next()
         return documents, weights, values
     while matcher.is_active():
-        if matcher._data is None:
-            matcher._read_data()
-        gaps = matcher._data[0]
-        if matcher._byteids or not isinstance(gaps, tuple):  # (not a document posting list)
-            matcher._read_ids()
-            documents += matcher._ids
-        else:
-            documents += accumulate(gaps)  # (Whoosh's delta_decode)
-        matcher._read_weights()
+        documents += block_ids(matcher).tolist()
+        weights += block_weights(matcher).tolist()
         matcher._read_values()
-        weights += matcher._weights
         values += matcher._values
         matcher._next_block()
     return documents, weights, values
